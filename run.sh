@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# ./run.sh [flags]     run every case against the embedded Kestrel echo server (or --target URL); see ./run.sh --help
+# ./run.sh list        list the cases a selection would run
+# ./run.sh test        run the project's own tests (installs the real servers they need)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+case "${1:-}" in
+  test)
+    shift
+    src/Conformance.Targets/external/install.sh
+    exec dotnet test Conformance.sln -c Release --nologo "$@"
+    ;;
+  *)
+    if ! build_log=$(dotnet build src/Conformance.Cli/Conformance.Cli.csproj -c Release --nologo -v quiet 2>&1); then
+      printf '%s\n' "$build_log" >&2
+      echo "run.sh: the build failed" >&2
+      exit 2
+    fi
+    exec dotnet src/Conformance.Cli/bin/Release/net10.0/conformance.dll "$@"
+    ;;
+esac

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+
+namespace Conformance.Cli.Tests;
+
+public sealed record CliRun(int ExitCode, string Output, string Errors, TimeSpan Took);
+
+/// <summary>Runs the built conformance command as a user would, from the repository root.</summary>
+internal static class Cli
+{
+    public static string Root { get; } = FindRoot();
+
+    private static string Dll => Path.Combine(
+        AppContext.BaseDirectory.Replace("Conformance.Cli.Tests", "Conformance.Cli"), "conformance.dll");
+
+    public static CliRun Run(params string[] args) => Run(TimeSpan.FromMinutes(3), args);
+
+    public static CliRun Run(TimeSpan limit, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [Dll, .. args])
+        {
+            WorkingDirectory = Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("CONFORMANCE_")).ToList()) start.Environment.Remove(key);
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(limit))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"conformance {string.Join(' ', args)} did not finish within {limit}");
+        }
+        process.WaitForExit();
+        return new CliRun(process.ExitCode, output.Result, errors.Result, clock.Elapsed);
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Conformance.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Conformance.sln not found");
+    }
+}

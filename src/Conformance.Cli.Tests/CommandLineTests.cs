@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Conformance.Cli.Tests;
+
+public class CommandLineTests
+{
+    private string _out = "";
+
+    [SetUp]
+    public void CreateOut() => _out = Directory.CreateTempSubdirectory("conformance-out").FullName;
+
+    [TearDown]
+    public void RemoveOut() => Directory.Delete(_out, true);
+
+    [Test]
+    public void Help_explains_the_flags_and_exit_codes()
+    {
+        var run = Cli.Run("--help");
+        Assert.That(run.ExitCode, Is.EqualTo(0));
+        Assert.That(run.Output, Does.Contain("--target").And.Contain("--cases").And.Contain("Exit codes"));
+    }
+
+    [Test]
+    public void An_unknown_flag_is_bad_usage()
+    {
+        var run = Cli.Run("--bogus");
+        Assert.That(run.ExitCode, Is.EqualTo(2));
+        Assert.That(run.Errors, Does.Contain("--bogus"));
+    }
+
+    [Test]
+    public void A_URL_that_is_not_a_WebSocket_URL_is_one_clear_line()
+    {
+        var run = Cli.Run("--target", "http://127.0.0.1:1/", "--out", _out);
+        Assert.That(run.ExitCode, Is.EqualTo(2));
+        Assert.That(run.Errors.Trim(), Is.EqualTo("conformance: target (command line): \"http://127.0.0.1:1/\" is not a ws:// or wss:// URL (for example ws://127.0.0.1:9001/)"));
+    }
+
+    [Test]
+    public void A_bad_config_value_names_the_key()
+    {
+        var run = Cli.Run("--parallel", "lots", "--out", _out);
+        Assert.That(run.ExitCode, Is.EqualTo(2));
+        Assert.That(run.Errors, Does.StartWith("conformance: parallelism (command line): \"lots\""));
+        Assert.That(run.Errors, Does.Not.Contain("   at "));
+    }
+
+    [Test]
+    public void A_target_that_refuses_connections_exits_3_with_a_clear_message()
+    {
+        var run = Cli.Run("--target", $"ws://127.0.0.1:{ClosedPort()}/", "--out", _out);
+        Assert.That(run.ExitCode, Is.EqualTo(3));
+        Assert.That(run.Errors, Does.Contain("connection refused"));
+        Assert.That(run.Errors, Does.Not.Contain("   at "));
+        Assert.That(File.Exists(Path.Combine(_out, "results.json")), "the results file records the failure");
+    }
+
+    [Test]
+    public void A_server_that_accepts_TCP_and_never_answers_exits_3_within_seconds()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        var run = Cli.Run(TimeSpan.FromSeconds(60), "--target", $"ws://127.0.0.1:{port}/", "--out", _out);
+        Assert.That(run.ExitCode, Is.EqualTo(3));
+        Assert.That(run.Errors, Does.Contain("no answer to the opening handshake"));
+        Assert.That(run.Took, Is.LessThan(TimeSpan.FromSeconds(30)));
+    }
+
+    [Test]
+    public void A_malformed_case_file_names_the_file_and_the_field()
+    {
+        var suites = Directory.CreateDirectory(Path.Combine(_out, "suites")).FullName;
+        File.WriteAllText(Path.Combine(suites, "bad.json"), """{ "category": "2", "title": "t", "cases": [ { "id": "2.1", "title": 5 } ] }""");
+        var run = Cli.Run("--suites", suites, "--out", _out);
+        Assert.That(run.ExitCode, Is.EqualTo(2));
+        Assert.That(run.Errors.Trim(), Does.Contain("bad.json: cases[0] (case 2.1).title: expected a string, found the number 5"));
+    }
+
+    [Test]
+    public void A_selection_that_matches_nothing_is_bad_usage()
+    {
+        var run = Cli.Run("--cases", "99.*", "--out", _out);
+        Assert.That(run.ExitCode, Is.EqualTo(2));
+        Assert.That(run.Errors, Does.Contain("no case matches"));
+    }
+
+    [Test]
+    public void List_shows_the_selected_cases()
+    {
+        var run = Cli.Run("list", "--cases", "2.*", "--exclude", "2.10,2.11");
+        Assert.That(run.ExitCode, Is.EqualTo(0));
+        Assert.That(run.Output, Does.Contain("2.9 ").And.Contain("9 case(s)"));
+        Assert.That(run.Output, Does.Not.Contain("2.10"));
+    }
+
+    [Test]
+    public void A_run_against_the_embedded_server_writes_results_and_an_Autobahn_index()
+    {
+        var run = Cli.Run("--cases", "1.*,2.*", "--out", _out);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Errors);
+        Assert.That(run.Output, Does.Contain("1 Framing").And.Contain("2 Pings/Pongs"));
+
+        using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "results.json")));
+        var cases = results.RootElement.GetProperty("cases");
+        Assert.That(cases.GetArrayLength(), Is.EqualTo(27));
+        Assert.That(cases[0].GetProperty("transcript").GetArrayLength(), Is.GreaterThan(2));
+
+        using var index = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "index.json")));
+        var agent = index.RootElement.GetProperty("kestrel-embedded");
+        var first = agent.GetProperty("1.1.1");
+        Assert.That(first.GetProperty("behavior").GetString(), Is.EqualTo("OK"));
+        Assert.That(first.GetProperty("behaviorClose").GetString(), Is.EqualTo("OK"));
+        Assert.That(first.GetProperty("remoteCloseCode").GetInt32(), Is.EqualTo(1000));
+        Assert.That(File.Exists(Path.Combine(_out, first.GetProperty("reportfile").GetString()!)));
+    }
+
+    [Test]
+    public void Fail_on_turns_verdicts_into_exit_code_1()
+    {
+        var suites = Directory.CreateDirectory(Path.Combine(_out, "suites")).FullName;
+        File.WriteAllText(Path.Combine(suites, "wrong.json"), """
+            { "category": "2", "title": "t", "cases": [ { "id": "2.1", "title": "expects a pong that will not come", "rfc": [],
+              "requirement": "r", "expectation": "e", "steps": [], "expect": { "OK": [ { "pong": "never" } ] },
+              "end": { "after": 100, "action": "close" } } ] }
+            """);
+        Assert.That(Cli.Run("--suites", suites, "--out", _out).ExitCode, Is.EqualTo(0));
+        Assert.That(Cli.Run("--suites", suites, "--out", _out, "--fail-on", "FAILED").ExitCode, Is.EqualTo(1));
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using Conformance.Engine.Results;
+
+namespace Conformance.Cli;
+
+/// <summary>Progress on stderr: one rewritten line on a terminal, a line every few seconds otherwise.</summary>
+internal sealed class ConsoleProgress(int total)
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly bool _terminal = !Console.IsErrorRedirected;
+    private readonly object _gate = new();
+    private TimeSpan _lastPrinted = TimeSpan.MinValue;
+    private int _done;
+    private int _failed;
+
+    public void Finished(CaseResult result)
+    {
+        lock (_gate)
+        {
+            _done++;
+            if (result.Behavior == "FAILED" || result.BehaviorClose is not ("OK" or "INFORMATIONAL")) _failed++;
+            var now = _clock.Elapsed;
+            if (!_terminal && now - _lastPrinted < TimeSpan.FromSeconds(5) && _done < total) return;
+            _lastPrinted = now;
+            var line = $"[{_done,4}/{total}] {now.TotalSeconds,6:0.0} s  {_failed} not OK  last: {result.Id} {result.Behavior}/{result.BehaviorClose}";
+            if (_terminal) Console.Error.Write("\r" + line.PadRight(Math.Max(0, Console.WindowWidth - 1))[..Math.Min(line.Length + 10, Math.Max(1, Console.WindowWidth - 1))]);
+            else Console.Error.WriteLine(line);
+        }
+    }
+
+    public void Done()
+    {
+        if (_terminal && _done > 0) Console.Error.WriteLine();
+    }
+}

@@ -1,0 +1,15 @@
+namespace Conformance.Cli;
+
+public static class ExitCodes
+{
+    /// <summary>Every selected case ran and no --fail-on verdict occurred.</summary>
+    public const int Completed = 0;
+    /// <summary>A verdict named by --fail-on occurred.</summary>
+    public const int VerdictsFailed = 1;
+    /// <summary>Bad usage: unknown flag, bad setting, malformed case file, no case selected.</summary>
+    public const int Usage = 2;
+    /// <summary>The target could not be reached, or did not accept a WebSocket connection at all.</summary>
+    public const int Unreachable = 3;
+    /// <summary>The run stopped before every case ran (Ctrl+C, SIGTERM, run timeout); the results so far are written.</summary>
+    public const int Interrupted = 4;
+}

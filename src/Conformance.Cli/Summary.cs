@@ -1,0 +1,38 @@
+using System.Text;
+using Conformance.Engine.Cases;
+using Conformance.Engine.Results;
+
+namespace Conformance.Cli;
+
+/// <summary>The per-category table printed at the end of a run, and the cases that were not OK.</summary>
+internal static class Summary
+{
+    private static readonly string[] Behaviours = ["OK", "NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED", "FAILED"];
+
+    public static string Render(IReadOnlyList<CaseResult> results, int selected)
+    {
+        var text = new StringBuilder();
+        text.AppendLine();
+        text.AppendLine($"{"category",-34} {"cases",5} {"OK",5} {"NON-STRICT",10} {"INFO",5} {"UNIMPL",6} {"FAILED",6} {"close not OK",12}");
+        var categories = results.GroupBy(r => r.Category).OrderBy(g => g.Key, CaseIdComparer.Instance);
+        foreach (var category in categories) text.AppendLine(Row($"{category.Key} {category.First().CategoryTitle}", category.ToList()));
+        text.AppendLine(Row("all", results));
+        if (results.Count < selected) text.AppendLine($"{selected - results.Count} selected case(s) did not run.");
+
+        var notOk = results.Where(r => r.Behavior is "FAILED" || r.BehaviorClose is not ("OK" or "INFORMATIONAL") || r.Behavior is "NON-STRICT").ToList();
+        if (notOk.Count > 0)
+        {
+            text.AppendLine();
+            foreach (var r in notOk) text.AppendLine($"  {r.Id,-8} {r.Behavior}/{r.BehaviorClose}: {r.Reason}");
+        }
+        return text.ToString();
+    }
+
+    private static string Row(string name, IReadOnlyList<CaseResult> rows)
+    {
+        int Count(string word) => rows.Count(r => r.Behavior == word);
+        var closeNotOk = rows.Count(r => r.BehaviorClose is not ("OK" or "INFORMATIONAL"));
+        if (name.Length > 34) name = name[..33] + "…";
+        return $"{name,-34} {rows.Count,5} {Count(Behaviours[0]),5} {Count(Behaviours[1]),10} {Count(Behaviours[2]),5} {Count(Behaviours[3]),6} {Count(Behaviours[4]),6} {closeNotOk,12}";
+    }
+}

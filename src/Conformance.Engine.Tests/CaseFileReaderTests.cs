@@ -1,0 +1,128 @@
+using Conformance.Engine.Cases;
+using Conformance.Protocol;
+
+namespace Conformance.Engine.Tests;
+
+public class CaseFileReaderTests
+{
+    private string _dir = "";
+
+    [SetUp]
+    public void CreateFolder() => _dir = Directory.CreateTempSubdirectory("cases").FullName;
+
+    [TearDown]
+    public void RemoveFolder() => Directory.Delete(_dir, true);
+
+    private IReadOnlyList<CaseDefinition> Read(string json)
+    {
+        var path = Path.Combine(_dir, "sample.json");
+        File.WriteAllText(path, json);
+        return CaseFileReader.Read(path, "suites/sample.json");
+    }
+
+    private const string ValidCase = """
+        { "id": "2.1", "title": "ping", "rfc": ["RFC6455 5.5.2"], "requirement": "r", "expectation": "e",
+          "steps": [ { "frame": { "opcode": "ping", "payload": "Hi" } } ],
+          "expect": { "OK": [ { "pong": "Hi" } ] } }
+        """;
+
+    [Test]
+    public void A_valid_case_is_read_with_its_defaults()
+    {
+        var c = Read($$"""{ "category": "2", "title": "Pings", "cases": [ {{ValidCase}} ] }""").Single();
+        Assert.That(c.Id, Is.EqualTo("2.1"));
+        Assert.That(c.Close, Is.EqualTo(ExpectedClose.NormalBySuite));
+        Assert.That(c.End, Is.EqualTo(EndTimer.Default));
+        var frame = ((SendFramesStep)c.Steps[0]).Frames[0];
+        Assert.That((frame.Opcode, frame.Fin, frame.Masked), Is.EqualTo((Opcodes.Ping, true, true)));
+        Assert.That(c.Outcomes.Single().Events.Single(), Is.EqualTo(ConversationEvent.Pong("Hi"u8.ToArray())));
+        Assert.That(c.FinishesOnMatch, Is.True);
+    }
+
+    [TestCase("""{ "category": "2", "title": "t", "cases": [ { "id": "2.1" } ] }""", "cases[0] (case 2.1).title: is required")]
+    [TestCase("""{ "category": "2", "title": "t", "cases": [ { "id": "3.1" } ] }""", "cases[0].id: id \"3.1\" is not in category 2")]
+    [TestCase("""{ "category": "2", "title": "t", "cases": [ { "id": "2.1", "titel": "x" } ] }""", "cases[0].titel: unknown field")]
+    [TestCase("""{ "category": "2", "title": "t" }""", "the file has no \"cases\"")]
+    [TestCase("""{ "category": "2", "title": "t", "cases": [ ] ,}x""", "not valid JSON")]
+    public void A_malformed_file_names_the_file_and_the_field(string json, string expected)
+    {
+        var error = Assert.Throws<CaseFileException>(() => Read(json))!;
+        Assert.That(error.Message, Does.StartWith("suites/sample.json: "));
+        Assert.That(error.Message, Does.Contain(expected));
+    }
+
+    [TestCase("\"opcode\": \"txt\"", "steps[0].frame.opcode: unknown opcode \"txt\"")]
+    [TestCase("\"opcode\": 16", "steps[0].frame.opcode: 16 is out of range")]
+    [TestCase("\"opcode\": \"text\", \"rsv\": 8", "steps[0].frame.rsv: 8 is out of range")]
+    [TestCase("\"opcode\": \"text\", \"payload\": { \"hex\": \"abc\" }", "steps[0].frame.payload.hex: \"abc\" is not an even number of hex digits")]
+    [TestCase("\"opcode\": \"text\", \"maskKey\": \"0102\"", "steps[0].frame.maskKey: a masking key is 4 octets")]
+    [TestCase("\"opcode\": \"text\", \"length\": \"32\"", "steps[0].frame.length: \"32\" is not minimal, 16 or 64")]
+    public void A_malformed_frame_names_its_field(string frame, string expected)
+    {
+        var json = $$"""
+            { "category": "2", "title": "t", "cases": [ { "id": "2.1", "title": "x", "rfc": [], "requirement": "r", "expectation": "e",
+              "steps": [ { "frame": { {{frame}} } } ], "expect": { "OK": [] } } ] }
+            """;
+        var error = Assert.Throws<CaseFileException>(() => Read(json))!;
+        Assert.That(error.Message, Does.Contain(expected));
+    }
+
+    [Test]
+    public void A_table_makes_one_case_per_row_with_typed_placeholders()
+    {
+        var cases = Read("""
+            { "category": "1", "title": "Framing", "groups": { "1.1": "Text" },
+              "tables": [ { "rows": [ { "n": 1, "size": 0 }, { "n": 2, "size": 126 } ],
+                "case": { "id": "1.1.{n}", "title": "text of {size} octets", "rfc": [], "requirement": "r", "expectation": "e",
+                  "steps": [ { "frame": { "opcode": "text", "payload": { "repeat": "*", "length": "{size}" } } } ],
+                  "expect": { "OK": [ { "message": "text", "payload": { "repeat": "*", "length": "{size}" } } ] } } } ] }
+            """);
+        Assert.That(cases.Select(c => c.Id), Is.EqualTo(new[] { "1.1.1", "1.1.2" }));
+        Assert.That(cases[1].Title, Is.EqualTo("text of 126 octets"));
+        Assert.That(((SendFramesStep)cases[1].Steps[0]).Frames[0].Payload, Has.Length.EqualTo(126));
+        Assert.That(cases[1].GroupTitle, Is.EqualTo("Text"));
+    }
+
+    [Test]
+    public void A_row_without_a_value_for_a_placeholder_is_an_error()
+    {
+        var error = Assert.Throws<CaseFileException>(() => Read("""
+            { "category": "1", "title": "F", "tables": [ { "rows": [ { "n": 1 } ], "case": { "id": "1.{n}", "title": "{size}" } } ] }
+            """))!;
+        Assert.That(error.Message, Does.Contain("tables[0].rows[0]: the row has no value for {size}"));
+    }
+
+    [Test]
+    public void Close_frames_are_built_from_code_and_reason()
+    {
+        var c = Read("""
+            { "category": "7", "title": "Close", "cases": [ { "id": "7.1", "title": "x", "rfc": [], "requirement": "r", "expectation": "e",
+              "steps": [ { "frame": { "opcode": "close", "close": { "code": 1000, "reason": "bye" } } } ], "expect": { "OK": [] } } ] }
+            """).Single();
+        Assert.That(((SendFramesStep)c.Steps[0]).Frames[0].Payload, Is.EqualTo(new byte[] { 0x03, 0xE8, (byte)'b', (byte)'y', (byte)'e' }));
+    }
+
+    [Test]
+    public void Duplicate_ids_across_files_are_an_error()
+    {
+        File.WriteAllText(Path.Combine(_dir, "a.json"), $$"""{ "category": "2", "title": "P", "cases": [ {{ValidCase}} ] }""");
+        File.WriteAllText(Path.Combine(_dir, "b.json"), $$"""{ "category": "2", "title": "P", "cases": [ {{ValidCase}} ] }""");
+        var error = Assert.Throws<CaseFileException>(() => Catalogue.Load(_dir))!;
+        Assert.That(error.Message, Does.Contain("case 2.1: id already used"));
+    }
+
+    [TestCase("1.*", "1.1.1", true)]
+    [TestCase("1.*", "10.1.1", false)]
+    [TestCase("2.1", "2.1", true)]
+    [TestCase("2.1", "2.10", false)]
+    [TestCase("1.1", "1.1.8", true)]
+    [TestCase("*", "7.7.1", true)]
+    [TestCase("7.*.1", "7.7.1", true)]
+    public void Patterns_select_ids(string pattern, string id, bool selected) =>
+        Assert.That(CasePattern.Matches(pattern, id), Is.EqualTo(selected));
+
+    [Test]
+    public void Ids_sort_part_by_part() =>
+        Assert.That(new[] { "2.10", "10.1.1", "2.2", "1.1.8", "1.2.1" }.Order(CaseIdComparer.Instance),
+            Is.EqualTo(new[] { "1.1.8", "1.2.1", "2.2", "2.10", "10.1.1" }));
+}

@@ -1,0 +1,42 @@
+using Conformance.Engine.Cases;
+using Conformance.Engine.Results;
+using Conformance.Engine.Running;
+using Conformance.Engine.Sessions;
+
+namespace Conformance.Engine.Tests;
+
+/// <summary>Runs the whole catalogue of suites/ against a target, in process.</summary>
+internal static class CatalogueRuns
+{
+    public static Catalogue Catalogue { get; } = Cases.Catalogue.Load(RepositoryPaths.Suites);
+
+    public static async Task<IReadOnlyList<CaseResult>> RunAllAsync(Uri target, bool insecure = false)
+    {
+        var options = new RunOptions
+        {
+            Session = new SessionOptions { Target = target, AcceptUntrustedCertificate = insecure },
+            Parallelism = 16,
+        };
+        var outcome = await Runner.RunAsync(Catalogue.Cases, options, _ => { }, CancellationToken.None);
+        Assert.That(outcome.Results, Has.Count.EqualTo(Catalogue.Cases.Count), "every case ran");
+        return outcome.Results;
+    }
+
+    /// <summary>Every case whose verdicts are not what a conforming server gets, except the known ones.</summary>
+    public static void AssertConforming(IReadOnlyList<CaseResult> results, IReadOnlyDictionary<string, string> knownDeviations)
+    {
+        var unexpected = results
+            .Where(r => !IsConforming(r) && !knownDeviations.ContainsKey(r.Id))
+            .Select(r => $"{r.Id} {r.Behavior}/{r.BehaviorClose}: {r.Reason}")
+            .ToList();
+        Assert.That(unexpected, Is.Empty);
+        foreach (var (id, verdicts) in knownDeviations)
+        {
+            var r = results.Single(x => x.Id == id);
+            Assert.That($"{r.Behavior}/{r.BehaviorClose}", Is.EqualTo(verdicts), $"{id}: {r.Reason}");
+        }
+    }
+
+    private static bool IsConforming(CaseResult r) =>
+        (r.Behavior, r.BehaviorClose) is ("OK", "OK") or ("INFORMATIONAL", "INFORMATIONAL");
+}

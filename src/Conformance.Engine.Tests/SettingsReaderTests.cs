@@ -1,0 +1,80 @@
+using Conformance.Engine.Configuration;
+
+namespace Conformance.Engine.Tests;
+
+public class SettingsReaderTests
+{
+    private string _json = "";
+
+    [SetUp]
+    public void CreateFile() => _json = Path.Combine(Directory.CreateTempSubdirectory("settings").FullName, "conformance.json");
+
+    private Settings Read(string? json = null, Dictionary<string, string?>? env = null, Dictionary<string, string?>? cli = null)
+    {
+        if (json is not null) File.WriteAllText(_json, json);
+        return SettingsReader.Read(_json, false, cli ?? new(), env ?? new());
+    }
+
+    [Test]
+    public void Defaults_need_no_file()
+    {
+        var s = Read();
+        Assert.That((s.Targets.Count, s.Parallelism, s.Out, s.CaseTimeout), Is.EqualTo((0, 16, "reports", TimeSpan.FromSeconds(30))));
+    }
+
+    [Test]
+    public void The_environment_overrides_the_file_and_the_command_line_overrides_both()
+    {
+        var json = """{ "target": "ws://a:1/", "parallelism": 2, "origin": "http://file", "headers": { "Authorization": "Bearer x" } }""";
+        var s = Read(json, new() { ["CONFORMANCE_PARALLELISM"] = "3", ["CONFORMANCE_ORIGIN"] = "http://env" }, new() { ["parallelism"] = "4" });
+        Assert.That(s.Parallelism, Is.EqualTo(4));
+        Assert.That(s.Origin, Is.EqualTo("http://env"));
+        Assert.That(s.Targets.Single(), Is.EqualTo(new Uri("ws://a:1/")));
+        Assert.That(s.Headers.Single(), Is.EqualTo(KeyValuePair.Create("Authorization", "Bearer x")));
+    }
+
+    [Test]
+    public void Lists_come_as_arrays_or_comma_separated()
+    {
+        var s = Read("""{ "cases": ["1.*", "2.1"] }""", cli: new() { ["exclude"] = "1.1.8, 2.*" });
+        Assert.That(s.Cases, Is.EqualTo(new[] { "1.*", "2.1" }));
+        Assert.That(s.Exclude, Is.EqualTo(new[] { "1.1.8", "2.*" }));
+    }
+
+    [TestCase("parallelism", "abc", "parallelism (command line): \"abc\" is not a whole number from 1 to 1024")]
+    [TestCase("parallelism", "0", "parallelism (command line)")]
+    [TestCase("target", "http://x/", "target (command line): \"http://x/\" is not a ws:// or wss:// URL")]
+    [TestCase("target", "not a url", "is not a ws:// or wss:// URL")]
+    [TestCase("caseTimeout", "-1", "caseTimeout (command line): \"-1\" is not a number of seconds")]
+    [TestCase("insecure", "maybe", "insecure (command line): \"maybe\" is not true or false")]
+    [TestCase("failOn", "BROKEN", "failOn (command line): \"BROKEN\" is not a verdict")]
+    [TestCase("colour", "red", "colour (command line): unknown setting")]
+    public void A_bad_value_is_one_line_that_names_the_key(string key, string value, string expected)
+    {
+        var error = Assert.Throws<SettingsException>(() => Read(cli: new() { [key] = value }))!;
+        Assert.That(error.Message, Does.StartWith(expected.Split(':')[0]));
+        Assert.That(error.Message, Does.Contain(expected));
+        Assert.That(error.Message, Does.Not.Contain("\n"));
+    }
+
+    [Test]
+    public void A_bad_value_in_the_file_names_the_file()
+    {
+        var error = Assert.Throws<SettingsException>(() => Read("""{ "parallelism": "many" }"""))!;
+        Assert.That(error.Message, Does.StartWith("parallelism (in conformance.json)"));
+    }
+
+    [Test]
+    public void A_bad_value_in_the_environment_names_the_variable()
+    {
+        var error = Assert.Throws<SettingsException>(() => Read(env: new() { ["CONFORMANCE_PARALLELISM"] = "x" }))!;
+        Assert.That(error.Message, Does.StartWith("parallelism (environment CONFORMANCE_PARALLELISM)"));
+    }
+
+    [Test]
+    public void A_file_that_is_not_JSON_is_named()
+    {
+        var error = Assert.Throws<SettingsException>(() => Read("{ target: "))!;
+        Assert.That(error.Message, Does.Contain("conformance.json: not valid JSON"));
+    }
+}

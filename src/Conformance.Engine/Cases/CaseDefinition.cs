@@ -1,0 +1,46 @@
+namespace Conformance.Engine.Cases;
+
+/// <summary>One scripted conversation with the server and the outcomes that make each verdict.</summary>
+public sealed record CaseDefinition
+{
+    public required string Id { get; init; }
+    public required string Title { get; init; }
+    public required string Category { get; init; }
+    public required string CategoryTitle { get; init; }
+    public required string Group { get; init; }
+    public required string GroupTitle { get; init; }
+    public required IReadOnlyList<string> Rfc { get; init; }
+    public required string Requirement { get; init; }
+    public required string Expectation { get; init; }
+    public required IReadOnlyList<Step> Steps { get; init; }
+    public required IReadOnlyList<ExpectedOutcome> Outcomes { get; init; }
+    public required ExpectedClose Close { get; init; }
+    public required EndTimer End { get; init; }
+    public bool Informational { get; init; }
+    public required string SourceFile { get; init; }
+
+    /// <summary>The suite may close as soon as the events match, without waiting for a timer.</summary>
+    public bool FinishesOnMatch => Outcomes.Count == 1 && Close.Initiator == CloseInitiator.Suite;
+}
+
+public enum CloseInitiator { Suite, Server }
+
+public sealed record ExpectedClose(
+    CloseInitiator Initiator,
+    IReadOnlyList<int> Codes,
+    bool RequireClean,
+    bool WrongInitiatorFailsBehavior = false,
+    bool WrongCodeFailsBehavior = false)
+{
+    public static ExpectedClose NormalBySuite { get; } = new(CloseInitiator.Suite, [1000], true);
+}
+
+public enum EndAction { Close, Fail }
+
+/// <summary>What the suite does when the server has not ended the case after the last step.</summary>
+public sealed record EndTimer(int AfterMilliseconds, EndAction Action)
+{
+    public static EndTimer Default { get; } = new(1000, EndAction.Fail);
+}
+
+public sealed record ExpectedOutcome(Verdict Verdict, IReadOnlyList<ConversationEvent> Events);

@@ -1,0 +1,183 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Conformance.Protocol;
+
+namespace Conformance.Engine.Cases;
+
+/// <summary>Reads one case file of suites/ (format: suites/README.md).</summary>
+public static class CaseFileReader
+{
+    private static readonly string[] CaseFields =
+        ["id", "title", "rfc", "requirement", "expectation", "steps", "expect", "end", "informational"];
+
+    public static IReadOnlyList<CaseDefinition> Read(string path, string displayName)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            throw new CaseFileException(displayName, "", $"not valid JSON (line {e.LineNumber + 1}): {e.Message.Split(". ")[0]}");
+        }
+        return Read(new JsonField(displayName, "", root));
+    }
+
+    internal static IReadOnlyList<CaseDefinition> Read(JsonField file)
+    {
+        file.AsObject();
+        var category = file["category"].String();
+        var categoryTitle = file["title"].String();
+        var groups = file.Has("groups")
+            ? file["groups"].AsObject().ToDictionary(p => p.Key, p => file["groups"][p.Key].String())
+            : new Dictionary<string, string>();
+        var defaults = file.Has("defaults") ? file["defaults"].AsObject() : new JsonObject();
+
+        var caseNodes = new List<JsonField>();
+        if (file.Has("cases")) caseNodes.AddRange(file["cases"].Items());
+        if (file.Has("tables")) caseNodes.AddRange(file["tables"].Items().SelectMany(TableExpander.Expand));
+        if (caseNodes.Count == 0) throw file.Error("the file has no \"cases\" and no \"tables\"");
+
+        return caseNodes
+            .Select(node => ReadCase(WithDefaults(node, defaults), category, categoryTitle, groups))
+            .ToList();
+    }
+
+    private static JsonField WithDefaults(JsonField node, JsonObject defaults)
+    {
+        var merged = node.AsObject().DeepClone().AsObject();
+        foreach (var (key, value) in defaults)
+            if (!merged.ContainsKey(key)) merged[key] = value?.DeepClone();
+        return node with { Node = merged };
+    }
+
+    private static CaseDefinition ReadCase(JsonField c, string category, string categoryTitle, IReadOnlyDictionary<string, string> groups)
+    {
+        foreach (var key in c.AsObject().Select(p => p.Key))
+            if (!CaseFields.Contains(key)) throw c[key].Error($"unknown field (known: {string.Join(", ", CaseFields)})");
+
+        var id = c["id"].String();
+        if (!id.StartsWith(category + ".", StringComparison.Ordinal) && id != category)
+            throw c["id"].Error($"id \"{id}\" is not in category {category}");
+        c = c with { Path = $"{c.Path} (case {id})" };
+        var group = id.Count(ch => ch == '.') >= 2 ? id[..id.LastIndexOf('.')] : category;
+
+        return new CaseDefinition
+        {
+            Id = id,
+            Title = c["title"].String(),
+            Category = category,
+            CategoryTitle = categoryTitle,
+            Group = group,
+            GroupTitle = groups.TryGetValue(group, out var gt) ? gt : categoryTitle,
+            Rfc = c["rfc"].Strings(),
+            Requirement = c["requirement"].String(),
+            Expectation = c["expectation"].String(),
+            Steps = c["steps"].Items().Select(ReadStep).ToList(),
+            Outcomes = ReadOutcomes(c["expect"]),
+            Close = ReadClose(c["expect"]["close"]),
+            End = ReadEnd(c["end"]),
+            Informational = c["informational"].Boolean(false),
+            SourceFile = c.File,
+        };
+    }
+
+    private static Step ReadStep(JsonField s)
+    {
+        var obj = s.AsObject();
+        int? chop = s.Has("chop") ? (int)s["chop"].Integer(1, int.MaxValue) : null;
+        if (obj.ContainsKey("frame")) return new SendFramesStep([ReadFrame(s["frame"])], chop);
+        if (obj.ContainsKey("frames")) return new SendFramesStep(s["frames"].Items().Select(ReadFrame).ToList(), chop);
+        if (obj.ContainsKey("raw")) return new SendRawStep(PayloadReader.Read(s["raw"]), chop);
+        if (obj.ContainsKey("wait")) return new WaitStep((int)s["wait"].Integer(0, 600_000), s["mark"].OptionalString());
+        throw s.Error("a step needs one of \"frame\", \"frames\", \"raw\" or \"wait\"");
+    }
+
+    private static FrameSpec ReadFrame(JsonField f)
+    {
+        f.AsObject();
+        if (f.Has("close") && f.Has("payload")) throw f.Error("give either \"close\" or \"payload\", not both");
+        var payload = f.Has("close") ? PayloadReader.ClosePayload(f["close"]) : PayloadReader.Read(f["payload"]);
+        var lengthEncoding = f["length"].OptionalString() switch
+        {
+            null or "minimal" => LengthEncoding.Minimal,
+            "16" => LengthEncoding.Extended16,
+            "64" => LengthEncoding.Extended64,
+            var other => throw f["length"].Error($"\"{other}\" is not minimal, 16 or 64"),
+        };
+        if (lengthEncoding == LengthEncoding.Extended16 && payload.Length > ushort.MaxValue)
+            throw f["length"].Error("a 16-bit length cannot hold this payload");
+        return new FrameSpec(
+            PayloadReader.Opcode(f["opcode"]),
+            payload,
+            f["fin"].Boolean(true),
+            (byte)(f.Has("rsv") ? f["rsv"].Integer(0, 7) : 0),
+            f["mask"].Boolean(true),
+            f.Has("maskKey") ? MaskKey(f["maskKey"]) : null,
+            lengthEncoding);
+    }
+
+    private static byte[] MaskKey(JsonField f)
+    {
+        var key = PayloadReader.Hex(f);
+        return key.Length == 4 ? key : throw f.Error("a masking key is 4 octets (8 hex digits)");
+    }
+
+    private static IReadOnlyList<ExpectedOutcome> ReadOutcomes(JsonField expect)
+    {
+        var outcomes = new List<ExpectedOutcome>();
+        foreach (var (key, _) in expect.AsObject())
+        {
+            if (key == "close") continue;
+            if (!VerdictWords.TryParseVerdict(key, out var verdict) || verdict is Verdict.Failed or Verdict.Unimplemented)
+                throw expect[key].Error("expected lists are named OK, NON-STRICT or INFORMATIONAL");
+            outcomes.Add(new ExpectedOutcome(verdict, expect[key].Items().Select(ReadEvent).ToList()));
+        }
+        if (outcomes.Count == 0) throw expect.Error("at least one expected list (OK, NON-STRICT, INFORMATIONAL) is required");
+        return outcomes.OrderBy(o => o.Verdict).ToList();
+    }
+
+    private static ConversationEvent ReadEvent(JsonField e)
+    {
+        var obj = e.AsObject();
+        if (obj.ContainsKey("message"))
+        {
+            var kind = e["message"].String();
+            if (kind is not ("text" or "binary")) throw e["message"].Error("a message is \"text\" or \"binary\"");
+            return ConversationEvent.Message(kind == "binary", PayloadReader.Read(e["payload"]));
+        }
+        if (obj.ContainsKey("pong")) return ConversationEvent.Pong(PayloadReader.Read(e["pong"]));
+        if (obj.ContainsKey("mark")) return ConversationEvent.MarkEvent(e["mark"].String());
+        throw e.Error("an event is {\"message\": ...}, {\"pong\": ...} or {\"mark\": ...}");
+    }
+
+    private static ExpectedClose ReadClose(JsonField close)
+    {
+        if (!close.Exists) return ExpectedClose.NormalBySuite;
+        var initiator = close["initiator"].String() switch
+        {
+            "suite" => CloseInitiator.Suite,
+            "server" => CloseInitiator.Server,
+            var other => throw close["initiator"].Error($"\"{other}\" is not suite or server"),
+        };
+        return new ExpectedClose(
+            initiator,
+            close["codes"].Items().Select(i => (int)i.Integer(0, 65535)).ToList(),
+            close["clean"].Boolean(true),
+            close["wrongInitiatorFailsBehavior"].Boolean(false),
+            close["wrongCodeFailsBehavior"].Boolean(false));
+    }
+
+    private static EndTimer ReadEnd(JsonField end)
+    {
+        if (!end.Exists) return EndTimer.Default;
+        var action = end["action"].String() switch
+        {
+            "close" => EndAction.Close,
+            "fail" => EndAction.Fail,
+            var other => throw end["action"].Error($"\"{other}\" is not close or fail"),
+        };
+        return new EndTimer((int)end["after"].Integer(0, 3_600_000), action);
+    }
+}

@@ -1,0 +1,73 @@
+namespace Conformance.Engine.Cases;
+
+/// <summary>Every case of a suites folder, in id order, and selection by id patterns.</summary>
+public sealed class Catalogue
+{
+    public IReadOnlyList<CaseDefinition> Cases { get; }
+
+    private Catalogue(IReadOnlyList<CaseDefinition> cases) => Cases = cases;
+
+    public static Catalogue Load(string suitesDirectory)
+    {
+        if (!Directory.Exists(suitesDirectory))
+            throw new CaseFileException(suitesDirectory, "", "the suites folder does not exist");
+        var cases = new List<CaseDefinition>();
+        var seen = new Dictionary<string, string>();
+        foreach (var path in Directory.EnumerateFiles(suitesDirectory, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var display = Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(suitesDirectory))!, path);
+            foreach (var c in CaseFileReader.Read(path, display))
+            {
+                if (seen.TryGetValue(c.Id, out var other))
+                    throw new CaseFileException(display, $"case {c.Id}", $"id already used in {other}");
+                seen[c.Id] = display;
+                cases.Add(c);
+            }
+        }
+        return new Catalogue(cases.OrderBy(c => c.Id, CaseIdComparer.Instance).ToList());
+    }
+
+    public static Catalogue From(IEnumerable<CaseDefinition> cases) =>
+        new(cases.OrderBy(c => c.Id, CaseIdComparer.Instance).ToList());
+
+    public IReadOnlyList<CaseDefinition> Select(IReadOnlyList<string> include, IReadOnlyList<string> exclude) =>
+        Cases.Where(c => (include.Count == 0 || include.Any(p => CasePattern.Matches(p, c.Id)))
+                         && !exclude.Any(p => CasePattern.Matches(p, c.Id)))
+             .ToList();
+}
+
+/// <summary>Case id patterns: "2.1" is that case (and the cases under it, e.g. "1.1" selects 1.1.x), "1.*" a category, "*" all.</summary>
+public static class CasePattern
+{
+    public static bool Matches(string pattern, string id)
+    {
+        pattern = pattern.Trim();
+        if (pattern == "*" || pattern == id) return true;
+        if (pattern.EndsWith(".*", StringComparison.Ordinal)) return id.StartsWith(pattern[..^1], StringComparison.Ordinal);
+        if (pattern.Contains('*'))
+        {
+            var regex = "^" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace("\\*", ".*") + "$";
+            return System.Text.RegularExpressions.Regex.IsMatch(id, regex);
+        }
+        return id.StartsWith(pattern + ".", StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Orders ids numerically part by part: 2.2 before 2.10, 1.1.8 before 1.2.1.</summary>
+public sealed class CaseIdComparer : IComparer<string>
+{
+    public static CaseIdComparer Instance { get; } = new();
+
+    public int Compare(string? x, string? y)
+    {
+        var a = (x ?? "").Split('.');
+        var b = (y ?? "").Split('.');
+        for (var i = 0; i < Math.Min(a.Length, b.Length); i++)
+        {
+            var bothNumbers = int.TryParse(a[i], out var na) & int.TryParse(b[i], out var nb);
+            var c = bothNumbers ? na.CompareTo(nb) : string.CompareOrdinal(a[i], b[i]);
+            if (c != 0) return c;
+        }
+        return a.Length.CompareTo(b.Length);
+    }
+}

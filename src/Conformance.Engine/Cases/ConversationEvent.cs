@@ -1,0 +1,39 @@
+using Conformance.Protocol;
+
+namespace Conformance.Engine.Cases;
+
+public enum EventKind { Message, Pong, Mark }
+
+/// <summary>Something the server caused that a case's expected lists are compared with.</summary>
+public sealed record ConversationEvent(EventKind Kind, bool IsBinary, byte[] Payload, string? Mark = null)
+{
+    public static ConversationEvent Message(bool isBinary, byte[] payload) => new(EventKind.Message, isBinary, payload);
+    public static ConversationEvent Pong(byte[] payload) => new(EventKind.Pong, false, payload);
+    public static ConversationEvent MarkEvent(string mark) => new(EventKind.Mark, false, [], mark);
+
+    public bool Equals(ConversationEvent? other) =>
+        other is not null && Kind == other.Kind && IsBinary == other.IsBinary && Mark == other.Mark &&
+        Payload.AsSpan().SequenceEqual(other.Payload);
+
+    public override int GetHashCode() => HashCode.Combine(Kind, IsBinary, Mark, Payload.Length);
+
+    public override string ToString() => Kind switch
+    {
+        EventKind.Message => $"{(IsBinary ? "binary" : "text")} message ({Payload.Length} octets{Preview()})",
+        EventKind.Pong => $"pong ({Payload.Length} octets{Preview()})",
+        _ => $"mark {Mark}",
+    };
+
+    private string Preview()
+    {
+        if (Payload.Length == 0) return "";
+        var head = Payload.AsSpan(0, Math.Min(Payload.Length, 16));
+        var shown = !IsBinary && Utf8Validator.IsValid(Payload)
+            ? "\"" + System.Text.Encoding.UTF8.GetString(head) + "\""
+            : Convert.ToHexString(head).ToLowerInvariant();
+        return ": " + shown + (Payload.Length > 16 ? "…" : "");
+    }
+
+    public static string Describe(IReadOnlyList<ConversationEvent> events) =>
+        events.Count == 0 ? "nothing" : string.Join(", ", events);
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Conformance.Engine.Cases;
+
+/// <summary>A node of a case file together with its path, so every error can name the field.</summary>
+internal readonly record struct JsonField(string File, string Path, JsonNode? Node)
+{
+    public CaseFileException Error(string problem) => new(File, Path, problem);
+
+    public bool Exists => Node is not null;
+
+    public JsonField this[string name]
+    {
+        get
+        {
+            var obj = AsObject();
+            return new(File, Path.Length == 0 ? name : $"{Path}.{name}", obj[name]);
+        }
+    }
+
+    public bool Has(string name) => Node is JsonObject obj && obj.ContainsKey(name);
+
+    public JsonObject AsObject() => Node as JsonObject ?? throw Error($"expected an object, found {Kind()}");
+
+    public IEnumerable<JsonField> Items()
+    {
+        var array = Node as JsonArray ?? throw Error($"expected an array, found {Kind()}");
+        for (var i = 0; i < array.Count; i++) yield return new(File, $"{Path}[{i}]", array[i]);
+    }
+
+    public string String()
+    {
+        if (Node is JsonValue v && v.GetValueKind() == JsonValueKind.String) return v.GetValue<string>();
+        throw Error(Node is null ? "is required" : $"expected a string, found {Kind()}");
+    }
+
+    public string? OptionalString() => Node is null ? null : String();
+
+    public long Integer(long min, long max)
+    {
+        if (Node is JsonValue v && v.GetValueKind() == JsonValueKind.Number &&
+            long.TryParse(v.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
+        {
+            if (n < min || n > max) throw Error($"{n} is out of range ({min} to {max})");
+            return n;
+        }
+        throw Error(Node is null ? "is required" : $"expected a whole number, found {Kind()}");
+    }
+
+    public bool Boolean(bool fallback)
+    {
+        if (Node is null) return fallback;
+        if (Node is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False) return v.GetValue<bool>();
+        throw Error($"expected true or false, found {Kind()}");
+    }
+
+    public IReadOnlyList<string> Strings() => Items().Select(i => i.String()).ToList();
+
+    public string Kind() => Node switch
+    {
+        null => "nothing",
+        JsonObject => "an object",
+        JsonArray => "an array",
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.String => $"the string \"{Shorten(v.GetValue<string>())}\"",
+            JsonValueKind.Number => $"the number {v.ToJsonString()}",
+            JsonValueKind.True or JsonValueKind.False => v.ToJsonString(),
+            _ => "null",
+        },
+        _ => "something else",
+    };
+
+    private static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
+}

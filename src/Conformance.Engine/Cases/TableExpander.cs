@@ -1,0 +1,49 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Conformance.Engine.Cases;
+
+/// <summary>Turns a table (a case template and rows of parameters) into case nodes.</summary>
+internal static partial class TableExpander
+{
+    [GeneratedRegex(@"\{([A-Za-z_][A-Za-z0-9_]*)\}")]
+    private static partial Regex Placeholder();
+
+    public static IEnumerable<JsonField> Expand(JsonField table)
+    {
+        var template = table["case"];
+        template.AsObject();
+        foreach (var row in table["rows"].Items())
+        {
+            var values = row.AsObject();
+            yield return new JsonField(row.File, row.Path, Substitute(template.Node!.DeepClone(), values, row));
+        }
+    }
+
+    private static JsonNode? Substitute(JsonNode? node, JsonObject values, JsonField row)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, child) in obj.ToList()) obj[key] = Substitute(child, values, row);
+                return obj;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++) array[i] = Substitute(array[i]?.DeepClone(), values, row);
+                return array;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                var text = value.GetValue<string>();
+                var whole = Placeholder().Match(text);
+                if (whole.Success && whole.Length == text.Length) return Lookup(whole.Groups[1].Value, values, row)?.DeepClone();
+                return JsonValue.Create(Placeholder().Replace(text, m => Text(Lookup(m.Groups[1].Value, values, row))));
+            default:
+                return node;
+        }
+    }
+
+    private static JsonNode? Lookup(string name, JsonObject values, JsonField row) =>
+        values.TryGetPropertyValue(name, out var v) ? v : throw row.Error($"the row has no value for {{{name}}}");
+
+    private static string Text(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : node?.ToJsonString() ?? "null";
+}

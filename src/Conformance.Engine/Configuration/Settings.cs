@@ -1,0 +1,25 @@
+namespace Conformance.Engine.Configuration;
+
+/// <summary>Everything a run is told, after conformance.json, the environment and the command line were merged.</summary>
+public sealed record Settings
+{
+    /// <summary>Empty: the embedded echo server is the target.</summary>
+    public IReadOnlyList<Uri> Targets { get; init; } = [];
+    public bool Insecure { get; init; }
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+    public IReadOnlyList<string> Subprotocols { get; init; } = [];
+    public string? Origin { get; init; }
+    public IReadOnlyList<string> Cases { get; init; } = [];
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+    public TimeSpan CaseTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan? RunTimeout { get; init; }
+    public int Parallelism { get; init; } = 16;
+    public string Out { get; init; } = "reports";
+    public string Suites { get; init; } = "suites";
+    public string? Agent { get; init; }
+    /// <summary>Behaviour or close verdict words that make the exit code 1.</summary>
+    public IReadOnlyList<string> FailOn { get; init; } = [];
+}
+
+/// <summary>A setting with a value that cannot be used; the message names the key and where it came from.</summary>
+public sealed class SettingsException(string message) : Exception(message);

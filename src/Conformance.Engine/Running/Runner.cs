@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using Conformance.Engine.Cases;
+using Conformance.Engine.Results;
+using Conformance.Engine.Scoring;
+using Conformance.Engine.Sessions;
+
+namespace Conformance.Engine.Running;
+
+public sealed record RunOptions
+{
+    public required SessionOptions Session { get; init; }
+    public int Parallelism { get; init; } = 16;
+    /// <summary>The least time a case gets before it is cut off; a case whose own timers need more gets more.</summary>
+    public TimeSpan CaseTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed record RunOutcome(IReadOnlyList<CaseResult> Results, bool Interrupted);
+
+/// <summary>Runs cases in parallel, each on its own connection and with its own deadline.</summary>
+public static class Runner
+{
+    /// <summary>Opens one connection and closes it again; returns why the target cannot be tested, or null.</summary>
+    public static async Task<string?> ProbeAsync(SessionOptions options, CancellationToken cancel)
+    {
+        var probe = new CaseDefinition
+        {
+            Id = "probe", Title = "probe", Category = "probe", CategoryTitle = "probe", Group = "probe", GroupTitle = "probe",
+            Rfc = [], Requirement = "", Expectation = "", Steps = [],
+            Outcomes = [new ExpectedOutcome(Verdict.Ok, [])], Close = ExpectedClose.NormalBySuite,
+            End = new EndTimer(0, EndAction.Close), SourceFile = "",
+        };
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        deadline.CancelAfter(options.ConnectTimeout + options.OpenHandshakeTimeout + TimeSpan.FromSeconds(5));
+        var transcript = await Session.RunAsync(probe, options, deadline.Token);
+        var reading = TranscriptReading.Read(transcript.Entries);
+        return reading.HandshakeCompleted ? null : reading.HandshakeProblem;
+    }
+
+    public static async Task<RunOutcome> RunAsync(
+        IReadOnlyList<CaseDefinition> cases, RunOptions options, Action<CaseResult> onResult, CancellationToken cancel)
+    {
+        var results = new ConcurrentBag<CaseResult>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancel };
+        try
+        {
+            await Parallel.ForEachAsync(cases, parallel, async (@case, token) =>
+            {
+                var result = await RunCaseAsync(@case, options, token);
+                if (result is null) return;
+                results.Add(result);
+                onResult(result);
+            });
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+        }
+        var ordered = results.OrderBy(r => r.Id, CaseIdComparer.Instance).ToList();
+        return new RunOutcome(ordered, ordered.Count < cases.Count);
+    }
+
+    /// <summary>Runs and scores one case; null when the run was cancelled while the case ran.</summary>
+    public static async Task<CaseResult?> RunCaseAsync(CaseDefinition @case, RunOptions options, CancellationToken runCancel)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(runCancel);
+        deadline.CancelAfter(Budget(@case, options));
+        var transcript = await Session.RunAsync(@case, options.Session, deadline.Token);
+        if (runCancel.IsCancellationRequested) return null;
+        return CaseResult.From(@case, transcript, Scorer.Score(@case, transcript.Entries));
+    }
+
+    private static TimeSpan Budget(CaseDefinition @case, RunOptions options)
+    {
+        var s = options.Session;
+        var own = TimeSpan.FromMilliseconds(@case.Steps.OfType<WaitStep>().Sum(w => (long)w.Milliseconds) + @case.End.AfterMilliseconds)
+                  + s.ConnectTimeout + s.OpenHandshakeTimeout + s.CloseHandshakeTimeout + s.ServerDropTimeout;
+        return own > options.CaseTimeout ? own : options.CaseTimeout;
+    }
+}

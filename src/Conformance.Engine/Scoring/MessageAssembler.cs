@@ -1,0 +1,76 @@
+using Conformance.Engine.Cases;
+using Conformance.Protocol;
+
+namespace Conformance.Engine.Scoring;
+
+/// <summary>
+/// Turns the frames a server sent into the events cases expect (whole messages, pongs), and notices
+/// frames a server must not send (RFC 6455 5.1, 5.2, 5.4, 5.5).
+/// </summary>
+public sealed class MessageAssembler
+{
+    private readonly long _maxMessageBytes;
+    private List<byte[]>? _fragments;
+    private long _fragmentBytes;
+    private bool _binary;
+
+    public MessageAssembler(long maxMessageBytes = 256L * 1024 * 1024) => _maxMessageBytes = maxMessageBytes;
+
+    /// <summary>Returns the event the frame completes, if any; violation is set when the server broke a rule.</summary>
+    public ConversationEvent? Accept(DecodedFrame frame, out string? violation)
+    {
+        var h = frame.Header;
+        violation = Check(h);
+        if (violation is not null) return null;
+        switch (h.Opcode)
+        {
+            case Opcodes.Pong:
+                return ConversationEvent.Pong(frame.Payload);
+            case Opcodes.Ping or Opcodes.Close:
+                return null;
+            case Opcodes.Text or Opcodes.Binary when h.Fin:
+                return ConversationEvent.Message(h.Opcode == Opcodes.Binary, frame.Payload);
+            case Opcodes.Text or Opcodes.Binary:
+                _binary = h.Opcode == Opcodes.Binary;
+                _fragments = [frame.Payload];
+                _fragmentBytes = frame.Payload.Length;
+                return null;
+            default:
+                _fragments!.Add(frame.Payload);
+                _fragmentBytes += frame.Payload.Length;
+                if (_fragmentBytes > _maxMessageBytes)
+                {
+                    violation = $"a fragmented message grew past {_maxMessageBytes} octets";
+                    return null;
+                }
+                if (!h.Fin) return null;
+                var whole = new byte[_fragmentBytes];
+                var at = 0;
+                foreach (var part in _fragments)
+                {
+                    part.CopyTo(whole, at);
+                    at += part.Length;
+                }
+                _fragments = null;
+                return ConversationEvent.Message(_binary, whole);
+        }
+    }
+
+    private string? Check(FrameHeader h)
+    {
+        if (h.Masked) return $"the server sent a masked {Opcodes.Name(h.Opcode)} frame (RFC 6455 5.1: a server MUST NOT mask any frames)";
+        if (h.Rsv != 0) return $"the server set RSV bits {h.Rsv} on a {Opcodes.Name(h.Opcode)} frame without a negotiated extension (RFC 6455 5.2)";
+        if (Opcodes.IsReserved(h.Opcode)) return $"the server sent a frame with the reserved opcode {h.Opcode} (RFC 6455 5.2)";
+        if (Opcodes.IsControl(h.Opcode))
+        {
+            if (!h.Fin) return $"the server fragmented a {Opcodes.Name(h.Opcode)} frame (RFC 6455 5.5: control frames MUST NOT be fragmented)";
+            if (h.PayloadLength > 125) return $"the server sent a {Opcodes.Name(h.Opcode)} frame with {h.PayloadLength} octets (RFC 6455 5.5: at most 125)";
+            return null;
+        }
+        if (h.Opcode == Opcodes.Continuation && _fragments is null)
+            return "the server sent a continuation frame with no message to continue (RFC 6455 5.4)";
+        if (h.Opcode != Opcodes.Continuation && _fragments is not null)
+            return $"the server started a new {Opcodes.Name(h.Opcode)} message inside a fragmented one (RFC 6455 5.4)";
+        return null;
+    }
+}

@@ -1,0 +1,286 @@
+using Conformance.Engine.Cases;
+using Conformance.Engine.Scoring;
+using Conformance.Protocol;
+
+namespace Conformance.Engine.Sessions;
+
+/// <summary>
+/// Plays one case against the target over one connection and records the transcript. It interprets what
+/// it reads only as far as it must to take part (answer pings, answer a close, notice the events matched);
+/// judging is the scorer's job, from the transcript alone.
+/// </summary>
+public sealed class Session
+{
+    private readonly CaseDefinition _case;
+    private readonly SessionOptions _options;
+    private readonly Transcript _transcript = new();
+    private readonly SessionState _state = new();
+    private WireConnection _wire = null!;
+    private string _key = "";
+
+    private Session(CaseDefinition @case, SessionOptions options)
+    {
+        _case = @case;
+        _options = options;
+    }
+
+    public static async Task<Transcript> RunAsync(CaseDefinition @case, SessionOptions options, CancellationToken deadline)
+    {
+        var session = new Session(@case, options);
+        await session.RunAsync(deadline);
+        return session._transcript;
+    }
+
+    private async Task RunAsync(CancellationToken deadline)
+    {
+        var wire = await WireConnection.OpenAsync(_options, _transcript, deadline);
+        if (wire is null) return;
+        _wire = wire;
+        await using var _ = wire;
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(deadline);
+        _key = HandshakeKeys.NewKey();
+        Task reader = Task.CompletedTask;
+        try
+        {
+            if (!await wire.WriteAsync(BuildRequest(_key), null, deadline)) return;
+            reader = Task.Run(() => ReadLoopAsync(stopReading.Token), CancellationToken.None);
+            if (!await AwaitHandshakeAsync(deadline)) return;
+            await PlayStepsAsync(deadline);
+            await EndAsync(deadline);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            _transcript.Add(WireEntryKind.Deadline, text: "the case did not end before its deadline");
+            wire.Drop("the case deadline passed");
+        }
+        finally
+        {
+            wire.Drop("the case ended");
+            stopReading.Cancel();
+            await reader;
+        }
+    }
+
+    private byte[] BuildRequest(string key)
+    {
+        var target = _options.Target;
+        var host = target.IsDefaultPort ? target.IdnHost : $"{target.IdnHost}:{target.Port}";
+        var request = new UpgradeRequest(host, target.PathAndQuery, key) { Origin = _options.Origin };
+        foreach (var p in _options.Subprotocols) request.Subprotocols.Add(p);
+        foreach (var h in _options.Headers) request.ExtraHeaders.Add(h);
+        return request.ToBytes();
+    }
+
+    private async Task<bool> AwaitHandshakeAsync(CancellationToken deadline)
+    {
+        var timeout = Task.Delay(_options.OpenHandshakeTimeout, deadline);
+        var done = await Task.WhenAny(_state.Handshake.Task, timeout);
+        if (done == _state.Handshake.Task && _state.Handshake.Task.Result) return true;
+        deadline.ThrowIfCancellationRequested();
+        if (done == timeout)
+            _transcript.Add(WireEntryKind.Error, text: $"no answer to the opening handshake within {_options.OpenHandshakeTimeout.TotalSeconds:0.#} s");
+        _wire.Drop("the opening handshake did not complete");
+        return false;
+    }
+
+    private async Task PlayStepsAsync(CancellationToken deadline)
+    {
+        foreach (var step in _case.Steps)
+        {
+            if (_state.ConnectionEnding)
+            {
+                _transcript.Note($"skipped (the connection is closing): {step.Describe()}");
+                continue;
+            }
+            switch (step)
+            {
+                case SendFramesStep s:
+                    await SendAsync(Encode(s.Frames), s.Chop, deadline);
+                    break;
+                case SendRawStep s:
+                    await SendAsync(s.Bytes, s.Chop, deadline);
+                    break;
+                case WaitStep w:
+                    await Task.Delay(w.Milliseconds, deadline);
+                    if (w.Mark is not null && !_state.ConnectionEnding)
+                    {
+                        _transcript.Add(WireEntryKind.Mark, text: w.Mark);
+                        _state.AddEvent(ConversationEvent.MarkEvent(w.Mark));
+                    }
+                    break;
+            }
+        }
+    }
+
+    private static byte[] Encode(IReadOnlyList<FrameSpec> specs)
+    {
+        var frames = specs.Select(s => s.ToFrame()).ToList();
+        var bytes = new byte[frames.Sum(f => f.EncodedLength)];
+        var at = 0;
+        foreach (var f in frames) at += f.EncodeTo(bytes.AsSpan(at));
+        return bytes;
+    }
+
+    private async Task SendAsync(byte[] bytes, int? chop, CancellationToken cancel)
+    {
+        if (ContainsClose(bytes)) _state.NoteCloseSent();
+        await _wire.WriteAsync(bytes, chop, cancel);
+    }
+
+    private static bool ContainsClose(byte[] bytes)
+    {
+        var decoder = new FrameDecoder(long.MaxValue);
+        decoder.Append(bytes);
+        while (decoder.TryRead(out var frame) == DecodeStatus.Frame)
+            if (frame!.Header.Opcode == Opcodes.Close) return true;
+        return false;
+    }
+
+    private async Task SendCloseAsync(byte[] payload, CancellationToken cancel)
+    {
+        if (!_state.TryClaimCloseSend()) return;
+        await _wire.WriteAsync(Frame.Client(Opcodes.Close, payload).Encode(), null, cancel);
+    }
+
+    /// <summary>After the steps: finish on a match, by the case's timer, or by the closing handshake's timeouts.</summary>
+    private async Task EndAsync(CancellationToken deadline)
+    {
+        var timerDue = DateTime.UtcNow.AddMilliseconds(_case.End.AfterMilliseconds);
+        while (!_wire.IsClosed)
+        {
+            var changed = _state.NextChange();
+            DateTime wakeAt;
+            if (_state.CloseSentAt is { } sentAt)
+            {
+                if (_state.CloseReceivedAt is { } receivedAt)
+                {
+                    wakeAt = Later(sentAt, receivedAt) + _options.ServerDropTimeout;
+                    if (DateTime.UtcNow >= wakeAt)
+                    {
+                        _wire.Drop($"the server did not close the TCP connection within {_options.ServerDropTimeout.TotalSeconds:0.#} s of the closing handshake");
+                        return;
+                    }
+                }
+                else
+                {
+                    wakeAt = sentAt + _options.CloseHandshakeTimeout;
+                    if (DateTime.UtcNow >= wakeAt)
+                    {
+                        _wire.Drop($"the server did not answer the close frame within {_options.CloseHandshakeTimeout.TotalSeconds:0.#} s");
+                        return;
+                    }
+                }
+            }
+            else if (_case.FinishesOnMatch && _state.EventsEqual(_case.Outcomes[0].Events))
+            {
+                await SendCloseAsync(ClosePayload.Build((ushort)_case.Close.Codes[0], []), deadline);
+                continue;
+            }
+            else if (DateTime.UtcNow >= timerDue)
+            {
+                var failing = _case.End.Action == EndAction.Fail;
+                _transcript.Note(failing
+                    ? $"timer: {_case.End.AfterMilliseconds} ms passed; the suite fails the connection (close 1001)"
+                    : $"timer: {_case.End.AfterMilliseconds} ms passed; the suite closes the connection");
+                await SendCloseAsync(failing ? ClosePayload.Build(CloseCodes.GoingAway, []) : [], deadline);
+                continue;
+            }
+            else
+            {
+                wakeAt = timerDue;
+            }
+            var wait = wakeAt - DateTime.UtcNow;
+            if (wait > TimeSpan.Zero) await Task.WhenAny(changed, Task.Delay(wait, deadline));
+            deadline.ThrowIfCancellationRequested();
+        }
+    }
+
+    private static DateTime Later(DateTime a, DateTime b) => a > b ? a : b;
+
+    private async Task ReadLoopAsync(CancellationToken cancel)
+    {
+        var buffer = new byte[64 * 1024];
+        var handshake = new HandshakeReader(_options.MaxHandshakeBytes);
+        var decoder = new FrameDecoder(_options.MaxFramePayload);
+        var assembler = new MessageAssembler();
+        long received = 0;
+        var peerClosed = false;
+        try
+        {
+            while (true)
+            {
+                var n = await _wire.ReadAsync(buffer, cancel);
+                if (n == 0)
+                {
+                    peerClosed = !_wire.IsClosed;
+                    break;
+                }
+                received += n;
+                if (received > _options.MaxReceivedBytes)
+                {
+                    _wire.Drop($"the server sent more than {_options.MaxReceivedBytes} octets in one case");
+                    break;
+                }
+                ReadOnlyMemory<byte> data = buffer.AsMemory(0, n);
+                if (!_state.Handshake.Task.IsCompleted)
+                {
+                    var outcome = handshake.Append(data.Span, out var response, out var rest, out var error);
+                    if (outcome == ResponseParseStatus.NeedMoreData) continue;
+                    error ??= response!.ValidateAcceptance(_key);
+                    if (error is not null)
+                    {
+                        _transcript.Add(WireEntryKind.Error, text: error);
+                        _state.Handshake.TrySetResult(false);
+                        break;
+                    }
+                    _state.Handshake.TrySetResult(true);
+                    data = rest;
+                }
+                decoder.Append(data.Span);
+                if (!await HandleFramesAsync(decoder, assembler, cancel)) break;
+            }
+        }
+        catch (OperationCanceledException) { }
+        finally
+        {
+            _state.Handshake.TrySetResult(false);
+            if (peerClosed) _wire.MarkClosedByPeer();
+            _state.NotePeerClosed();
+        }
+    }
+
+    private async Task<bool> HandleFramesAsync(FrameDecoder decoder, MessageAssembler assembler, CancellationToken cancel)
+    {
+        while (true)
+        {
+            var status = decoder.TryRead(out var frame);
+            if (status == DecodeStatus.NeedMoreData) return true;
+            if (status == DecodeStatus.Error)
+            {
+                _transcript.Note($"the server sent an undecodable frame: {decoder.Error}");
+                await SendCloseAsync(ClosePayload.Build(CloseCodes.ProtocolError, []), cancel);
+                return true;
+            }
+            var ev = assembler.Accept(frame!, out _);
+            if (ev is not null) _state.AddEvent(ev);
+            switch (frame!.Header.Opcode)
+            {
+                case Opcodes.Ping when _state.CloseSentAt is null:
+                    await _wire.WriteAsync(Frame.Client(Opcodes.Pong, frame.Payload).Encode(), null, cancel);
+                    break;
+                case Opcodes.Close:
+                    _state.NoteCloseReceived();
+                    await SendCloseAsync(CloseReply(frame.Payload), cancel);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The answer to the server's close: its code echoed, nothing for nothing, 1002 for a broken close payload.</summary>
+    private static byte[] CloseReply(byte[] payload)
+    {
+        var close = ClosePayload.Parse(payload, out var violation);
+        if (violation is not null) return ClosePayload.Build(CloseCodes.ProtocolError, []);
+        return close.Code is { } code ? ClosePayload.Build(code, []) : [];
+    }
+}

@@ -1,0 +1,21 @@
+namespace Conformance.Engine.Sessions;
+
+/// <summary>Where and how a session connects, and the limits it keeps.</summary>
+public sealed record SessionOptions
+{
+    public required Uri Target { get; init; }
+    public bool AcceptUntrustedCertificate { get; init; }
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+    public IReadOnlyList<string> Subprotocols { get; init; } = [];
+    public string? Origin { get; init; }
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan OpenHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>How long the suite waits for the server's close frame after sending its own (Autobahn: 1 s).</summary>
+    public TimeSpan CloseHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>How long the suite waits for the server to close TCP after the closing handshake (Autobahn: 1 s).</summary>
+    public TimeSpan ServerDropTimeout { get; init; } = TimeSpan.FromSeconds(1);
+    public int MaxHandshakeBytes { get; init; } = 64 * 1024;
+    public long MaxFramePayload { get; init; } = 64L * 1024 * 1024;
+    /// <summary>A server that sends more than this in one case is cut off.</summary>
+    public long MaxReceivedBytes { get; init; } = 256L * 1024 * 1024;
+}

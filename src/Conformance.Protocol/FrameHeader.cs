@@ -1,0 +1,28 @@
+namespace Conformance.Protocol;
+
+/// <summary>A parsed frame header.</summary>
+/// <param name="MaskKey">The 4 key bytes read as a big-endian number; 0 when unmasked.</param>
+/// <param name="HeaderLength">Bytes taken by the header, including extended length and mask key.</param>
+/// <param name="MinimalLengthEncoding">False when the length used a longer form than needed.</param>
+public readonly record struct FrameHeader(
+    bool Fin,
+    byte Rsv,
+    byte Opcode,
+    bool Masked,
+    uint MaskKey,
+    ulong PayloadLength,
+    int HeaderLength,
+    bool MinimalLengthEncoding)
+{
+    /// <summary>
+    /// The encoding that reproduces this header: Minimal when the length was minimal, else the form that was used.
+    /// </summary>
+    public LengthEncoding LengthEncoding =>
+        MinimalLengthEncoding ? LengthEncoding.Minimal
+        : HeaderLength - (Masked ? 4 : 0) == 4 ? LengthEncoding.Extended16
+        : LengthEncoding.Extended64;
+
+    /// <summary>The mask key as the 4 bytes of the wire, or null when unmasked.</summary>
+    public byte[]? GetMaskKeyBytes() =>
+        Masked ? [(byte)(MaskKey >> 24), (byte)(MaskKey >> 16), (byte)(MaskKey >> 8), (byte)MaskKey] : null;
+}

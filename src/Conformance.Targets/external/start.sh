@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# start.sh ws|websockets PORT — runs one echo server on 127.0.0.1:PORT in the foreground until killed.
+# Text is echoed as text and binary as binary, with no message size limit.
+set -euo pipefail
+name="${1:?usage: start.sh ws|websockets PORT}"
+port="${2:?usage: start.sh ws|websockets PORT}"
+dir="${CONFORMANCE_TARGETS_DIR:-$HOME/.cache/conformance/targets}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+case "$name" in
+  ws) cd "$dir" && exec node "$here/ws-echo.js" "$port" ;;
+  websockets) exec /usr/bin/python3 "$here/websockets-echo.py" "$port" ;;
+  *) echo "start.sh: unknown server '$name' (ws, websockets)" >&2; exit 2 ;;
+esac
