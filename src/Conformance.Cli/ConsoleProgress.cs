@@ -9,7 +9,7 @@ internal sealed class ConsoleProgress(int total)
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly bool _terminal = !Console.IsErrorRedirected;
     private readonly object _gate = new();
-    private TimeSpan _lastPrinted = TimeSpan.MinValue;
+    private TimeSpan? _lastPrinted;
     private int _done;
     private int _failed;
 

@@ -12,6 +12,9 @@ flags.AddTo(root);
 var list = new Command("list", "List the cases the selection would run, without running them.");
 flags.AddTo(list);
 root.Subcommands.Add(list);
+// Parsing only: the run itself happens below, once the settings are read and checked.
+root.SetAction(_ => ExitCodes.Completed);
+list.SetAction(_ => ExitCodes.Completed);
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -12,11 +12,32 @@ internal sealed class ExternalServer : IDisposable
 {
     private static readonly Lazy<string?> InstallProblem = new(Install);
     private readonly Process _process;
+    private readonly Queue<string> _lastLines = new();
 
     private ExternalServer(Process process, int port)
     {
         _process = process;
         Url = new Uri($"ws://127.0.0.1:{port}/");
+        // The servers log to both streams; reading them keeps a full pipe from blocking the server.
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        lock (_lastLines)
+        {
+            _lastLines.Enqueue(line);
+            if (_lastLines.Count > 20) _lastLines.Dequeue();
+        }
+    }
+
+    private string LastLines()
+    {
+        lock (_lastLines) return string.Join("\n", _lastLines);
     }
 
     public Uri Url { get; }
@@ -35,7 +56,11 @@ internal sealed class ExternalServer : IDisposable
         var until = DateTime.UtcNow.AddSeconds(20);
         while (DateTime.UtcNow < until)
         {
-            if (process.HasExited) Assert.Fail($"the {name} target exited: {process.StandardError.ReadToEnd()}");
+            if (process.HasExited)
+            {
+                process.WaitForExit();
+                Assert.Fail($"the {name} target exited: {server.LastLines()}");
+            }
             try
             {
                 using var probe = new TcpClient();

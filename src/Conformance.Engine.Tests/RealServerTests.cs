@@ -38,9 +38,20 @@ public class RealServerTests
     }
 }
 
+/// <summary>Verdicts besides OK/OK that a conforming server may get on a case, with the reason.</summary>
 internal static class KnownDeviations
 {
-    public static readonly IReadOnlyDictionary<string, string> Kestrel = new Dictionary<string, string>();
-    public static readonly IReadOnlyDictionary<string, string> NodeWs = new Dictionary<string, string>();
-    public static readonly IReadOnlyDictionary<string, string> PythonWebsockets = new Dictionary<string, string>();
+    /// <summary>
+    /// The valid message comes just before the invalid frame. A server that reads ahead and fails the connection
+    /// before its echo of the valid message has gone out never sends the echo: Autobahn calls that NON-STRICT, and
+    /// ASP.NET Core's own Autobahn runs accept it for these ten cases. Which one happens is a race inside the server.
+    /// </summary>
+    private static readonly string[] FailsBeforeEcho = ["3.2", "3.3", "3.4", "4.1.3", "4.1.4", "4.1.5", "4.2.3", "4.2.4", "4.2.5", "5.15"];
+
+    private static IReadOnlyDictionary<string, string[]> OkOrNonStrict(params string[] ids) =>
+        ids.ToDictionary(id => id, _ => new[] { "OK/OK", "NON-STRICT/OK" });
+
+    public static readonly IReadOnlyDictionary<string, string[]> Kestrel = OkOrNonStrict(FailsBeforeEcho);
+    public static readonly IReadOnlyDictionary<string, string[]> NodeWs = OkOrNonStrict(FailsBeforeEcho);
+    public static readonly IReadOnlyDictionary<string, string[]> PythonWebsockets = OkOrNonStrict(FailsBeforeEcho);
 }

@@ -44,7 +44,7 @@ public class SettingsReaderTests
     [TestCase("parallelism", "abc", "parallelism (command line): \"abc\" is not a whole number from 1 to 1024")]
     [TestCase("parallelism", "0", "parallelism (command line)")]
     [TestCase("target", "http://x/", "target (command line): \"http://x/\" is not a ws:// or wss:// URL")]
-    [TestCase("target", "not a url", "is not a ws:// or wss:// URL")]
+    [TestCase("target", "not a url", "target (command line): \"not a url\" is not a ws:// or wss:// URL")]
     [TestCase("caseTimeout", "-1", "caseTimeout (command line): \"-1\" is not a number of seconds")]
     [TestCase("insecure", "maybe", "insecure (command line): \"maybe\" is not true or false")]
     [TestCase("failOn", "BROKEN", "failOn (command line): \"BROKEN\" is not a verdict")]

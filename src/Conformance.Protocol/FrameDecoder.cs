@@ -26,10 +26,13 @@ public sealed class FrameDecoder
     private int _count;
     private long _discardedAfterError;
 
+    /// <summary>The largest payload one frame can be decoded into (what an array can hold).</summary>
+    public static long LargestPayloadLength => Array.MaxLength - FrameHeaderParser.MaxHeaderLength;
+
     public FrameDecoder(long maxPayloadLength = 64L * 1024 * 1024)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxPayloadLength);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxPayloadLength, Array.MaxLength - FrameHeaderParser.MaxHeaderLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxPayloadLength, LargestPayloadLength);
         MaxPayloadLength = maxPayloadLength;
     }
 

@@ -22,6 +22,12 @@ public readonly record struct FrameHeader(
         : HeaderLength - (Masked ? 4 : 0) == 4 ? LengthEncoding.Extended16
         : LengthEncoding.Extended64;
 
+    /// <summary>
+    /// A close frame that can start the closing handshake: FIN set and no reserved bits. A close frame with RSV bits
+    /// or without FIN is a protocol error at the framing level, not a close (RFC 6455 5.2, 5.5).
+    /// </summary>
+    public bool IsWellFormedClose => Opcode == Opcodes.Close && Fin && Rsv == 0;
+
     /// <summary>The mask key as the 4 bytes of the wire, or null when unmasked.</summary>
     public byte[]? GetMaskKeyBytes() =>
         Masked ? [(byte)(MaskKey >> 24), (byte)(MaskKey >> 16), (byte)(MaskKey >> 8), (byte)MaskKey] : null;

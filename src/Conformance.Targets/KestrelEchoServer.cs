@@ -75,7 +75,9 @@ public sealed class KestrelEchoServer : IAsyncDisposable
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
-            socket.Abort();
+            // The WebSocket has already sent its close frame (1002, 1007) where the RFC wants one. Returning lets
+            // Kestrel flush what is queued and close TCP; aborting would reset the connection and could discard
+            // an echo that is still on its way.
         }
     }
 

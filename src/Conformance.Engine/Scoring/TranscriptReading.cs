@@ -25,7 +25,8 @@ public sealed class TranscriptReading
 
     public bool HandshakeCompleted => Response is not null && HandshakeProblem is null;
     public WireFrame? FirstServerClose => ServerFrames.FirstOrDefault(f => f.Frame.Header.Opcode == Opcodes.Close);
-    public WireFrame? FirstSuiteClose => SuiteFrames.FirstOrDefault(f => f.Frame.Header.Opcode == Opcodes.Close);
+    /// <summary>The suite's first close frame that starts the closing handshake (a malformed one only provokes the server).</summary>
+    public WireFrame? FirstSuiteClose => SuiteFrames.FirstOrDefault(f => f.Frame.Header.IsWellFormedClose);
 
     public static TranscriptReading Read(IReadOnlyList<WireEntry> entries, long maxFramePayload = 64L * 1024 * 1024)
     {
@@ -64,7 +65,7 @@ public sealed class TranscriptReading
                 }
             }
         }
-        var suiteFrames = requestEnd < 0 ? [] : Decode(outgoing, requestEnd, long.MaxValue)
+        var suiteFrames = requestEnd < 0 ? [] : Decode(outgoing, requestEnd, FrameDecoder.LargestPayloadLength)
             .TakeWhile(d => d.Error is null).Select(d => new WireFrame(d.Index, d.Frame!)).ToList();
 
         int? Find(WireEntryKind kind) => entries.Select((e, i) => (e, i)).Where(p => p.e.Kind == kind).Select(p => (int?)p.i).FirstOrDefault();

@@ -129,10 +129,10 @@ public sealed class Session
 
     private static bool ContainsClose(byte[] bytes)
     {
-        var decoder = new FrameDecoder(long.MaxValue);
+        var decoder = new FrameDecoder(FrameDecoder.LargestPayloadLength);
         decoder.Append(bytes);
         while (decoder.TryRead(out var frame) == DecodeStatus.Frame)
-            if (frame!.Header.Opcode == Opcodes.Close) return true;
+            if (frame!.Header.IsWellFormedClose) return true;
         return false;
     }
 

@@ -7,7 +7,7 @@ port="${2:?usage: start.sh ws|websockets PORT}"
 dir="${CONFORMANCE_TARGETS_DIR:-$HOME/.cache/conformance/targets}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 case "$name" in
-  ws) cd "$dir" && exec node "$here/ws-echo.js" "$port" ;;
+  ws) export NODE_PATH="$dir/node_modules"; exec node "$here/ws-echo.js" "$port" ;;
   websockets) exec /usr/bin/python3 "$here/websockets-echo.py" "$port" ;;
   *) echo "start.sh: unknown server '$name' (ws, websockets)" >&2; exit 2 ;;
 esac
