@@ -11,18 +11,18 @@ internal sealed class ConsoleProgress(int total)
     private readonly object _gate = new();
     private TimeSpan? _lastPrinted;
     private int _done;
-    private int _failed;
+    private int _notOk;
 
     public void Finished(CaseResult result)
     {
         lock (_gate)
         {
             _done++;
-            if (result.Behavior == "FAILED" || result.BehaviorClose is not ("OK" or "INFORMATIONAL")) _failed++;
+            if (Summary.IsNotOk(result)) _notOk++;
             var now = _clock.Elapsed;
             if (!_terminal && now - _lastPrinted < TimeSpan.FromSeconds(5) && _done < total) return;
             _lastPrinted = now;
-            var line = $"[{_done,4}/{total}] {now.TotalSeconds,6:0.0} s  {_failed} not OK  last: {result.Id} {result.Behavior}/{result.BehaviorClose}";
+            var line = $"[{_done,4}/{total}] {now.TotalSeconds,6:0.0} s  {_notOk} not OK  last: {result.Id} {result.Behavior}/{result.BehaviorClose}";
             if (_terminal) Console.Error.Write("\r" + line.PadRight(Math.Max(0, Console.WindowWidth - 1))[..Math.Min(line.Length + 10, Math.Max(1, Console.WindowWidth - 1))]);
             else Console.Error.WriteLine(line);
         }

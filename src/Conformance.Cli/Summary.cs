@@ -19,7 +19,7 @@ internal static class Summary
         text.AppendLine(Row("all", results));
         if (results.Count < selected) text.AppendLine($"{selected - results.Count} selected case(s) did not run.");
 
-        var notOk = results.Where(r => r.Behavior is "FAILED" || r.BehaviorClose is not ("OK" or "INFORMATIONAL") || r.Behavior is "NON-STRICT").ToList();
+        var notOk = results.Where(IsNotOk).ToList();
         if (notOk.Count > 0)
         {
             text.AppendLine();
@@ -27,6 +27,10 @@ internal static class Summary
         }
         return text.ToString();
     }
+
+    /// <summary>A case worth listing: anything but OK (or INFORMATIONAL) on either verdict.</summary>
+    public static bool IsNotOk(CaseResult r) =>
+        r.Behavior is not ("OK" or "INFORMATIONAL") || r.BehaviorClose is not ("OK" or "INFORMATIONAL");
 
     private static string Row(string name, IReadOnlyList<CaseResult> rows)
     {
