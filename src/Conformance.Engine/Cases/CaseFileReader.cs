@@ -90,8 +90,25 @@ public static class CaseFileReader
         if (obj.ContainsKey("frame")) return new SendFramesStep([ReadFrame(s["frame"])], chop);
         if (obj.ContainsKey("frames")) return new SendFramesStep(s["frames"].Items().Select(ReadFrame).ToList(), chop);
         if (obj.ContainsKey("raw")) return new SendRawStep(PayloadReader.Read(s["raw"]), chop);
+        if (obj.ContainsKey("message"))
+        {
+            var m = s["message"];
+            int? fragment = m.Has("fragment") ? (int)m["fragment"].Integer(1, int.MaxValue) : null;
+            return new SendMessageStep(MessageOpcode(m["opcode"]), PayloadReader.Read(m["payload"]), fragment, chop);
+        }
+        if (obj.ContainsKey("roundTrips"))
+        {
+            var r = s["roundTrips"];
+            return new RoundTripsStep((int)r["count"].Integer(1, 1_000_000), MessageOpcode(r["opcode"]), PayloadReader.Read(r["payload"]));
+        }
         if (obj.ContainsKey("wait")) return new WaitStep((int)s["wait"].Integer(0, 600_000), s["mark"].OptionalString());
-        throw s.Error("a step needs one of \"frame\", \"frames\", \"raw\" or \"wait\"");
+        throw s.Error("a step needs one of \"frame\", \"frames\", \"message\", \"roundTrips\", \"raw\" or \"wait\"");
+    }
+
+    private static byte MessageOpcode(JsonField f)
+    {
+        var opcode = PayloadReader.Opcode(f);
+        return opcode is Opcodes.Text or Opcodes.Binary ? opcode : throw f.Error("a message is \"text\" or \"binary\"");
     }
 
     private static FrameSpec ReadFrame(JsonField f)
@@ -132,10 +149,18 @@ public static class CaseFileReader
             if (key == "close") continue;
             if (!VerdictWords.TryParseVerdict(key, out var verdict) || verdict is Verdict.Failed or Verdict.Unimplemented)
                 throw expect[key].Error("expected lists are named OK, NON-STRICT or INFORMATIONAL");
-            outcomes.Add(new ExpectedOutcome(verdict, expect[key].Items().Select(ReadEvent).ToList()));
+            outcomes.Add(new ExpectedOutcome(verdict, expect[key].Items().SelectMany(ReadEvents).ToList()));
         }
         if (outcomes.Count == 0) throw expect.Error("at least one expected list (OK, NON-STRICT, INFORMATIONAL) is required");
         return outcomes.OrderBy(o => o.Verdict).ToList();
+    }
+
+    /// <summary>An event, or the same event "times" times over.</summary>
+    private static IEnumerable<ConversationEvent> ReadEvents(JsonField e)
+    {
+        var times = e.Has("times") ? (int)e["times"].Integer(0, 1_000_000) : 1;
+        var ev = ReadEvent(e);
+        return Enumerable.Repeat(ev, times);
     }
 
     private static ConversationEvent ReadEvent(JsonField e)

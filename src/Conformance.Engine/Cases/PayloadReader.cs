@@ -38,13 +38,29 @@ internal static class PayloadReader
         return Protocol.ClosePayload.Build((ushort)code.Integer(0, 65535), reason);
     }
 
+    /// <summary>
+    /// Repeated payloads of the same pattern and length are one shared array (payloads are never written to), so
+    /// the megabytes of the limits cases, named in a step and again in an expected event, are made once.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Unit, int Length), byte[]> Repeated = new();
+
     private static byte[] Repeat(byte[] unit, JsonField field)
     {
         if (unit.Length == 0) throw field.Error("the repeated pattern is empty");
         var length = (int)field["length"].Integer(0, MaxPayload);
-        var bytes = new byte[length];
-        for (var i = 0; i < length; i += unit.Length) unit.AsSpan(0, Math.Min(unit.Length, length - i)).CopyTo(bytes.AsSpan(i));
-        return bytes;
+        return Repeated.GetOrAdd((Convert.ToHexString(unit), length), _ =>
+        {
+            var bytes = new byte[length];
+            var filled = Math.Min(unit.Length, length);
+            unit.AsSpan(0, filled).CopyTo(bytes);
+            while (filled < length)
+            {
+                var n = Math.Min(filled, length - filled);
+                bytes.AsSpan(0, n).CopyTo(bytes.AsSpan(filled));
+                filled += n;
+            }
+            return bytes;
+        });
     }
 
     public static byte Opcode(JsonField field)

@@ -95,7 +95,13 @@ public sealed class Session
             switch (step)
             {
                 case SendFramesStep s:
-                    await SendAsync(Encode(s.Frames), s.Chop, deadline);
+                    await SendAsync(Encode(s.Frames.Select(f => f.ToFrame())), s.Chop, deadline);
+                    break;
+                case SendMessageStep s:
+                    await _wire.WriteAsync(Encode(s.Frames()), s.Chop, deadline);
+                    break;
+                case RoundTripsStep r:
+                    await RoundTripsAsync(r, deadline);
                     break;
                 case SendRawStep s:
                     await SendAsync(s.Bytes, s.Chop, deadline);
@@ -112,9 +118,25 @@ public sealed class Session
         }
     }
 
-    private static byte[] Encode(IReadOnlyList<FrameSpec> specs)
+    private async Task RoundTripsAsync(RoundTripsStep step, CancellationToken deadline)
     {
-        var frames = specs.Select(s => s.ToFrame()).ToList();
+        var message = new SendMessageStep(step.Opcode, step.Payload, null, null);
+        for (var i = 0; i < step.Count && !_state.ConnectionEnding; i++)
+        {
+            var answered = _state.EventCount + 1;
+            await _wire.WriteAsync(Encode(message.Frames()), null, deadline);
+            while (_state.EventCount < answered && !_state.ConnectionEnding)
+            {
+                var changed = _state.NextChange();
+                if (_state.EventCount >= answered || _state.ConnectionEnding) break;
+                await changed.WaitAsync(deadline);
+            }
+        }
+    }
+
+    private static byte[] Encode(IEnumerable<Frame> encoded)
+    {
+        var frames = encoded.ToList();
         var bytes = new byte[frames.Sum(f => f.EncodedLength)];
         var at = 0;
         foreach (var f in frames) at += f.EncodeTo(bytes.AsSpan(at));

@@ -27,6 +27,11 @@ internal sealed class SessionState
 
     public void AddEvent(ConversationEvent ev) => Update(() => _events.Add(ev));
 
+    public int EventCount
+    {
+        get { lock (_gate) return _events.Count; }
+    }
+
     public bool EventsEqual(IReadOnlyList<ConversationEvent> expected)
     {
         lock (_gate) return _events.SequenceEqual(expected);
