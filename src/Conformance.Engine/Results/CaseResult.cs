@@ -46,17 +46,39 @@ public sealed record CaseResult
             DurationMs = entries.Count == 0 ? 0 : (entries[^1].AtMicroseconds - entries[0].AtMicroseconds) / 1000,
             RemoteCloseCode = score.RemoteCloseCode,
             RemoteCloseReason = score.RemoteCloseReason,
-            Transcript = entries.Select(TranscriptEntry.From).ToList(),
+            Transcript = TranscriptEntry.Store(entries),
         };
     }
 }
 
-/// <summary>A transcript entry as stored: time in microseconds, kind, octets (base64) or text.</summary>
-public sealed record TranscriptEntry(long T, string Kind, string? Data, string? Text)
+/// <summary>
+/// A transcript entry as stored: time in microseconds, kind, octets (base64) or text. Past the first
+/// <see cref="StoredOctetsPerDirection"/> octets of a direction, octets are folded: Data keeps what fits and
+/// Omitted counts the rest, so a 16 MiB echo does not make a results file of hundreds of megabytes. The verdicts
+/// are scored on the whole transcript before it is stored.
+/// </summary>
+public sealed record TranscriptEntry(long T, string Kind, string? Data, string? Text, long? Omitted = null)
 {
-    public static TranscriptEntry From(WireEntry e) =>
-        new(e.AtMicroseconds, e.Kind.ToString(), e.Bytes is null ? null : Convert.ToBase64String(e.Bytes), e.Text);
+    public const int StoredOctetsPerDirection = 128 * 1024;
 
-    public WireEntry ToWireEntry() =>
-        new(T, Enum.Parse<WireEntryKind>(Kind), Data is null ? null : Convert.FromBase64String(Data), Text);
+    public static IReadOnlyList<TranscriptEntry> Store(IReadOnlyList<WireEntry> entries)
+    {
+        long sent = 0, received = 0;
+        var stored = new List<TranscriptEntry>(entries.Count);
+        foreach (var e in entries)
+        {
+            if (e.Bytes is null)
+            {
+                stored.Add(new(e.AtMicroseconds, e.Kind.ToString(), null, e.Text));
+                continue;
+            }
+            ref var used = ref e.Kind == WireEntryKind.Sent ? ref sent : ref received;
+            var keep = (int)Math.Clamp(StoredOctetsPerDirection - used, 0, e.Bytes.Length);
+            used += keep;
+            var omitted = e.Bytes.Length - keep;
+            stored.Add(new(e.AtMicroseconds, e.Kind.ToString(), Convert.ToBase64String(e.Bytes, 0, keep), e.Text,
+                omitted > 0 ? omitted : null));
+        }
+        return stored;
+    }
 }
