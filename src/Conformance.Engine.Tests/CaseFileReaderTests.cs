@@ -93,6 +93,55 @@ public class CaseFileReaderTests
     }
 
     [Test]
+    public void A_message_step_splits_its_payload_into_fragments()
+    {
+        var c = Read("""
+            { "category": "10", "title": "t", "cases": [ { "id": "10.1.1", "title": "t", "rfc": ["x"], "requirement": "r", "expectation": "e",
+              "steps": [ { "message": { "opcode": "text", "payload": { "repeat": "*", "length": 65536 }, "fragment": 1300 } } ],
+              "expect": { "OK": [ { "message": "text", "payload": { "repeat": "*", "length": 65536 } } ] } } ] }
+            """).Single();
+        var frames = ((SendMessageStep)c.Steps[0]).Frames().ToList();
+        Assert.That(frames, Has.Count.EqualTo(51));
+        Assert.That(frames.Select(f => f.Opcode).Distinct(), Is.EqualTo(new[] { Opcodes.Text, Opcodes.Continuation }));
+        Assert.That(frames.Count(f => f.Fin), Is.EqualTo(1));
+        Assert.That(frames[^1].Fin, Is.True);
+        Assert.That(frames.Sum(f => f.Payload.Length), Is.EqualTo(65536));
+        Assert.That(frames.All(f => f.MaskKey is not null), Is.True);
+    }
+
+    [Test]
+    public void An_empty_message_is_one_empty_frame()
+    {
+        var frames = new SendMessageStep(Opcodes.Binary, [], 4, null).Frames().ToList();
+        Assert.That(frames, Has.Count.EqualTo(1));
+        Assert.That((frames[0].Opcode, frames[0].Fin, frames[0].Payload.Length), Is.EqualTo((Opcodes.Binary, true, 0)));
+    }
+
+    [Test]
+    public void Round_trips_and_repeated_events_are_read()
+    {
+        var c = Read("""
+            { "category": "9", "title": "t", "cases": [ { "id": "9.7.1", "title": "t", "rfc": ["x"], "requirement": "r", "expectation": "e",
+              "steps": [ { "roundTrips": { "count": 3, "opcode": "binary", "payload": { "hex": "00ff" } } } ],
+              "expect": { "OK": [ { "message": "binary", "payload": { "hex": "00ff" }, "times": 3 } ] } } ] }
+            """).Single();
+        Assert.That(c.Steps.Single(), Is.EqualTo(new RoundTripsStep(3, Opcodes.Binary, [0x00, 0xff])).Using<Step>((a, b) =>
+            a is RoundTripsStep x && b is RoundTripsStep y && x.Count == y.Count && x.Opcode == y.Opcode && x.Payload.SequenceEqual(y.Payload)));
+        Assert.That(c.Outcomes.Single().Events, Has.Count.EqualTo(3));
+        Assert.That(c.Outcomes.Single().Events.Distinct().Single(), Is.EqualTo(ConversationEvent.Message(true, [0x00, 0xff])));
+    }
+
+    [Test]
+    public void A_round_trip_message_must_be_text_or_binary()
+    {
+        var error = Assert.Throws<CaseFileException>(() => Read("""
+            { "category": "9", "title": "t", "cases": [ { "id": "9.7.1", "title": "t", "rfc": ["x"], "requirement": "r", "expectation": "e",
+              "steps": [ { "roundTrips": { "count": 3, "opcode": "ping" } } ], "expect": { "OK": [] } } ] }
+            """))!;
+        Assert.That(error.Message, Does.Contain("steps[0].roundTrips.opcode: a message is \"text\" or \"binary\""));
+    }
+
+    [Test]
     public void Close_frames_are_built_from_code_and_reason()
     {
         var c = Read("""

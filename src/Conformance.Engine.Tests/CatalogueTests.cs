@@ -14,15 +14,42 @@ public class CatalogueTests
         .. Range("3.", 7),
         .. Range("4.1.", 5), .. Range("4.2.", 5),
         .. Range("5.", 20),
+        .. new[] { 3, 4, 2, 4, 5, 11, 4, 2, 4, 3, 5, 8, 5, 10, 1, 3, 5, 5, 5, 7, 8, 34, 7 }.SelectMany((count, i) => Range($"6.{i + 1}.", count)),
         .. Range("7.1.", 6), .. Range("7.3.", 6), "7.5.1", .. Range("7.7.", 13), .. Range("7.9.", 9), .. Range("7.13.", 2),
+        .. Range("9.1.", 6), .. Range("9.2.", 6), .. Range("9.3.", 9), .. Range("9.4.", 9),
+        .. Range("9.5.", 6), .. Range("9.6.", 6), .. Range("9.7.", 6), .. Range("9.8.", 6),
+        "10.1.1",
     ];
 
     [Test]
-    public void It_holds_Autobahns_ids_for_categories_1_to_5_and_7()
+    public void It_holds_Autobahns_ids_for_categories_1_to_10()
     {
-        var ids = CatalogueRuns.Catalogue.Cases.Where(c => c.Category is "1" or "2" or "3" or "4" or "5" or "7").Select(c => c.Id);
+        var ids = CatalogueRuns.Catalogue.Cases.Where(c => int.Parse(c.Category) is >= 1 and <= 10).Select(c => c.Id);
         Assert.That(ids, Is.EquivalentTo(AutobahnIds));
+        Assert.That(AutobahnIds, Has.Length.EqualTo(301));
     }
+
+    [Test]
+    public void Every_UTF8_case_expects_an_echo_exactly_when_its_text_is_valid()
+    {
+        var strict = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true);
+        foreach (var c in CatalogueRuns.Catalogue.Cases.Where(c => c.Category == "6" && c.Group is not ("6.4")))
+        {
+            var sent = c.Steps.SelectMany(SentPayloads).SelectMany(p => p).ToArray();
+            var valid = true;
+            try { strict.GetString(sent); } catch (System.Text.DecoderFallbackException) { valid = false; }
+            Assert.That(c.Close.Initiator, Is.EqualTo(valid ? CloseInitiator.Suite : CloseInitiator.Server), c.Id);
+            Assert.That(c.Outcomes[0].Events, valid ? Has.Count.EqualTo(1) : Is.Empty, c.Id);
+            if (!valid) Assert.That(c.Close.Codes, Is.EqualTo(new[] { 1007 }), c.Id);
+        }
+    }
+
+    private static IEnumerable<byte[]> SentPayloads(Step step) => step switch
+    {
+        SendFramesStep s => s.Frames.Select(f => f.Payload),
+        SendMessageStep m => [m.Payload],
+        _ => [],
+    };
 
     [Test]
     public void Every_case_says_what_it_checks_and_does_something()
