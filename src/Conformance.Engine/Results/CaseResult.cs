@@ -53,13 +53,15 @@ public sealed record CaseResult
 
 /// <summary>
 /// A transcript entry as stored: time in microseconds, kind, octets (base64) or text. Past the first
-/// <see cref="StoredOctetsPerDirection"/> octets of a direction, octets are folded: Data keeps what fits and
-/// Omitted counts the rest, so a 16 MiB echo does not make a results file of hundreds of megabytes. The verdicts
-/// are scored on the whole transcript before it is stored.
+/// <see cref="StoredOctetsPerDirection"/> octets of a direction, octets are folded: each entry keeps its first
+/// <see cref="StoredOctetsPerEntry"/> octets (enough for frame headers and control frames) and Omitted counts the
+/// rest, so a 16 MiB echo does not make a results file of hundreds of megabytes. The verdicts are scored on the
+/// whole transcript before it is stored.
 /// </summary>
 public sealed record TranscriptEntry(long T, string Kind, string? Data, string? Text, long? Omitted = null)
 {
     public const int StoredOctetsPerDirection = 128 * 1024;
+    public const int StoredOctetsPerEntry = 256;
 
     public static IReadOnlyList<TranscriptEntry> Store(IReadOnlyList<WireEntry> entries)
     {
@@ -73,7 +75,7 @@ public sealed record TranscriptEntry(long T, string Kind, string? Data, string? 
                 continue;
             }
             ref var used = ref e.Kind == WireEntryKind.Sent ? ref sent : ref received;
-            var keep = (int)Math.Clamp(StoredOctetsPerDirection - used, 0, e.Bytes.Length);
+            var keep = (int)Math.Min(Math.Max(StoredOctetsPerDirection - used, StoredOctetsPerEntry), e.Bytes.Length);
             used += keep;
             var omitted = e.Bytes.Length - keep;
             stored.Add(new(e.AtMicroseconds, e.Kind.ToString(), Convert.ToBase64String(e.Bytes, 0, keep), e.Text,
