@@ -12,9 +12,17 @@ flags.AddTo(root);
 var list = new Command("list", "List the cases the selection would run, without running them.");
 flags.AddTo(list);
 root.Subcommands.Add(list);
+var bench = new Command("bench",
+    "Time the selected cases against the embedded server (or --target): whole runs in parallel, each category in parallel " +
+    "and one at a time, beside the loopback speed; writes bench.json to the results folder.");
+flags.AddTo(bench);
+var rounds = new Option<int>("--rounds") { Description = "Parallel runs of the whole selection to time (default 3)", DefaultValueFactory = _ => 3 };
+bench.Options.Add(rounds);
+root.Subcommands.Add(bench);
 // Parsing only: the run itself happens below, once the settings are read and checked.
 root.SetAction(_ => ExitCodes.Completed);
 list.SetAction(_ => ExitCodes.Completed);
+bench.SetAction(_ => ExitCodes.Completed);
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
@@ -35,5 +43,15 @@ catch (SettingsException e)
 {
     Console.Error.WriteLine($"conformance: {e.Message}");
     return ExitCodes.Usage;
+}
+if (parse.CommandResult.Command == bench)
+{
+    var roundCount = parse.GetValue(rounds);
+    if (roundCount is < 1 or > 100)
+    {
+        Console.Error.WriteLine($"conformance: --rounds: {roundCount} is not a whole number from 1 to 100");
+        return ExitCodes.Usage;
+    }
+    return await BenchCommand.ExecuteAsync(commandLine, flags.ConfigFile(parse), roundCount);
 }
 return await RunCommand.ExecuteAsync(commandLine, flags.ConfigFile(parse), listOnly: parse.CommandResult.Command == list);

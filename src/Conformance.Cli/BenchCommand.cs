@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Conformance.Engine.Cases;
+using Conformance.Engine.Configuration;
+using Conformance.Engine.Results;
+using Conformance.Engine.Running;
+using Conformance.Engine.Sessions;
+using Conformance.Targets;
+
+namespace Conformance.Cli;
+
+/// <summary>
+/// `conformance bench`: how long the selected cases take, in parallel and one at a time, per category, against
+/// the machine's loopback speed. A timed harness rather than BenchmarkDotNet: the figure wanted is the wall time of
+/// whole runs (seconds, a handful of repetitions), not a micro-benchmark of one method.
+/// </summary>
+internal static class BenchCommand
+{
+    private const long LoopbackOctets = 1L << 30;
+
+    public static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, int rounds)
+    {
+        Settings settings;
+        IReadOnlyList<CaseDefinition> cases;
+        try
+        {
+            settings = SettingsReader.Read(configFile ?? "conformance.json", configFile is not null, commandLine);
+            cases = Catalogue.Load(settings.Suites).Select(settings.Cases, settings.Exclude);
+        }
+        catch (Exception e) when (e is SettingsException or CaseFileException)
+        {
+            Console.Error.WriteLine($"conformance: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        if (cases.Count == 0)
+        {
+            Console.Error.WriteLine("conformance: no case matches the selection");
+            return ExitCodes.Usage;
+        }
+
+        await using var embedded = settings.Targets.Count == 0 ? await KestrelEchoServer.StartAsync() : null;
+        var session = new SessionOptions
+        {
+            Target = embedded?.Url ?? settings.Targets[0],
+            AcceptUntrustedCertificate = settings.Insecure,
+            Headers = settings.Headers,
+            Subprotocols = settings.Subprotocols,
+            Origin = settings.Origin,
+        };
+        if (await Runner.ProbeAsync(session, CancellationToken.None) is { } unreachable)
+        {
+            Console.Error.WriteLine($"conformance: cannot test {session.Target}: {unreachable}");
+            return ExitCodes.Unreachable;
+        }
+        RunOptions Options(int parallelism) => new() { Session = session, Parallelism = parallelism, CaseTimeout = settings.CaseTimeout };
+
+        Console.Error.WriteLine($"bench: {cases.Count} case(s) against {session.Target}{(embedded is null ? "" : " (embedded Kestrel)")}, {rounds} round(s)");
+        var loopback = MeasureLoopback();
+        Console.Error.WriteLine($"bench: loopback TCP {Rate(LoopbackOctets, loopback)}");
+
+        await TimeAsync(cases, Options(settings.Parallelism));
+        var parallelTimes = new List<TimeSpan>();
+        IReadOnlyList<CaseResult> parallelResults = [];
+        for (var round = 1; round <= rounds; round++)
+        {
+            var (elapsed, results) = await TimeAsync(cases, Options(settings.Parallelism));
+            parallelTimes.Add(elapsed);
+            parallelResults = results;
+            Console.Error.WriteLine($"bench: round {round}: {elapsed.TotalSeconds:0.00} s");
+        }
+
+        var perCategory = new List<(string Category, string Title, int Count, TimeSpan Parallel, TimeSpan Serial)>();
+        var serialResults = new List<CaseResult>();
+        foreach (var category in cases.GroupBy(c => c.Category))
+        {
+            var list = category.ToList();
+            var (parallel, _) = await TimeAsync(list, Options(settings.Parallelism));
+            var (serial, results) = await TimeAsync(list, Options(1));
+            serialResults.AddRange(results);
+            perCategory.Add((category.Key, list[0].CategoryTitle, list.Count, parallel, serial));
+            Console.Error.WriteLine($"bench: category {category.Key}: {parallel.TotalSeconds:0.00} s in parallel, {serial.TotalSeconds:0.00} s one at a time");
+        }
+
+        var report = Render(cases.Count, settings.Parallelism, loopback, parallelTimes, perCategory, parallelResults, serialResults);
+        Console.Write(report);
+        Directory.CreateDirectory(settings.Out);
+        var file = Path.Combine(settings.Out, "bench.json");
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
+        {
+            target = session.Target.ToString(),
+            cases = cases.Count,
+            parallelism = settings.Parallelism,
+            loopbackMegabytesPerSecond = Math.Round(LoopbackOctets / loopback.TotalSeconds / 1e6),
+            roundsSeconds = parallelTimes.Select(t => Math.Round(t.TotalSeconds, 3)),
+            categories = perCategory.Select(c => new
+            {
+                category = c.Category, title = c.Title, cases = c.Count,
+                parallelSeconds = Math.Round(c.Parallel.TotalSeconds, 3), serialSeconds = Math.Round(c.Serial.TotalSeconds, 3),
+            }),
+        }, ResultsWriter.Json));
+        Console.WriteLine($"bench: {Path.GetFullPath(file)}");
+        return ExitCodes.Completed;
+    }
+
+    private static async Task<(TimeSpan Elapsed, IReadOnlyList<CaseResult> Results)> TimeAsync(IReadOnlyList<CaseDefinition> cases, RunOptions options)
+    {
+        var clock = Stopwatch.StartNew();
+        var outcome = await Runner.RunAsync(cases, options, _ => { }, CancellationToken.None);
+        return (clock.Elapsed, outcome.Results);
+    }
+
+    /// <summary>One connection on 127.0.0.1 carrying LoopbackOctets one way in 1 MiB writes: the ceiling for an echo.</summary>
+    private static TimeSpan MeasureLoopback()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var sender = new TcpClient();
+        sender.Connect((IPEndPoint)listener.LocalEndpoint);
+        using var receiver = listener.AcceptTcpClient();
+        var clock = Stopwatch.StartNew();
+        var reading = Task.Run(() =>
+        {
+            var buffer = new byte[1 << 20];
+            long total = 0;
+            var stream = receiver.GetStream();
+            while (total < LoopbackOctets)
+            {
+                var n = stream.Read(buffer);
+                if (n == 0) break;
+                total += n;
+            }
+        });
+        var chunk = new byte[1 << 20];
+        var output = sender.GetStream();
+        for (long sent = 0; sent < LoopbackOctets; sent += chunk.Length) output.Write(chunk);
+        reading.Wait();
+        return clock.Elapsed;
+    }
+
+    private static string Rate(long octets, TimeSpan elapsed) => $"{octets / elapsed.TotalSeconds / 1e6:0} MB/s";
+
+    private static string Render(
+        int count, int parallelism, TimeSpan loopback, IReadOnlyList<TimeSpan> rounds,
+        IReadOnlyList<(string Category, string Title, int Count, TimeSpan Parallel, TimeSpan Serial)> perCategory,
+        IReadOnlyList<CaseResult> parallelResults, IReadOnlyList<CaseResult> serialResults)
+    {
+        var text = new StringBuilder();
+        var sorted = rounds.OrderBy(t => t).ToList();
+        text.AppendLine();
+        text.AppendLine($"all {count} case(s), {parallelism} at a time: best {sorted[0].TotalSeconds:0.00} s, median {sorted[sorted.Count / 2].TotalSeconds:0.00} s over {rounds.Count} round(s)");
+        text.AppendLine($"one at a time (sum of the categories): {perCategory.Sum(c => c.Serial.TotalSeconds):0.00} s");
+        text.AppendLine();
+        text.AppendLine($"{"category",-34} {"cases",5} {"parallel",9} {"one by one",11}");
+        foreach (var c in perCategory)
+        {
+            var name = $"{c.Category} {c.Title}";
+            if (name.Length > 34) name = name[..33] + "…";
+            text.AppendLine($"{name,-34} {c.Count,5} {c.Parallel.TotalSeconds,8:0.00}s {c.Serial.TotalSeconds,10:0.00}s");
+        }
+
+        text.AppendLine();
+        text.AppendLine($"loopback TCP, one connection, one way: {Rate(LoopbackOctets, loopback)}");
+        foreach (var r in serialResults.Where(r => r.Id is "9.1.6" or "9.2.6" or "9.3.9" or "9.4.9"))
+        {
+            if (r.DurationMs <= 0) continue;
+            var octets = 2L * (r.Id is "9.1.6" or "9.2.6" ? 16 : 4) * 1024 * 1024;
+            text.AppendLine($"{r.Id} one at a time: {r.DurationMs} ms for the echo of {octets / 2 / (1024 * 1024)} MiB ({Rate(octets, TimeSpan.FromMilliseconds(r.DurationMs))} both ways together)");
+        }
+
+        var serialById = serialResults.ToDictionary(r => r.Id);
+        var differing = parallelResults
+            .Where(r => serialById.TryGetValue(r.Id, out var s) && (s.Behavior, s.BehaviorClose) != (r.Behavior, r.BehaviorClose))
+            .Select(r => $"  {r.Id}: {r.Behavior}/{r.BehaviorClose} in parallel, {serialById[r.Id].Behavior}/{serialById[r.Id].BehaviorClose} one at a time")
+            .ToList();
+        text.AppendLine();
+        text.AppendLine(differing.Count == 0
+            ? "verdicts: the same in parallel and one at a time"
+            : $"verdicts that differ between the last parallel round and the one-at-a-time run ({differing.Count}):");
+        foreach (var line in differing) text.AppendLine(line);
+        return text.ToString();
+    }
+}
