@@ -23,6 +23,26 @@ public class CommandLineTests
     }
 
     [Test]
+    public void Bench_times_the_selection_and_writes_its_figures()
+    {
+        var run = Cli.Run("bench", "--cases", "1.1.*,9.7.1", "--rounds", "1", "--out", _out);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Errors);
+        Assert.That(run.Output, Does.Contain("all 9 case(s)").And.Contain("loopback TCP").And.Contain("9 Limits/Performance"));
+        using var bench = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "bench.json")));
+        Assert.That(bench.RootElement.GetProperty("cases").GetInt32(), Is.EqualTo(9));
+        Assert.That(bench.RootElement.GetProperty("loopbackMegabytesPerSecond").GetDouble(), Is.GreaterThan(0));
+        Assert.That(bench.RootElement.GetProperty("categories").GetArrayLength(), Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Bench_rejects_a_bad_round_count()
+    {
+        var run = Cli.Run("bench", "--rounds", "0", "--out", _out);
+        Assert.That(run.ExitCode, Is.EqualTo(2));
+        Assert.That(run.Errors.Trim(), Is.EqualTo("conformance: --rounds: 0 is not a whole number from 1 to 100"));
+    }
+
+    [Test]
     public void An_unknown_flag_is_bad_usage()
     {
         var run = Cli.Run("--bogus");

@@ -19,6 +19,15 @@ internal static class Summary
         text.AppendLine(Row("all", results));
         if (results.Count < selected) text.AppendLine($"{selected - results.Count} selected case(s) did not run.");
 
+        var timed = results.Where(r => r.Category == "9").GroupBy(r => r.Group).ToList();
+        if (timed.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("durations (ms) of the limits and performance cases:");
+            foreach (var group in timed)
+                text.AppendLine($"  {group.Key,-5} {string.Join("  ", group.Select(r => $"{r.Id[(group.Key.Length + 1)..]}: {r.DurationMs}"))}   {group.First().GroupTitle}");
+        }
+
         var notOk = results.Where(IsNotOk).ToList();
         if (notOk.Count > 0)
         {
