@@ -124,7 +124,9 @@ public class CommandLineTests
         Assert.That(run.Output, Does.Contain("1 Framing").And.Contain("2 Pings/Pongs"));
 
         using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "results.json")));
-        var cases = results.RootElement.GetProperty("cases");
+        var runs = results.RootElement.GetProperty("runs");
+        Assert.That(runs.GetArrayLength(), Is.EqualTo(1));
+        var cases = runs[0].GetProperty("cases");
         Assert.That(cases.GetArrayLength(), Is.EqualTo(27));
         Assert.That(cases[0].GetProperty("transcript").GetArrayLength(), Is.GreaterThan(2));
 
@@ -134,7 +136,40 @@ public class CommandLineTests
         Assert.That(first.GetProperty("behavior").GetString(), Is.EqualTo("OK"));
         Assert.That(first.GetProperty("behaviorClose").GetString(), Is.EqualTo("OK"));
         Assert.That(first.GetProperty("remoteCloseCode").GetInt32(), Is.EqualTo(1000));
+        Assert.That(first.GetProperty("reportfile").GetString(), Is.EqualTo("cases/kestrel-embedded_case_1_1_1.html"));
         Assert.That(File.Exists(Path.Combine(_out, first.GetProperty("reportfile").GetString()!)));
+        Assert.That(File.Exists(Path.Combine(_out, "index.html")));
+        Assert.That(File.ReadAllText(Path.Combine(_out, "junit.xml")), Does.Contain("<testcase classname=\"conformance.kestrel-embedded.1\" name=\"1.1.1 "));
+    }
+
+    [Test]
+    public void Two_targets_make_one_report_with_a_column_each_and_report_re_renders_it()
+    {
+        var run = Cli.Run("--cases", "2.*", "--out", _out);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Errors);
+        var second = Path.Combine(_out, "second");
+        Assert.That(Cli.Run("--cases", "1.1.*", "--out", second).ExitCode, Is.EqualTo(0));
+
+        var merged = Path.Combine(_out, "merged");
+        var report = Cli.Run("report", Path.Combine(_out, "results.json"), Path.Combine(second, "results.json"), "--out", merged);
+        Assert.That(report.ExitCode, Is.EqualTo(0), report.Errors);
+        Assert.That(report.Output, Does.Contain("2 target(s), 19 case result(s)"));
+        using var index = JsonDocument.Parse(File.ReadAllText(Path.Combine(merged, "index.json")));
+        Assert.That(index.RootElement.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "kestrel-embedded", "kestrel-embedded-2" }));
+        var html = File.ReadAllText(Path.Combine(merged, "index.html"));
+        Assert.That(html, Does.Contain("<th>kestrel-embedded</th><th>kestrel-embedded-2</th>"));
+        Assert.That(html, Does.Contain("cases/kestrel-embedded-2_case_1_1_1.html"));
+        Assert.That(File.Exists(Path.Combine(merged, "cases", "kestrel-embedded-2_case_1_1_1.html")));
+    }
+
+    [Test]
+    public void Report_names_a_file_that_is_not_results()
+    {
+        var bogus = Path.Combine(_out, "bogus.json");
+        File.WriteAllText(bogus, "[1, 2]");
+        var run = Cli.Run("report", bogus, "--out", _out);
+        Assert.That(run.ExitCode, Is.EqualTo(2));
+        Assert.That(run.Errors, Does.StartWith($"conformance: {bogus}: not a results file"));
     }
 
     [Test]

@@ -19,10 +19,17 @@ flags.AddTo(bench);
 var rounds = new Option<int>("--rounds") { Description = "Parallel runs of the whole selection to time (default 3)", DefaultValueFactory = _ => 3 };
 bench.Options.Add(rounds);
 root.Subcommands.Add(bench);
+var report = new Command("report", "Write the reports (HTML, index.json, junit.xml) of saved results files, side by side, into --out.");
+var resultFiles = new Argument<string[]>("results") { Description = "results.json files of earlier runs", Arity = ArgumentArity.OneOrMore };
+var reportOut = new Option<string>("--out", "-o") { Description = "Folder for the report (default reports/)", DefaultValueFactory = _ => "reports" };
+report.Arguments.Add(resultFiles);
+report.Options.Add(reportOut);
+root.Subcommands.Add(report);
 // Parsing only: the run itself happens below, once the settings are read and checked.
 root.SetAction(_ => ExitCodes.Completed);
 list.SetAction(_ => ExitCodes.Completed);
 bench.SetAction(_ => ExitCodes.Completed);
+report.SetAction(_ => ExitCodes.Completed);
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
@@ -44,6 +51,8 @@ catch (SettingsException e)
     Console.Error.WriteLine($"conformance: {e.Message}");
     return ExitCodes.Usage;
 }
+if (parse.CommandResult.Command == report)
+    return ReportCommand.Execute(parse.GetValue(resultFiles)!, parse.GetValue(reportOut)!);
 if (parse.CommandResult.Command == bench)
 {
     var roundCount = parse.GetValue(rounds);

@@ -5,6 +5,7 @@ using Conformance.Engine.Configuration;
 using Conformance.Engine.Results;
 using Conformance.Engine.Running;
 using Conformance.Engine.Sessions;
+using Conformance.Reports;
 using Conformance.Targets;
 
 namespace Conformance.Cli;
@@ -33,8 +34,8 @@ internal static class RunCommand
             Console.WriteLine($"{cases.Count} case(s)");
             return ExitCodes.Completed;
         }
-        if (settings.Targets.Count > 1)
-            return Fail("target: give one target per run", ExitCodes.Usage);
+        if (settings.Targets.Count > 1 && settings.Agent is not null)
+            return Fail("agent: names the target of a run against one target; with several, each is named host_port", ExitCodes.Usage);
 
         using var stop = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
@@ -49,8 +50,44 @@ internal static class RunCommand
         if (settings.RunTimeout is { } runTimeout) stop.CancelAfter(runTimeout);
 
         await using var embedded = settings.Targets.Count == 0 ? await KestrelEchoServer.StartAsync() : null;
-        var target = embedded?.Url ?? settings.Targets[0];
-        var agent = settings.Agent ?? (embedded is null ? $"{target.Host}_{target.Port}" : "kestrel-embedded");
+        var targets = embedded is null ? settings.Targets : [embedded.Url];
+        Directory.CreateDirectory(settings.Out);
+        using var writer = new ResultsWriter(settings.Out);
+        var runs = new List<RunResults>();
+        var unreachable = false;
+        var interrupted = false;
+        foreach (var target in targets)
+        {
+            var agent = settings.Agent ?? (embedded is null ? UniqueAgent($"{target.Host}_{target.Port}", runs) : "kestrel-embedded");
+            var run = await RunTargetAsync(settings, cases, target, agent, embedded is not null, writer, stop.Token);
+            runs.Add(run);
+            unreachable |= run.Error is not null;
+            if (run.Interrupted) { interrupted = true; break; }
+        }
+
+        var document = new ResultsDocument { ToolVersion = Version, GeneratedAt = DateTimeOffset.UtcNow, Runs = runs };
+        writer.WriteAll(document);
+        ReportWriter.Write(settings.Out, document);
+        foreach (var run in runs.Where(r => r.Error is null))
+        {
+            if (runs.Count > 1) Console.WriteLine($"\n{run.Agent} ({run.Target})");
+            Console.Write(Summary.Render(run.Cases, cases.Count));
+        }
+        Console.WriteLine($"report: {Path.GetFullPath(ReportWriter.IndexPath(settings.Out))}");
+        Console.WriteLine($"results: {Path.GetFullPath(writer.ResultsPath)} (and index.json, junit.xml, cases/ beside it)");
+        if (interrupted)
+        {
+            Console.Error.WriteLine($"conformance: the run stopped after {runs.Sum(r => r.Cases.Count)} of {cases.Count * targets.Count} case(s)");
+            return ExitCodes.Interrupted;
+        }
+        if (unreachable) return ExitCodes.Unreachable;
+        var failing = runs.SelectMany(r => r.Cases).Count(r => settings.FailOn.Contains(r.Behavior) || settings.FailOn.Contains(r.BehaviorClose));
+        return failing > 0 ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
+    }
+
+    private static async Task<RunResults> RunTargetAsync(
+        Settings settings, IReadOnlyList<CaseDefinition> cases, Uri target, string agent, bool embedded, ResultsWriter writer, CancellationToken stop)
+    {
         var session = new SessionOptions
         {
             Target = target,
@@ -59,10 +96,6 @@ internal static class RunCommand
             Subprotocols = settings.Subprotocols,
             Origin = settings.Origin,
         };
-        Console.Error.WriteLine($"conformance: {cases.Count} case(s) against {target}{(embedded is null ? "" : " (embedded Kestrel echo server)")}, {settings.Parallelism} at a time");
-
-        Directory.CreateDirectory(settings.Out);
-        using var writer = new ResultsWriter(settings.Out);
         var startedAt = DateTimeOffset.UtcNow;
         RunResults Results(IReadOnlyList<CaseResult> results, bool interrupted, string? error) => new()
         {
@@ -77,11 +110,11 @@ internal static class RunCommand
             Cases = results,
         };
 
-        var unreachable = await Runner.ProbeAsync(session, stop.Token);
-        if (unreachable is not null)
+        Console.Error.WriteLine($"conformance: {cases.Count} case(s) against {target}{(embedded ? " (embedded Kestrel echo server)" : "")}, {settings.Parallelism} at a time");
+        if (await Runner.ProbeAsync(session, stop) is { } problem)
         {
-            writer.WriteAll(Results([], false, unreachable));
-            return Fail($"cannot test {target}: {unreachable}", ExitCodes.Unreachable);
+            Console.Error.WriteLine($"conformance: cannot test {target}: {problem}");
+            return Results([], stop.IsCancellationRequested, problem);
         }
 
         var progress = new ConsoleProgress(cases.Count);
@@ -92,21 +125,18 @@ internal static class RunCommand
             CaseTimeout = settings.CaseTimeout,
         }, result =>
         {
-            writer.Append(result);
+            writer.Append(agent, result);
             progress.Finished(result);
-        }, stop.Token);
+        }, stop);
         progress.Done();
+        return Results(outcome.Results, outcome.Interrupted, null);
+    }
 
-        writer.WriteAll(Results(outcome.Results, outcome.Interrupted, null));
-        Console.Write(Summary.Render(outcome.Results, cases.Count));
-        Console.WriteLine($"results: {Path.GetFullPath(writer.ResultsPath)} (and index.json, cases/ beside it)");
-        if (outcome.Interrupted)
-        {
-            Console.Error.WriteLine($"conformance: the run stopped after {outcome.Results.Count} of {cases.Count} case(s)");
-            return ExitCodes.Interrupted;
-        }
-        var failing = outcome.Results.Count(r => settings.FailOn.Contains(r.Behavior) || settings.FailOn.Contains(r.BehaviorClose));
-        return failing > 0 ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
+    private static string UniqueAgent(string name, IReadOnlyList<RunResults> runs)
+    {
+        var agent = name;
+        for (var n = 2; runs.Any(r => r.Agent == agent); n++) agent = $"{name}-{n}";
+        return agent;
     }
 
     private static string Version =>

@@ -33,6 +33,11 @@ public sealed record ExpectedClose(
     bool WrongCodeFailsBehavior = false)
 {
     public static ExpectedClose NormalBySuite { get; } = new(CloseInitiator.Suite, [1000], true);
+
+    public string Describe() =>
+        (Initiator == CloseInitiator.Suite ? "the suite closes" : "the server fails the connection")
+        + $", the server's close code {string.Join(" or ", Codes)} (or none)"
+        + (RequireClean ? ", a clean closing handshake" : ", clean or not");
 }
 
 public enum EndAction { Close, Fail }

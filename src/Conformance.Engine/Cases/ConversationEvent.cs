@@ -34,6 +34,18 @@ public sealed record ConversationEvent(EventKind Kind, bool IsBinary, byte[] Pay
         return ": " + shown + (Payload.Length > 16 ? "…" : "");
     }
 
-    public static string Describe(IReadOnlyList<ConversationEvent> events) =>
-        events.Count == 0 ? "nothing" : string.Join(", ", events);
+    /// <summary>The events in words, a run of equal events once with its count ("text message (0 octets) ×1000").</summary>
+    public static string Describe(IReadOnlyList<ConversationEvent> events)
+    {
+        if (events.Count == 0) return "nothing";
+        var parts = new List<string>();
+        for (var i = 0; i < events.Count;)
+        {
+            var run = 1;
+            while (i + run < events.Count && events[i + run].Equals(events[i])) run++;
+            parts.Add(run == 1 ? events[i].ToString() : $"{events[i]} ×{run}");
+            i += run;
+        }
+        return string.Join(", ", parts);
+    }
 }

@@ -16,6 +16,13 @@ public sealed record CaseResult
     public required IReadOnlyList<string> Rfc { get; init; }
     public required string Requirement { get; init; }
     public required string Expectation { get; init; }
+    /// <summary>What the suite did, step by step, in words.</summary>
+    public IReadOnlyList<string> Steps { get; init; } = [];
+    /// <summary>The expected event lists by verdict word, each event in words ("nothing" for an empty list).</summary>
+    public IReadOnlyDictionary<string, string> ExpectedEvents { get; init; } = new Dictionary<string, string>();
+    public string ExpectedClose { get; init; } = "";
+    /// <summary>The events the server caused, in words.</summary>
+    public string ReceivedEvents { get; init; } = "";
     public required string Behavior { get; init; }
     public required string BehaviorClose { get; init; }
     public required string Reason { get; init; }
@@ -39,6 +46,10 @@ public sealed record CaseResult
             Rfc = @case.Rfc,
             Requirement = @case.Requirement,
             Expectation = @case.Expectation,
+            Steps = @case.Steps.Select(s => s.Describe()).ToList(),
+            ExpectedEvents = @case.Outcomes.ToDictionary(o => o.Verdict.Word(), o => ConversationEvent.Describe(o.Events)),
+            ExpectedClose = @case.Close.Describe(),
+            ReceivedEvents = ConversationEvent.Describe(score.Events),
             Behavior = score.Behavior.Word(),
             BehaviorClose = score.BehaviorClose.Word(),
             Reason = score.Reason,
@@ -52,32 +63,47 @@ public sealed record CaseResult
 }
 
 /// <summary>
-/// A transcript entry as stored: time in microseconds, kind, octets (base64) or text. Past the first
-/// <see cref="StoredOctetsPerDirection"/> octets of a direction, octets are folded: each entry keeps its first
-/// <see cref="StoredOctetsPerEntry"/> octets (enough for frame headers and control frames) and Omitted counts the
-/// rest, so a 16 MiB echo does not make a results file of hundreds of megabytes. The verdicts are scored on the
-/// whole transcript before it is stored.
+/// A transcript entry as stored: time in microseconds, kind, octets (base64) or text. Verdicts are scored on the
+/// whole transcript; what is stored is folded so that a 16 MiB echo or 16,384 chopped writes do not make results of
+/// hundreds of megabytes: the first <see cref="StoredOctetsPerDirection"/> octets of each direction are kept whole,
+/// and of the reads or writes after that only the last few keep their first <see cref="StoredOctetsPerEntry"/>
+/// octets (the end of a conversation, where the closing handshake is). Omitted counts the octets left out;
+/// consecutive reads or writes left out entirely become one entry, Merged saying how many.
 /// </summary>
-public sealed record TranscriptEntry(long T, string Kind, string? Data, string? Text, long? Omitted = null)
+public sealed record TranscriptEntry(long T, string Kind, string? Data, string? Text, long? Omitted = null, int? Merged = null)
 {
-    public const int StoredOctetsPerDirection = 128 * 1024;
+    public const int StoredOctetsPerDirection = 64 * 1024;
     public const int StoredOctetsPerEntry = 256;
+    public const int EntriesKeptAtTheEnd = 8;
 
     public static IReadOnlyList<TranscriptEntry> Store(IReadOnlyList<WireEntry> entries)
     {
+        var lastOnes = new HashSet<int>();
+        foreach (var kind in new[] { WireEntryKind.Sent, WireEntryKind.Received })
+        {
+            for (int i = entries.Count - 1, kept = 0; i >= 0 && kept < EntriesKeptAtTheEnd; i--)
+                if (entries[i].Kind == kind && entries[i].Bytes is not null) { lastOnes.Add(i); kept++; }
+        }
         long sent = 0, received = 0;
         var stored = new List<TranscriptEntry>(entries.Count);
-        foreach (var e in entries)
+        for (var i = 0; i < entries.Count; i++)
         {
+            var e = entries[i];
             if (e.Bytes is null)
             {
                 stored.Add(new(e.AtMicroseconds, e.Kind.ToString(), null, e.Text));
                 continue;
             }
             ref var used = ref e.Kind == WireEntryKind.Sent ? ref sent : ref received;
-            var keep = (int)Math.Min(Math.Max(StoredOctetsPerDirection - used, StoredOctetsPerEntry), e.Bytes.Length);
+            var allowance = Math.Max(StoredOctetsPerDirection - used, lastOnes.Contains(i) ? StoredOctetsPerEntry : 0);
+            var keep = (int)Math.Min(allowance, e.Bytes.Length);
             used += keep;
             var omitted = e.Bytes.Length - keep;
+            if (keep == 0 && omitted > 0 && stored.Count > 0 && stored[^1] is { Data: "", Omitted: { } before } last && last.Kind == e.Kind.ToString())
+            {
+                stored[^1] = last with { Omitted = before + omitted, Merged = (last.Merged ?? 1) + 1 };
+                continue;
+            }
             stored.Add(new(e.AtMicroseconds, e.Kind.ToString(), Convert.ToBase64String(e.Bytes, 0, keep), e.Text,
                 omitted > 0 ? omitted : null));
         }

@@ -21,52 +21,73 @@ public sealed class ResultsWriter : IDisposable
     private static readonly JsonSerializerOptions Indented = new(Json) { WriteIndented = true };
 
     private readonly string _directory;
-    private readonly StreamWriter _journal;
+    private readonly Lazy<StreamWriter> _journal;
 
     public ResultsWriter(string directory)
     {
         _directory = directory;
         Directory.CreateDirectory(Path.Combine(directory, "cases"));
-        _journal = new StreamWriter(Path.Combine(directory, "results.jsonl"), append: false) { AutoFlush = true };
+        _journal = new(() => new StreamWriter(Path.Combine(directory, "results.jsonl"), append: false) { AutoFlush = true });
     }
 
     public string ResultsPath => Path.Combine(_directory, "results.json");
 
-    public void Append(CaseResult result)
+    /// <summary>Appends one finished case to results.jsonl, with the agent it ran against.</summary>
+    public void Append(string agent, CaseResult result)
     {
-        lock (_journal) _journal.WriteLine(JsonSerializer.Serialize(result, Json));
+        var line = JsonSerializer.SerializeToNode(result, Json)!.AsObject();
+        line.Insert(0, "agent", agent);
+        lock (_journal) _journal.Value.WriteLine(line.ToJsonString(Json));
     }
 
-    public void WriteAll(RunResults run)
+    /// <summary>results.json, each case's JSON under cases/, and index.json in Autobahn's format (one agent per run).</summary>
+    public void WriteAll(ResultsDocument document)
     {
-        WriteAtomically(ResultsPath, JsonSerializer.Serialize(run, Indented));
+        WriteAtomically(ResultsPath, JsonSerializer.Serialize(document, Indented));
         var index = new JsonObject();
-        var agentCases = new JsonObject();
-        foreach (var c in run.Cases)
+        foreach (var run in document.Runs)
         {
-            var file = CaseFileName(run.Agent, c.Id);
-            WriteAtomically(Path.Combine(_directory, "cases", file), JsonSerializer.Serialize(c, Indented));
-            agentCases[c.Id] = new JsonObject
+            var agentCases = new JsonObject();
+            foreach (var c in run.Cases)
             {
-                ["behavior"] = c.Behavior,
-                ["behaviorClose"] = c.BehaviorClose,
-                ["duration"] = c.DurationMs,
-                ["remoteCloseCode"] = c.RemoteCloseCode,
-                ["reportfile"] = $"cases/{file}",
-            };
+                var file = CaseFileName(run.Agent, c.Id);
+                WriteAtomically(Path.Combine(_directory, "cases", file + ".json"), JsonSerializer.Serialize(c, Indented));
+                agentCases[c.Id] = new JsonObject
+                {
+                    ["behavior"] = c.Behavior,
+                    ["behaviorClose"] = c.BehaviorClose,
+                    ["duration"] = c.DurationMs,
+                    ["remoteCloseCode"] = c.RemoteCloseCode,
+                    ["reportfile"] = $"cases/{file}.html",
+                };
+            }
+            index[run.Agent] = agentCases;
         }
-        index[run.Agent] = agentCases;
         WriteAtomically(Path.Combine(_directory, "index.json"), index.ToJsonString(Indented));
     }
 
-    public static RunResults ReadAll(string path) =>
-        JsonSerializer.Deserialize<RunResults>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} holds no results");
+    public static ResultsDocument ReadAll(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ResultsDocument>(File.ReadAllText(path), Json) is { Runs: not null } document
+                ? document
+                : throw new InvalidDataException($"{path}: not a results file (no \"runs\")");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a results file ({e.Message.Split(". ")[0]})");
+        }
+    }
 
-    /// <summary>Autobahn's name for a case file: agent_case_1_1_1.json, with the agent made file-safe.</summary>
+    /// <summary>
+    /// Autobahn's name for a case's files, without extension: agent_case_1_1_1, with the agent made file-safe
+    /// (the report's page is this name with .html, the case's JSON with .json).
+    /// </summary>
     public static string CaseFileName(string agent, string caseId)
     {
         var safeAgent = new string(agent.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '.' ? ch : '_').ToArray());
-        return $"{safeAgent}_case_{caseId.Replace('.', '_')}.json";
+        return $"{safeAgent}_case_{caseId.Replace('.', '_')}";
     }
 
     private static void WriteAtomically(string path, string text)
@@ -76,5 +97,8 @@ public sealed class ResultsWriter : IDisposable
         File.Move(temporary, path, overwrite: true);
     }
 
-    public void Dispose() => _journal.Dispose();
+    public void Dispose()
+    {
+        if (_journal.IsValueCreated) _journal.Value.Dispose();
+    }
 }

@@ -1,9 +1,17 @@
 namespace Conformance.Engine.Results;
 
-/// <summary>The results file of one run against one target.</summary>
-public sealed record RunResults
+/// <summary>results.json: the runs of one invocation, one per target, in the order they were given.</summary>
+public sealed record ResultsDocument
 {
     public string Tool { get; init; } = "conformance";
+    public required string ToolVersion { get; init; }
+    public required DateTimeOffset GeneratedAt { get; init; }
+    public required IReadOnlyList<RunResults> Runs { get; init; }
+}
+
+/// <summary>The results of one run against one target.</summary>
+public sealed record RunResults
+{
     public required string ToolVersion { get; init; }
     public required string Target { get; init; }
     public required string Agent { get; init; }

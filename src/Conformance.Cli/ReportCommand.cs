@@ -1,0 +1,45 @@
+using Conformance.Engine.Results;
+using Conformance.Reports;
+
+namespace Conformance.Cli;
+
+/// <summary>`conformance report FILE...`: the reports of saved results files, side by side, without running anything.</summary>
+internal static class ReportCommand
+{
+    public static int Execute(IReadOnlyList<string> files, string output)
+    {
+        var runs = new List<RunResults>();
+        string? version = null;
+        foreach (var file in files)
+        {
+            if (!File.Exists(file)) return Fail($"{file}: no such file");
+            try
+            {
+                var document = ResultsWriter.ReadAll(file);
+                version ??= document.ToolVersion;
+                foreach (var run in document.Runs)
+                {
+                    var agent = run.Agent;
+                    for (var n = 2; runs.Any(r => r.Agent == agent); n++) agent = $"{run.Agent}-{n}";
+                    runs.Add(run with { Agent = agent });
+                }
+            }
+            catch (InvalidDataException e)
+            {
+                return Fail(e.Message);
+            }
+        }
+        var merged = new ResultsDocument { ToolVersion = version ?? "", GeneratedAt = DateTimeOffset.UtcNow, Runs = runs };
+        Directory.CreateDirectory(output);
+        using (var writer = new ResultsWriter(output)) writer.WriteAll(merged);
+        ReportWriter.Write(output, merged);
+        Console.WriteLine($"report: {Path.GetFullPath(ReportWriter.IndexPath(output))} ({runs.Count} target(s), {runs.Sum(r => r.Cases.Count)} case result(s))");
+        return ExitCodes.Completed;
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"conformance: {message}");
+        return ExitCodes.Usage;
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text.RegularExpressions;
+using Conformance.Engine.Cases;
+using Conformance.Engine.Results;
+
+namespace Conformance.Reports;
+
+public sealed record RfcLink(string Name, string Href);
+
+public sealed record VerdictCount(string Word, string Css, int Count);
+
+public sealed record RunSummary(
+    string Agent, string Target, string StartedAt, string FinishedAt, bool Interrupted, string? Error,
+    int Cases, IReadOnlyList<VerdictCount> Behaviour, IReadOnlyList<VerdictCount> Close);
+
+public sealed record ResultCell(string Behavior, string BehaviorCss, string Close, string CloseCss, long DurationMs, string Href, string Reason);
+
+public sealed record CaseRow(string Id, string Title, string Verdicts, IReadOnlyList<ResultCell?> Cells);
+
+public sealed record GroupSection(string Id, string Title, IReadOnlyList<CaseRow> Rows);
+
+public sealed record CategorySection(string Id, string Title, IReadOnlyList<GroupSection> Groups);
+
+public sealed record IndexPage(
+    string GeneratedAt, string ToolVersion, IReadOnlyList<RunSummary> Runs, IReadOnlyList<CategorySection> Categories);
+
+public sealed record ExpectedList(string Verdict, string Events);
+
+public sealed record CasePage(
+    string Agent, string Target, string Id, string Title, string Category, string Group,
+    IReadOnlyList<RfcLink> Rfc, string Requirement, string Expectation, IReadOnlyList<string> Steps,
+    IReadOnlyList<ExpectedList> Expected, string ExpectedClose,
+    string Behavior, string BehaviorCss, string Close, string CloseCss, string Reason, long DurationMs, string StartedAt,
+    int? RemoteCloseCode, string? RemoteCloseReason, string ReceivedEvents, IReadOnlyList<TranscriptRow> Transcript);
+
+/// <summary>What the templates show, built from results alone.</summary>
+public static partial class ReportModel
+{
+    private static readonly string[] BehaviourWords = ["OK", "NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED", "FAILED"];
+    private static readonly string[] CloseWords = ["OK", "INFORMATIONAL", "WRONG CODE", "UNCLEAN", "FAILED BY CLIENT", "FAILED"];
+
+    public static string Css(string verdict) => verdict switch
+    {
+        "OK" => "ok",
+        "NON-STRICT" => "nonstrict",
+        "INFORMATIONAL" => "info",
+        "UNIMPLEMENTED" => "unimpl",
+        "WRONG CODE" or "UNCLEAN" or "FAILED BY CLIENT" => "wrongclose",
+        _ => "failed",
+    };
+
+    public static string PageName(string agent, string caseId) => $"cases/{ResultsWriter.CaseFileName(agent, caseId)}.html";
+
+    public static IndexPage Index(ResultsDocument document)
+    {
+        var runs = document.Runs;
+        var byRun = runs.Select(r => r.Cases.ToDictionary(c => c.Id)).ToList();
+        var all = runs.SelectMany(r => r.Cases).GroupBy(c => c.Id).Select(g => g.First())
+            .OrderBy(c => c.Id, CaseIdComparer.Instance).ToList();
+        var categories = all.GroupBy(c => c.Category).Select(category => new CategorySection(
+            category.Key, category.First().CategoryTitle,
+            category.GroupBy(c => c.Group).Select(group => new GroupSection(group.Key, group.First().GroupTitle,
+                group.Select(c =>
+                {
+                    var cells = runs.Select((run, i) => byRun[i].TryGetValue(c.Id, out var r)
+                        ? new ResultCell(r.Behavior, Css(r.Behavior), r.BehaviorClose, Css(r.BehaviorClose), r.DurationMs, PageName(run.Agent, c.Id), r.Reason)
+                        : null).ToList();
+                    var verdicts = string.Join(" ", cells.Where(x => x is not null).SelectMany(x => new[] { x!.BehaviorCss, x.CloseCss }).Distinct());
+                    return new CaseRow(c.Id, c.Title, verdicts, cells);
+                }).ToList())).ToList())).ToList();
+
+        return new IndexPage(
+            document.GeneratedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'"), document.ToolVersion,
+            runs.Select(r => new RunSummary(
+                r.Agent, r.Target, r.StartedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'"),
+                r.FinishedAt?.ToString("yyyy-MM-dd HH:mm:ss 'UTC'") ?? "", r.Interrupted, r.Error, r.Cases.Count,
+                Count(BehaviourWords, r.Cases.Select(c => c.Behavior)), Count(CloseWords, r.Cases.Select(c => c.BehaviorClose)))).ToList(),
+            categories);
+    }
+
+    private static IReadOnlyList<VerdictCount> Count(string[] words, IEnumerable<string> verdicts)
+    {
+        var list = verdicts.ToList();
+        return words.Select(w => new VerdictCount(w, Css(w), list.Count(v => v == w))).Where(v => v.Count > 0).ToList();
+    }
+
+    public static CasePage Case(RunResults run, CaseResult c) => new(
+        run.Agent, run.Target, c.Id, c.Title, $"{c.Category} {c.CategoryTitle}", $"{c.Group} {c.GroupTitle}",
+        c.Rfc.Select(Link).ToList(), c.Requirement, c.Expectation, c.Steps,
+        c.ExpectedEvents.Select(p => new ExpectedList(p.Key, p.Value)).ToList(), c.ExpectedClose,
+        c.Behavior, Css(c.Behavior), c.BehaviorClose, Css(c.BehaviorClose), c.Reason, c.DurationMs,
+        c.StartedAt.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'"), c.RemoteCloseCode, c.RemoteCloseReason, c.ReceivedEvents,
+        TranscriptView.Rows(c.Transcript));
+
+    [GeneratedRegex(@"^RFC\s*(\d+)\s+([\d.]+)$")]
+    private static partial Regex RfcSection();
+
+    public static RfcLink Link(string reference)
+    {
+        var m = RfcSection().Match(reference.Trim());
+        return m.Success
+            ? new RfcLink(reference, $"https://www.rfc-editor.org/rfc/rfc{m.Groups[1].Value}#section-{m.Groups[2].Value.TrimEnd('.')}")
+            : new RfcLink(reference, "");
+    }
+}

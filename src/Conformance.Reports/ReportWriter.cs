@@ -1,0 +1,57 @@
+using System.Reflection;
+using Conformance.Engine.Results;
+using Scriban;
+using Scriban.Runtime;
+
+namespace Conformance.Reports;
+
+/// <summary>
+/// Writes the HTML report (index.html, a page per case and target under cases/, report.css, report.js) and
+/// junit.xml from results. Templates are Scriban files embedded in this assembly; every value is HTML-escaped in
+/// them, because most of what a report shows came from the server.
+/// </summary>
+public static class ReportWriter
+{
+    private static readonly Lazy<Template> IndexTemplate = new(() => Load("index.sbn"));
+    private static readonly Lazy<Template> CaseTemplate = new(() => Load("case.sbn"));
+
+    public static string IndexPath(string directory) => Path.Combine(directory, "index.html");
+
+    public static void Write(string directory, ResultsDocument document)
+    {
+        Directory.CreateDirectory(Path.Combine(directory, "cases"));
+        File.WriteAllText(Path.Combine(directory, "report.css"), Resource("report.css"));
+        File.WriteAllText(Path.Combine(directory, "report.js"), Resource("report.js"));
+        File.WriteAllText(IndexPath(directory), Render(IndexTemplate.Value, ReportModel.Index(document)));
+        foreach (var run in document.Runs)
+        {
+            foreach (var c in run.Cases)
+                File.WriteAllText(Path.Combine(directory, ReportModel.PageName(run.Agent, c.Id)), Render(CaseTemplate.Value, ReportModel.Case(run, c)));
+        }
+        JUnitWriter.Write(Path.Combine(directory, "junit.xml"), document);
+    }
+
+    private static string Render(Template template, object model)
+    {
+        var globals = new ScriptObject();
+        globals.Import(model);
+        var context = new TemplateContext { LoopLimit = int.MaxValue, LimitToString = 0 };
+        context.PushGlobal(globals);
+        return template.Render(context);
+    }
+
+    private static Template Load(string name)
+    {
+        var template = Template.Parse(Resource(name), name);
+        if (template.HasErrors) throw new InvalidOperationException($"{name}: {string.Join("; ", template.Messages)}");
+        return template;
+    }
+
+    private static string Resource(string name)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"Templates/{name}")
+            ?? throw new InvalidOperationException($"the report template {name} is not embedded");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

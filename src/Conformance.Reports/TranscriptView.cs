@@ -1,0 +1,187 @@
+using System.Buffers.Binary;
+using System.Text;
+using Conformance.Engine.Results;
+using Conformance.Protocol;
+
+namespace Conformance.Reports;
+
+/// <summary>One line of a case page's wire transcript: a request or response head, a frame, a folded read or write, or a note.</summary>
+public sealed record TranscriptRow(string Time, string Direction, string Kind, string Header, string Payload, string Folded);
+
+/// <summary>
+/// Reads a stored transcript back into what travelled: the HTTP heads and the frames in each direction (decoded,
+/// unmasked), each at the time its last stored octet was written or read. Where the stored transcript is folded,
+/// the rest of that direction is shown read by read.
+/// </summary>
+public static class TranscriptView
+{
+    public const int PayloadShown = 512;
+
+    public static IReadOnlyList<TranscriptRow> Rows(IReadOnlyList<TranscriptEntry> entries)
+    {
+        var rows = new List<TranscriptRow>();
+        var sent = new Direction("→ suite", isSent: true);
+        var received = new Direction("← server", isSent: false);
+        foreach (var e in entries)
+        {
+            var time = $"{e.T / 1000.0:0.000} ms";
+            switch (e.Kind)
+            {
+                case "Sent" or "Received":
+                    var direction = e.Kind == "Sent" ? sent : received;
+                    direction.Add(time, e.Data is null ? [] : Convert.FromBase64String(e.Data), e.Omitted ?? 0, e.Merged ?? 1, rows);
+                    break;
+                default:
+                    rows.Add(new TranscriptRow(time, "·", Describe(e.Kind), "", e.Text ?? "", ""));
+                    break;
+            }
+        }
+        var end = entries.Count == 0 ? "" : $"{entries[^1].T / 1000.0:0.000} ms";
+        sent.Finish(end, rows);
+        received.Finish(end, rows);
+        return rows;
+    }
+
+    private static string Describe(string kind) => kind switch
+    {
+        "PeerClosed" => "server closed",
+        "ClosedBySuite" => "suite closed",
+        "Deadline" => "deadline",
+        "Mark" => "mark",
+        "Error" => "error",
+        _ => "note",
+    };
+
+    /// <summary>The octets of one direction, decoded as far as they were stored.</summary>
+    private sealed class Direction(string name, bool isSent)
+    {
+        private readonly List<byte> _pending = [];
+        private bool _headDone;
+        private bool _folded;
+        private bool _broken;
+        private byte _messageOpcode;
+        private long _needed;
+
+        public void Add(string time, byte[] stored, long omitted, int merged, List<TranscriptRow> rows)
+        {
+            if (_folded || _broken)
+            {
+                rows.Add(Raw(time, stored, omitted, merged));
+                return;
+            }
+            _pending.AddRange(stored);
+            if (!_headDone && _pending.Count <= 64 * 1024) ReadHead(time, rows);
+            if (_headDone) ReadFrames(time, rows);
+            if (omitted == 0) return;
+            _folded = true;
+            if (_pending.Count > 0 && _headDone && FrameHeaderParser.TryParse(_pending.ToArray(), out var header, out _) == HeaderParseStatus.Complete)
+            {
+                var shown = _pending.Count - header.HeaderLength;
+                rows.Add(new TranscriptRow(time, name, "frame", HeaderText(header),
+                    Payload(header, _pending.Skip(header.HeaderLength).ToArray()),
+                    $"{header.PayloadLength - (ulong)shown} of its {header.PayloadLength} payload octets and {omitted} octets in all not stored"));
+            }
+            else
+            {
+                rows.Add(Raw(time, _pending.ToArray(), omitted, merged));
+            }
+            _pending.Clear();
+        }
+
+        /// <summary>Octets left over at the end (a head that never ended, a frame cut short) are shown as they are.</summary>
+        public void Finish(string time, List<TranscriptRow> rows)
+        {
+            if (_pending.Count == 0) return;
+            rows.Add(new TranscriptRow(time, name, _headDone ? "incomplete frame" : "incomplete head",
+                $"{_pending.Count} octets", Hex(_pending.ToArray(), 256), ""));
+            _pending.Clear();
+        }
+
+        private void ReadHead(string time, List<TranscriptRow> rows)
+        {
+            var bytes = _pending.ToArray();
+            var end = bytes.AsSpan().IndexOf("\r\n\r\n"u8);
+            if (end < 0) return;
+            var head = Encoding.Latin1.GetString(bytes, 0, end);
+            var firstLine = head.Split("\r\n")[0];
+            rows.Add(new TranscriptRow(time, name, isSent ? "HTTP request" : "HTTP response", firstLine, head, ""));
+            _pending.RemoveRange(0, end + 4);
+            _headDone = true;
+        }
+
+        private void ReadFrames(string time, List<TranscriptRow> rows)
+        {
+            while (_pending.Count > 0 && _pending.Count >= _needed)
+            {
+                var buffer = _pending.ToArray();
+                var status = FrameHeaderParser.TryParse(buffer, out var header, out var error);
+                if (status == HeaderParseStatus.NeedMoreData) return;
+                if (status == HeaderParseStatus.Invalid)
+                {
+                    rows.Add(new TranscriptRow(time, name, "undecodable", error ?? "invalid frame header", Hex(buffer, 64), ""));
+                    _pending.Clear();
+                    _broken = true;
+                    return;
+                }
+                if ((ulong)(buffer.Length - header.HeaderLength) < header.PayloadLength)
+                {
+                    _needed = header.PayloadLength > int.MaxValue ? long.MaxValue : header.HeaderLength + (long)header.PayloadLength;
+                    return;
+                }
+                _needed = 0;
+                var payload = buffer.AsSpan(header.HeaderLength, (int)header.PayloadLength).ToArray();
+                rows.Add(new TranscriptRow(time, name, "frame", HeaderText(header), Payload(header, payload), ""));
+                _pending.RemoveRange(0, header.HeaderLength + payload.Length);
+            }
+        }
+
+        private string Payload(FrameHeader header, byte[] payload)
+        {
+            if (header.Masked)
+            {
+                Span<byte> key = stackalloc byte[4];
+                BinaryPrimitives.WriteUInt32BigEndian(key, header.MaskKey);
+                Masking.Apply(payload, key);
+            }
+            if (header.Opcode is Opcodes.Text or Opcodes.Binary) _messageOpcode = header.Opcode;
+            var textual = header.Opcode == Opcodes.Text || header.Opcode == Opcodes.Continuation && _messageOpcode == Opcodes.Text;
+            if (header.Opcode == Opcodes.Close && payload.Length >= 2)
+            {
+                var code = BinaryPrimitives.ReadUInt16BigEndian(payload);
+                return $"code {CloseCodes.Describe(code)}" + (payload.Length > 2 ? $", reason {Shown(payload.AsSpan(2).ToArray(), true)}" : "");
+            }
+            return Shown(payload, textual || header.Opcode is Opcodes.Ping or Opcodes.Pong);
+        }
+
+        private static string Shown(byte[] payload, bool maybeText)
+        {
+            if (payload.Length == 0) return "";
+            var head = payload.AsSpan(0, Math.Min(payload.Length, PayloadShown)).ToArray();
+            var more = payload.Length > PayloadShown ? $" … ({payload.Length - PayloadShown} more octets)" : "";
+            if (maybeText && Utf8Validator.IsValid(payload) && !head.Any(b => b < 0x20 && b is not (byte)'\n' and not (byte)'\t'))
+                return "\"" + Encoding.UTF8.GetString(head) + "\"" + more;
+            return Hex(head, PayloadShown) + more;
+        }
+
+        private TranscriptRow Raw(string time, byte[] stored, long omitted, int merged) =>
+            new(time, name, (isSent ? "write" : "read") + (merged > 1 ? $"s ×{merged}" : ""), $"{stored.Length + omitted} octets", Hex(stored, 64),
+                omitted > 0 ? $"{omitted} octets not stored" : "");
+    }
+
+    private static string HeaderText(FrameHeader h)
+    {
+        var parts = new List<string> { Opcodes.Name(h.Opcode), h.Fin ? "FIN" : "FIN=0" };
+        if (h.Rsv != 0) parts.Add($"RSV={h.Rsv}");
+        parts.Add(h.Masked ? $"mask {h.MaskKey:x8}" : "unmasked");
+        parts.Add($"{h.PayloadLength} octets");
+        if (!h.MinimalLengthEncoding) parts.Add("non-minimal length");
+        return string.Join(" · ", parts);
+    }
+
+    private static string Hex(byte[] bytes, int limit)
+    {
+        var shown = Convert.ToHexString(bytes, 0, Math.Min(bytes.Length, limit)).ToLowerInvariant();
+        var spaced = string.Join(" ", Enumerable.Range(0, shown.Length / 2).Select(i => shown.Substring(i * 2, 2)));
+        return bytes.Length > limit ? spaced + $" … ({bytes.Length - limit} more octets)" : spaced;
+    }
+}
