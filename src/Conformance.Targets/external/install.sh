@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Installs the independently written WebSocket servers the project's own tests run against:
-# node "ws" (from npm) and Python "websockets" (from Debian). Safe to run again; does nothing when present.
+# Installs what the project's own tests need beside the .NET SDK: the independently written WebSocket servers
+# they run against (node "ws" from npm, Python "websockets" from Debian) and Debian's chromium, in which the
+# report tests open the HTML report. Safe to run again; does nothing when all is present.
 set -euo pipefail
 dir="${CONFORMANCE_TARGETS_DIR:-$HOME/.cache/conformance/targets}"
 mkdir -p "$dir"
 
-if ! /usr/bin/python3 -c 'import websockets' 2>/dev/null; then
-  echo "install.sh: installing python3-websockets (Debian)" >&2
+missing=()
+/usr/bin/python3 -c 'import websockets' 2>/dev/null || missing+=(python3-websockets)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install.sh: installing ${missing[*]} (Debian)" >&2
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-websockets >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 if [ ! -f "$dir/node_modules/ws/package.json" ]; then

@@ -1,0 +1,84 @@
+using System.Text.RegularExpressions;
+using Conformance.Engine.Cases;
+using Conformance.Engine.Results;
+using Conformance.Engine.Running;
+using Conformance.Engine.Sessions;
+using Conformance.Targets;
+
+namespace Conformance.Reports.Tests;
+
+/// <summary>A report of a real run, opened in headless Chromium: what a vendor would see, and that nothing from the server runs.</summary>
+[NonParallelizable]
+public class BrowserTests
+{
+    private static readonly string[] Selected = ["1.1.1", "2.2", "5.19", "7.1.1"];
+    private string _out = "";
+
+    [OneTimeSetUp]
+    public async Task RenderARealRun()
+    {
+        _out = Directory.CreateTempSubdirectory("browser-report").FullName;
+        var catalogue = Catalogue.Load(Path.Combine(RepositoryRoot(), "suites"));
+        var cases = catalogue.Cases.Where(c => Selected.Contains(c.Id)).ToList();
+        await using var server = await KestrelEchoServer.StartAsync();
+        var outcome = await Runner.RunAsync(cases, new RunOptions { Session = new SessionOptions { Target = server.Url } }, _ => { }, CancellationToken.None);
+        var real = HostileResults.Run("kestrel-embedded", [.. outcome.Results]) with { Target = server.Url.ToString() };
+        ReportWriter.Write(_out, HostileResults.Document(real, HostileResults.Run("hostile", HostileResults.Case())));
+    }
+
+    [OneTimeTearDown]
+    public void RemoveOut() => Directory.Delete(_out, true);
+
+    [Test]
+    public void The_index_shows_the_totals_and_a_row_per_case_with_a_column_per_target()
+    {
+        var dom = HeadlessChromium.DumpDom(Path.Combine(_out, "index.html"));
+        Assert.That(dom, Does.Contain("<h2>kestrel-embedded</h2>").And.Contain("<h2>hostile</h2>"));
+        Assert.That(dom, Does.Contain("data-total=\"OK\">OK 4</span>"), "the real run's totals");
+        Assert.That(dom, Does.Contain("<th>kestrel-embedded</th><th>hostile</th>"));
+        Assert.That(dom, Does.Contain("id=\"case-5.19\""));
+        Assert.That(dom, Does.Contain("cases/hostile_case_2_2.html"));
+        Assert.That(dom, Does.Contain("4 of 4 case(s) shown"), "the filter script ran");
+    }
+
+    [Test]
+    public void A_case_page_shows_its_requirement_and_transcript()
+    {
+        var dom = HeadlessChromium.DumpDom(Path.Combine(_out, ReportModel.PageName("kestrel-embedded", "5.19")));
+        Assert.That(dom, Does.Contain("https://www.rfc-editor.org/rfc/rfc6455#section-5.4"));
+        Assert.That(dom, Does.Contain("HTTP/1.1 101 Switching Protocols"));
+        Assert.That(dom, Does.Contain("continuation · FIN=0"), "decoded frame headers");
+        Assert.That(dom, Does.Contain("<li>wait 1000 ms</li>"), "the steps, with the pause");
+        Assert.That(dom, Does.Contain("pong · FIN · unmasked"), "the server's pongs");
+    }
+
+    [Test]
+    public void Script_sent_by_the_server_does_not_run()
+    {
+        var page = Path.Combine(_out, ReportModel.PageName("hostile", "2.2"));
+        var dom = HeadlessChromium.DumpDom(page);
+        var title = Regex.Match(dom, "<title>(.*?)</title>").Groups[1].Value;
+        Assert.That(title, Does.StartWith("2.2 · hostile"));
+        Assert.That(title, Does.Not.Contain("PWNED"));
+        Assert.That(dom, Does.Contain("X-Evil: &lt;script&gt;"), "the header is there, as text");
+        Assert.That(Regex.Matches(dom, "<script").Count, Is.EqualTo(0), "the case page has no script at all");
+
+        var index = HeadlessChromium.DumpDom(Path.Combine(_out, "index.html"));
+        Assert.That(Regex.Match(index, "<title>(.*?)</title>").Groups[1].Value, Is.EqualTo("WebSocket conformance report"));
+    }
+
+    [Test]
+    public void Screenshots_can_be_taken()
+    {
+        var png = Path.Combine(_out, "index.png");
+        HeadlessChromium.Screenshot(Path.Combine(_out, "index.html"), png);
+        Assert.That(new FileInfo(png).Length, Is.GreaterThan(10_000));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Conformance.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Conformance.sln not found");
+    }
+}
