@@ -23,33 +23,10 @@ internal static class BenchCommand
 
     public static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, int rounds)
     {
-        Settings settings;
-        IReadOnlyList<CaseDefinition> cases;
-        try
-        {
-            settings = SettingsReader.Read(configFile ?? "conformance.json", configFile is not null, commandLine);
-            cases = Catalogue.Load(settings.Suites).Select(settings.Cases, settings.Exclude);
-        }
-        catch (Exception e) when (e is SettingsException or CaseFileException)
-        {
-            Console.Error.WriteLine($"conformance: {e.Message}");
-            return ExitCodes.Usage;
-        }
-        if (cases.Count == 0)
-        {
-            Console.Error.WriteLine("conformance: no case matches the selection");
-            return ExitCodes.Usage;
-        }
+        if (Selection.Load(commandLine, configFile) is not var (settings, cases)) return ExitCodes.Usage;
 
         await using var embedded = settings.Targets.Count == 0 ? await KestrelEchoServer.StartAsync() : null;
-        var session = new SessionOptions
-        {
-            Target = embedded?.Url ?? settings.Targets[0],
-            AcceptUntrustedCertificate = settings.Insecure,
-            Headers = settings.Headers,
-            Subprotocols = settings.Subprotocols,
-            Origin = settings.Origin,
-        };
+        var session = settings.SessionFor(embedded?.Url ?? settings.Targets[0]);
         if (await Runner.ProbeAsync(session, CancellationToken.None) is { } unreachable)
         {
             Console.Error.WriteLine($"conformance: cannot test {session.Target}: {unreachable}");

@@ -15,19 +15,7 @@ internal static class RunCommand
 {
     public static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, bool listOnly)
     {
-        Settings settings;
-        IReadOnlyList<CaseDefinition> cases;
-        try
-        {
-            settings = SettingsReader.Read(configFile ?? "conformance.json", configFile is not null, commandLine);
-            cases = Catalogue.Load(settings.Suites).Select(settings.Cases, settings.Exclude);
-        }
-        catch (Exception e) when (e is SettingsException or CaseFileException)
-        {
-            return Fail(e.Message, ExitCodes.Usage);
-        }
-        if (cases.Count == 0)
-            return Fail($"no case matches the selection (cases: {Show(settings.Cases)}; exclude: {Show(settings.Exclude)})", ExitCodes.Usage);
+        if (Selection.Load(commandLine, configFile) is not var (settings, cases)) return ExitCodes.Usage;
         if (listOnly)
         {
             foreach (var c in cases) Console.WriteLine($"{c.Id,-10} {c.Title}");
@@ -88,14 +76,7 @@ internal static class RunCommand
     private static async Task<RunResults> RunTargetAsync(
         Settings settings, IReadOnlyList<CaseDefinition> cases, Uri target, string agent, bool embedded, ResultsWriter writer, CancellationToken stop)
     {
-        var session = new SessionOptions
-        {
-            Target = target,
-            AcceptUntrustedCertificate = settings.Insecure,
-            Headers = settings.Headers,
-            Subprotocols = settings.Subprotocols,
-            Origin = settings.Origin,
-        };
+        var session = settings.SessionFor(target);
         var startedAt = DateTimeOffset.UtcNow;
         RunResults Results(IReadOnlyList<CaseResult> results, bool interrupted, string? error) => new()
         {
@@ -141,8 +122,6 @@ internal static class RunCommand
 
     private static string Version =>
         typeof(RunCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
-
-    private static string Show(IReadOnlyList<string> patterns) => patterns.Count == 0 ? "all" : string.Join(",", patterns);
 
     private static int Fail(string message, int code)
     {

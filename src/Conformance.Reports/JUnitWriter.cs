@@ -24,7 +24,7 @@ public static class JUnitWriter
                 xml.WriteStartElement("testsuite");
                 xml.WriteAttributeString("name", Clean($"{run.Agent}: {category.Key} {cases[0].CategoryTitle}"));
                 xml.WriteAttributeString("tests", cases.Count.ToString());
-                xml.WriteAttributeString("failures", cases.Count(IsFailure).ToString());
+                xml.WriteAttributeString("failures", cases.Count(c => c.Fails).ToString());
                 xml.WriteAttributeString("skipped", cases.Count(c => c.Behavior == "UNIMPLEMENTED").ToString());
                 xml.WriteAttributeString("time", Seconds(cases.Sum(c => c.DurationMs)));
                 xml.WriteAttributeString("timestamp", run.StartedAt.ToString("yyyy-MM-ddTHH:mm:ss"));
@@ -43,7 +43,7 @@ public static class JUnitWriter
         xml.WriteAttributeString("name", Clean($"{c.Id} {c.Title}"));
         xml.WriteAttributeString("time", Seconds(c.DurationMs));
         var verdicts = $"{c.Behavior}/{c.BehaviorClose}";
-        if (IsFailure(c))
+        if (c.Fails)
         {
             xml.WriteStartElement("failure");
             xml.WriteAttributeString("message", Clean($"{verdicts}: {c.Reason}"));
@@ -60,9 +60,6 @@ public static class JUnitWriter
         xml.WriteElementString("system-out", Clean($"{verdicts}: {c.Reason}"));
         xml.WriteEndElement();
     }
-
-    private static bool IsFailure(CaseResult c) =>
-        c.Behavior == "FAILED" || c.BehaviorClose is not ("OK" or "INFORMATIONAL");
 
     private static string Seconds(long milliseconds) => (milliseconds / 1000.0).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
 

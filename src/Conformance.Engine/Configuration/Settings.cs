@@ -19,6 +19,15 @@ public sealed record Settings
     public string? Agent { get; init; }
     /// <summary>Behaviour or close verdict words that make the exit code 1.</summary>
     public IReadOnlyList<string> FailOn { get; init; } = [];
+
+    public Sessions.SessionOptions SessionFor(Uri target) => new()
+    {
+        Target = target,
+        AcceptUntrustedCertificate = Insecure,
+        Headers = Headers,
+        Subprotocols = Subprotocols,
+        Origin = Origin,
+    };
 }
 
 /// <summary>A setting with a value that cannot be used; the message names the key and where it came from.</summary>

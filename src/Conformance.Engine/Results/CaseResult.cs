@@ -32,6 +32,12 @@ public sealed record CaseResult
     public string? RemoteCloseReason { get; init; }
     public required IReadOnlyList<TranscriptEntry> Transcript { get; init; }
 
+    /// <summary>
+    /// The case counts as failed (a failed test, a JUnit failure): FAILED behaviour, or a close verdict other than OK
+    /// or INFORMATIONAL. NON-STRICT and INFORMATIONAL pass with their reason; UNIMPLEMENTED is neither.
+    /// </summary>
+    public bool Fails => Behavior == "FAILED" || BehaviorClose is not ("OK" or "INFORMATIONAL");
+
     public static CaseResult From(CaseDefinition @case, Transcript transcript, Score score)
     {
         var entries = transcript.Entries;

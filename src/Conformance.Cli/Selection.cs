@@ -1,0 +1,32 @@
+using Conformance.Engine.Cases;
+using Conformance.Engine.Configuration;
+
+namespace Conformance.Cli;
+
+/// <summary>The settings and the cases they select, or the one line that says why there are none.</summary>
+internal sealed record Selection(Settings Settings, IReadOnlyList<CaseDefinition> Cases)
+{
+    public static Selection? Load(Dictionary<string, string?> commandLine, string? configFile)
+    {
+        Settings settings;
+        IReadOnlyList<CaseDefinition> cases;
+        try
+        {
+            settings = SettingsReader.Read(configFile ?? "conformance.json", configFile is not null, commandLine);
+            cases = Catalogue.Load(settings.Suites).Select(settings.Cases, settings.Exclude);
+        }
+        catch (Exception e) when (e is SettingsException or CaseFileException)
+        {
+            Console.Error.WriteLine($"conformance: {e.Message}");
+            return null;
+        }
+        if (cases.Count == 0)
+        {
+            Console.Error.WriteLine($"conformance: no case matches the selection (cases: {Show(settings.Cases, "all")}; exclude: {Show(settings.Exclude, "none")})");
+            return null;
+        }
+        return new Selection(settings, cases);
+    }
+
+    private static string Show(IReadOnlyList<string> patterns, string whenEmpty) => patterns.Count == 0 ? whenEmpty : string.Join(",", patterns);
+}
