@@ -13,7 +13,7 @@ public sealed class Catalogue
             throw new CaseFileException(suitesDirectory, "", "the suites folder does not exist");
         var cases = new List<CaseDefinition>();
         var seen = new Dictionary<string, string>();
-        foreach (var path in Directory.EnumerateFiles(suitesDirectory, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (var path in CaseFiles(suitesDirectory))
         {
             var display = Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(suitesDirectory))!, path);
             foreach (var c in CaseFileReader.Read(path, display))
@@ -26,6 +26,12 @@ public sealed class Catalogue
         }
         return new Catalogue(cases.OrderBy(c => c.Id, CaseIdComparer.Instance).ToList());
     }
+
+    /// <summary>Every *.json below the folder, except build output (the NUnit project in suites/ has bin/ and obj/).</summary>
+    private static IEnumerable<string> CaseFiles(string suitesDirectory) =>
+        Directory.EnumerateFiles(suitesDirectory, "*.json", SearchOption.AllDirectories)
+            .Where(path => !Path.GetRelativePath(suitesDirectory, path).Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+            .Order(StringComparer.Ordinal);
 
     public static Catalogue From(IEnumerable<CaseDefinition> cases) =>
         new(cases.OrderBy(c => c.Id, CaseIdComparer.Instance).ToList());

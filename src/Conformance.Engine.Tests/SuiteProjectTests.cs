@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Xml.Linq;
+
+namespace Conformance.Engine.Tests;
+
+/// <summary>
+/// The NUnit project in suites/, run with `dotnet test` against node ws, which breaks two cases of category 9 on
+/// purpose (its default limit of 16384 fragments a message) and is NON-STRICT on 6.4.x (it checks UTF-8 once a
+/// message is whole): exactly the two broken cases fail; the NON-STRICT ones pass with their verdict written out.
+/// </summary>
+[NonParallelizable]
+public class SuiteProjectTests
+{
+    [Test]
+    public void Dotnet_test_fails_exactly_the_cases_the_server_breaks()
+    {
+        using var server = ExternalServer.Start("ws");
+        var trx = Path.Combine(Directory.CreateTempSubdirectory("suite-trx").FullName, "suite.trx");
+        var reports = Directory.CreateTempSubdirectory("suite-reports").FullName;
+        var dll = Path.Combine(AppContext.BaseDirectory.Replace("src/Conformance.Engine.Tests", "suites/Conformance.Suite")
+            .Replace("Conformance.Engine.Tests", "Conformance.Suite"), "Conformance.Suite.dll");
+        Assert.That(File.Exists(dll), Is.True, $"{dll} is built with the solution");
+
+        var start = new ProcessStartInfo("dotnet",
+        [
+            "test", dll, "--filter", "Category=Limits/Performance|Category=UTF-8", "--logger", $"trx;LogFileName={trx}", "--",
+            $"TestRunParameters.Parameter(name=\"target\", value=\"{server.Url}\")",
+            $"TestRunParameters.Parameter(name=\"out\", value=\"{reports}\")",
+        ])
+        { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("CONFORMANCE_")).ToList()) start.Environment.Remove(key);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        Assert.That(process.WaitForExit(TimeSpan.FromMinutes(5)), Is.True, "dotnet test finished");
+
+        var results = XDocument.Load(trx).Descendants().Where(e => e.Name.LocalName == "UnitTestResult").ToList();
+        var outcomes = results.ToDictionary(e => e.Attribute("testName")!.Value.Split(' ')[0], e => e.Attribute("outcome")!.Value);
+        Assert.That(outcomes, Has.Count.EqualTo(54 + 145), output.Result + errors.Result);
+        var nonStrict = results.Single(e => e.Attribute("testName")!.Value.StartsWith("6.4.1 "));
+        Assert.That(nonStrict.Attribute("outcome")!.Value, Is.EqualTo("Passed"));
+        Assert.That(nonStrict.Descendants().Single(e => e.Name.LocalName == "StdOut").Value, Does.Contain("6.4.1 NON-STRICT/OK"));
+        Assert.That(outcomes.Where(p => p.Value != "Passed").Select(p => p.Key), Is.EquivalentTo(new[] { "9.3.1", "9.4.1" }));
+        Assert.That(process.ExitCode, Is.Not.EqualTo(0), "a failed case fails the test run");
+        Assert.That(File.Exists(Path.Combine(reports, "index.html")), "the reports are written at the end");
+        Assert.That(File.ReadAllText(Path.Combine(reports, "results.json")), Does.Contain("\"9.3.1\""));
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text;
+using Conformance.Engine.Cases;
+using Conformance.Engine.Results;
+using Conformance.Engine.Running;
+using Conformance.Reports;
+
+[assembly: LevelOfParallelism(16)]
+
+namespace Conformance.Suite;
+
+/// <summary>
+/// Every case of the catalogue as a test, named by id and title and categorised by its category (number and title)
+/// and RFC sections. FAILED behaviour or a failing close verdict fails the test with the reason and the end of the
+/// wire transcript; UNIMPLEMENTED is inconclusive; NON-STRICT and INFORMATIONAL pass, their reason written out.
+/// </summary>
+[Parallelizable(ParallelScope.Children)]
+public class CatalogueCases
+{
+    public static IEnumerable<TestCaseData> Cases()
+    {
+        var catalogue = Catalogue.Load(SuiteFiles.Suites(TestContext.Parameters["suites"]));
+        foreach (var c in catalogue.Cases)
+        {
+            var data = new TestCaseData(c).SetName($"{c.Id} {c.Title}").SetCategory(c.Category).SetCategory(c.CategoryTitle);
+            var shortTitle = c.CategoryTitle.Split(' ')[0];
+            if (shortTitle != c.CategoryTitle) data.SetCategory(shortTitle);
+            foreach (var rfc in c.Rfc) data.SetCategory(rfc);
+            data.Properties.Set("CaseId", c.Id);
+            yield return data;
+        }
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public async Task Case(CaseDefinition @case)
+    {
+        if (SuiteRun.Unreachable is { } why) Assert.Fail($"the target cannot be tested: {why}");
+        await SuiteRun.Slots.WaitAsync();
+        CaseResult? result;
+        try
+        {
+            result = await Runner.RunCaseAsync(@case, SuiteRun.Options, CancellationToken.None);
+        }
+        finally
+        {
+            SuiteRun.Slots.Release();
+        }
+        Assert.That(result, Is.Not.Null, "the case was cancelled");
+        SuiteRun.Record(result!);
+        Judge(result!);
+    }
+
+    /// <summary>The verdicts as a test outcome.</summary>
+    public static void Judge(CaseResult result)
+    {
+        var verdicts = $"{result.Behavior}/{result.BehaviorClose}";
+        TestContext.Out.WriteLine($"{result.Id} {verdicts} in {result.DurationMs} ms: {result.Reason}");
+        if (result.Fails) Assert.Fail($"{verdicts}: {result.Reason}\n{TranscriptTail(result)}");
+        if (result.Behavior == "UNIMPLEMENTED") Assert.Inconclusive($"{verdicts}: {result.Reason}");
+    }
+
+    private static string TranscriptTail(CaseResult result)
+    {
+        var rows = TranscriptView.Rows(result.Transcript);
+        var text = new StringBuilder("the end of the wire transcript:\n");
+        foreach (var row in rows.Skip(Math.Max(0, rows.Count - 12)))
+        {
+            var payload = row.Payload.Length > 160 ? row.Payload[..160] + "…" : row.Payload;
+            text.AppendLine($"  {row.Time,12}  {row.Direction,-9} {row.Kind,-14} {row.Header} {payload.ReplaceLineEndings(" | ")}".TrimEnd());
+        }
+        return text.ToString();
+    }
+}
