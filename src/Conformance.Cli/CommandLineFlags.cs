@@ -20,10 +20,11 @@ internal sealed class CommandLineFlags
     private readonly Option<string[]> _failOn = new("--fail-on") { Description = "Verdicts that make the exit code 1, comma-separated (e.g. FAILED,WRONG CODE,UNCLEAN)" };
     private readonly Option<string?> _agent = new("--agent") { Description = "Name of the target in results (default: host_port)" };
     private readonly Option<string?> _suites = new("--suites") { Description = "Folder of case scripts (default suites/)" };
+    private readonly Option<string?> _expect = new("--expect") { Description = "Expectations file: exit 1 only on regressions against it, list unexpected passes" };
     private readonly Option<string?> _config = new("--config") { Description = "Settings file (default conformance.json in the current folder, if present)" };
 
     private IEnumerable<Option> All =>
-        [_target, _insecure, _cases, _exclude, _header, _subprotocol, _origin, _timeout, _runTimeout, _parallel, _out, _failOn, _agent, _suites, _config];
+        [_target, _insecure, _cases, _exclude, _header, _subprotocol, _origin, _timeout, _runTimeout, _parallel, _out, _failOn, _agent, _suites, _expect, _config];
 
     public void AddTo(Command command)
     {
@@ -59,6 +60,7 @@ internal sealed class CommandLineFlags
         SetList("failOn", parse.GetValue(_failOn));
         Set("agent", parse.GetValue(_agent));
         Set("suites", parse.GetValue(_suites));
+        Set("expect", parse.GetValue(_expect));
         return config;
     }
 }

@@ -25,11 +25,22 @@ var reportOut = new Option<string>("--out", "-o") { Description = "Folder for th
 report.Arguments.Add(resultFiles);
 report.Options.Add(reportOut);
 root.Subcommands.Add(report);
+var baseline = new Command("baseline", "Run the selection against one target and write an expectations file from it to --out FILE (reasons left to fill in).");
+flags.AddTo(baseline);
+root.Subcommands.Add(baseline);
+var diff = new Command("diff", "Compare two results files: regressions, fixes, changed close codes; exit 1 when something got worse.");
+var oldResults = new Argument<string>("old") { Description = "the earlier results.json" };
+var newResults = new Argument<string>("new") { Description = "the later results.json" };
+diff.Arguments.Add(oldResults);
+diff.Arguments.Add(newResults);
+root.Subcommands.Add(diff);
 // Parsing only: the run itself happens below, once the settings are read and checked.
 root.SetAction(_ => ExitCodes.Completed);
 list.SetAction(_ => ExitCodes.Completed);
 bench.SetAction(_ => ExitCodes.Completed);
 report.SetAction(_ => ExitCodes.Completed);
+baseline.SetAction(_ => ExitCodes.Completed);
+diff.SetAction(_ => ExitCodes.Completed);
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
@@ -51,6 +62,8 @@ catch (SettingsException e)
     Console.Error.WriteLine($"conformance: {e.Message}");
     return ExitCodes.Usage;
 }
+if (parse.CommandResult.Command == diff)
+    return DiffCommand.Execute(parse.GetValue(oldResults)!, parse.GetValue(newResults)!);
 if (parse.CommandResult.Command == report)
     return ReportCommand.Execute(parse.GetValue(resultFiles)!, parse.GetValue(reportOut)!);
 if (parse.CommandResult.Command == bench)
@@ -63,4 +76,6 @@ if (parse.CommandResult.Command == bench)
     }
     return await BenchCommand.ExecuteAsync(commandLine, flags.ConfigFile(parse), roundCount);
 }
+if (parse.CommandResult.Command == baseline)
+    return await BaselineCommand.ExecuteAsync(commandLine, flags.ConfigFile(parse));
 return await RunCommand.ExecuteAsync(commandLine, flags.ConfigFile(parse), listOnly: parse.CommandResult.Command == list);

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Conformance.Engine.Cases;
 using Conformance.Engine.Configuration;
+using Conformance.Engine.Expectations;
 using Conformance.Engine.Results;
 using Conformance.Engine.Running;
 using Conformance.Engine.Sessions;
@@ -21,6 +22,15 @@ internal static class RunCommand
             foreach (var c in cases) Console.WriteLine($"{c.Id,-10} {c.Title}");
             Console.WriteLine($"{cases.Count} case(s)");
             return ExitCodes.Completed;
+        }
+        ExpectationSet expectations;
+        try
+        {
+            expectations = settings.Expect is { } file ? ExpectationSet.Read(file) : ExpectationSet.None;
+        }
+        catch (CaseFileException e)
+        {
+            return Fail(e.Message, ExitCodes.Usage);
         }
         if (settings.Targets.Count > 1 && settings.Agent is not null)
             return Fail("agent: names the target of a run against one target; with several, each is named host_port", ExitCodes.Usage);
@@ -54,14 +64,16 @@ internal static class RunCommand
         }
 
         var document = new ResultsDocument { ToolVersion = Version, GeneratedAt = DateTimeOffset.UtcNow, Runs = runs };
+        var compared = settings.Expect is null ? null
+            : runs.ToDictionary(r => r.Agent, r => ExpectationComparer.Compare(r.Cases, expectations));
         writer.WriteAll(document);
-        ReportWriter.Write(settings.Out, document);
+        ReportWriter.Write(settings.Out, document, compared);
         foreach (var run in runs.Where(r => r.Error is null))
         {
             if (runs.Count > 1) Console.WriteLine($"\n{run.Agent} ({run.Target})");
-            Console.Write(Summary.Render(run.Cases, cases.Count));
+            Console.Write(Summary.Render(run.Cases, cases.Count, compared?[run.Agent]));
         }
-        Console.WriteLine($"report: {Path.GetFullPath(ReportWriter.IndexPath(settings.Out))}");
+        Console.WriteLine($"report: {Path.GetFullPath(ReportWriter.IndexPath(settings.Out))} (summary.md beside it)");
         Console.WriteLine($"results: {Path.GetFullPath(writer.ResultsPath)} (and index.json, junit.xml, cases/ beside it)");
         if (interrupted)
         {
@@ -69,11 +81,13 @@ internal static class RunCommand
             return ExitCodes.Interrupted;
         }
         if (unreachable) return ExitCodes.Unreachable;
+        if (compared is not null)
+            return compared.Values.Any(list => list.Any(c => c.Comparison == Comparison.Regression)) ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
         var failing = runs.SelectMany(r => r.Cases).Count(r => settings.FailOn.Contains(r.Behavior) || settings.FailOn.Contains(r.BehaviorClose));
         return failing > 0 ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
     }
 
-    private static async Task<RunResults> RunTargetAsync(
+    internal static async Task<RunResults> RunTargetAsync(
         Settings settings, IReadOnlyList<CaseDefinition> cases, Uri target, string agent, bool embedded, ResultsWriter writer, CancellationToken stop)
     {
         var session = settings.SessionFor(target);

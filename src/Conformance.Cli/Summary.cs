@@ -1,5 +1,6 @@
 using System.Text;
 using Conformance.Engine.Cases;
+using Conformance.Engine.Expectations;
 using Conformance.Engine.Results;
 
 namespace Conformance.Cli;
@@ -9,7 +10,7 @@ internal static class Summary
 {
     private static readonly string[] Behaviours = ["OK", "NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED", "FAILED"];
 
-    public static string Render(IReadOnlyList<CaseResult> results, int selected)
+    public static string Render(IReadOnlyList<CaseResult> results, int selected, IReadOnlyList<ComparedCase>? compared = null)
     {
         var text = new StringBuilder();
         text.AppendLine();
@@ -28,6 +29,15 @@ internal static class Summary
                 text.AppendLine($"  {group.Key,-5} {string.Join("  ", group.Select(r => $"{r.Id[(group.Key.Length + 1)..]}: {r.DurationMs}"))}   {group.First().GroupTitle}");
         }
 
+        if (compared is not null)
+        {
+            Listed("regressions (worse than expected)", compared.Where(c => c.Comparison == Comparison.Regression), text);
+            Listed("unexpected passes (better than expected: tighten the expectations)", compared.Where(c => c.Comparison == Comparison.UnexpectedPass), text);
+            var expected = compared.Count(c => c.Comparison == Comparison.AsExpected && !c.Expectation.Equals(ExpectationSet.Default));
+            text.AppendLine($"{expected} case(s) not OK as expected (known issues and decisions)");
+            return text.ToString();
+        }
+
         var notOk = results.Where(IsNotOk).ToList();
         if (notOk.Count > 0)
         {
@@ -35,6 +45,18 @@ internal static class Summary
             foreach (var r in notOk) text.AppendLine($"  {r.Id,-8} {r.Behavior}/{r.BehaviorClose}: {r.Reason}");
         }
         return text.ToString();
+    }
+
+    private static void Listed(string title, IEnumerable<ComparedCase> cases, StringBuilder text)
+    {
+        var list = cases.ToList();
+        text.AppendLine();
+        text.AppendLine($"{list.Count} {title}");
+        foreach (var category in list.GroupBy(c => $"{c.Result.Category} {c.Result.CategoryTitle}"))
+        {
+            text.AppendLine($"  {category.Key}");
+            foreach (var c in category) text.AppendLine($"    {c.Result.Id,-8} {c.Verdicts}, expected {c.Expected}: {c.Result.Reason}");
+        }
     }
 
     /// <summary>A case worth listing: anything but OK (or INFORMATIONAL) on either verdict.</summary>

@@ -1,81 +1,44 @@
+using Conformance.Engine.Expectations;
 using Conformance.Targets;
 
 namespace Conformance.Engine.Tests;
 
 /// <summary>
 /// The whole catalogue against real, independently written servers. Each is known to pass nearly all of
-/// Autobahn's cases; the deviations listed are explained beside them.
+/// Autobahn's cases; what each does not pass, and why, is in its expectations file under
+/// src/Conformance.Targets/expectations, and nothing may be worse than that.
 /// </summary>
 [NonParallelizable]
 public class RealServerTests
 {
+    private static ExpectationSet Expected(string server) =>
+        ExpectationSet.Read(Path.Combine(RepositoryPaths.Root, "src/Conformance.Targets/expectations", server + ".json"));
+
     [Test]
     public async Task The_embedded_Kestrel_server_conforms()
     {
         await using var server = await KestrelEchoServer.StartAsync();
-        CatalogueRuns.AssertConforming(await CatalogueRuns.RunAllAsync(server.Url), KnownDeviations.Kestrel);
+        CatalogueRuns.AssertConforming(await CatalogueRuns.RunAllAsync(server.Url), Expected("kestrel-embedded"));
     }
 
     [Test]
     public async Task The_embedded_Kestrel_server_conforms_over_TLS()
     {
         await using var server = await KestrelEchoServer.StartAsync(tls: true);
-        CatalogueRuns.AssertConforming(await CatalogueRuns.RunAllAsync(server.Url, insecure: true), KnownDeviations.Kestrel);
+        CatalogueRuns.AssertConforming(await CatalogueRuns.RunAllAsync(server.Url, insecure: true), Expected("kestrel-embedded"));
     }
 
     [Test]
     public async Task Node_ws_conforms()
     {
         using var server = ExternalServer.Start("ws");
-        CatalogueRuns.AssertConforming(await CatalogueRuns.RunAllAsync(server.Url), KnownDeviations.NodeWs);
+        CatalogueRuns.AssertConforming(await CatalogueRuns.RunAllAsync(server.Url), Expected("node-ws"));
     }
 
     [Test]
     public async Task Python_websockets_conforms()
     {
         using var server = ExternalServer.Start("websockets");
-        CatalogueRuns.AssertConforming(await CatalogueRuns.RunAllAsync(server.Url), KnownDeviations.PythonWebsockets);
+        CatalogueRuns.AssertConforming(await CatalogueRuns.RunAllAsync(server.Url), Expected("python-websockets"));
     }
-}
-
-/// <summary>Verdicts besides OK/OK that a conforming server may get on a case, with the reason.</summary>
-internal static class KnownDeviations
-{
-    /// <summary>
-    /// The valid message comes just before the invalid frame. A server that reads ahead and fails the connection
-    /// before its echo of the valid message has gone out never sends the echo: Autobahn calls that NON-STRICT, and
-    /// ASP.NET Core's own Autobahn runs accept it for these ten cases. Which one happens is a race inside the server.
-    /// </summary>
-    private static readonly string[] FailsBeforeEcho = ["3.2", "3.3", "3.4", "4.1.3", "4.1.4", "4.1.5", "4.2.3", "4.2.4", "4.2.5", "5.15"];
-
-    /// <summary>
-    /// In 6.4.3 and 6.4.4 the invalid octet arrives in the middle of one frame. A server that validates UTF-8 frame
-    /// by frame (.NET, Python websockets) fails only once the frame is whole: NON-STRICT, as ASP.NET Core's own
-    /// Autobahn runs expect of Kestrel.
-    /// </summary>
-    private static readonly string[] ValidatesWholeFrames = ["6.4.3", "6.4.4"];
-
-    /// <summary>node ws validates the UTF-8 of a fragmented message only once the message is whole.</summary>
-    private static readonly string[] ValidatesWholeMessages = ["6.4.1", "6.4.2", "6.4.3", "6.4.4"];
-
-    /// <summary>
-    /// node ws (8.23 and later) refuses a message of more than 16384 fragments by default (its maxFragments option)
-    /// and closes with 1008; 9.3.1 and 9.4.1 send 65536 fragments of 64 octets. RFC 6455 10.4 lets a server protect
-    /// its limits, so this is the library's choice, and FAILED is what Autobahn reports too.
-    /// </summary>
-    private static readonly string[] OverWsFragmentLimit = ["9.3.1", "9.4.1"];
-
-    private static IEnumerable<KeyValuePair<string, string[]>> Allow(string[] ids, params string[] verdicts) =>
-        ids.Select(id => KeyValuePair.Create(id, verdicts));
-
-    private static IReadOnlyDictionary<string, string[]> Merge(params IEnumerable<KeyValuePair<string, string[]>>[] parts) =>
-        parts.SelectMany(p => p).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.SelectMany(p => p.Value).Distinct().ToArray());
-
-    public static readonly IReadOnlyDictionary<string, string[]> Kestrel = Merge(
-        Allow(FailsBeforeEcho, "OK/OK", "NON-STRICT/OK"), Allow(ValidatesWholeFrames, "NON-STRICT/OK"));
-    public static readonly IReadOnlyDictionary<string, string[]> NodeWs = Merge(
-        Allow(FailsBeforeEcho, "OK/OK", "NON-STRICT/OK"), Allow(ValidatesWholeMessages, "NON-STRICT/OK"),
-        Allow(OverWsFragmentLimit, "FAILED/FAILED"));
-    public static readonly IReadOnlyDictionary<string, string[]> PythonWebsockets = Merge(
-        Allow(FailsBeforeEcho, "OK/OK", "NON-STRICT/OK"), Allow(ValidatesWholeFrames, "NON-STRICT/OK"));
 }

@@ -17,7 +17,10 @@ public static class ReportWriter
 
     public static string IndexPath(string directory) => Path.Combine(directory, "index.html");
 
-    public static void Write(string directory, ResultsDocument document)
+    public static string SummaryPath(string directory) => Path.Combine(directory, "summary.md");
+
+    public static void Write(string directory, ResultsDocument document,
+        IReadOnlyDictionary<string, IReadOnlyList<Engine.Expectations.ComparedCase>>? compared = null)
     {
         Directory.CreateDirectory(Path.Combine(directory, "cases"));
         File.WriteAllText(Path.Combine(directory, "report.css"), Resource("report.css"));
@@ -29,6 +32,7 @@ public static class ReportWriter
                 File.WriteAllText(Path.Combine(directory, ReportModel.PageName(run.Agent, c.Id)), Render(CaseTemplate.Value, ReportModel.Case(run, c)));
         }
         JUnitWriter.Write(Path.Combine(directory, "junit.xml"), document);
+        File.WriteAllText(SummaryPath(directory), SummaryMarkdown.Render(document, compared));
     }
 
     private static string Render(Template template, object model)

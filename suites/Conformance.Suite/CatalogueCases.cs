@@ -1,5 +1,6 @@
 using System.Text;
 using Conformance.Engine.Cases;
+using Conformance.Engine.Expectations;
 using Conformance.Engine.Results;
 using Conformance.Engine.Running;
 using Conformance.Reports;
@@ -49,11 +50,30 @@ public class CatalogueCases
         Judge(result!);
     }
 
-    /// <summary>The verdicts as a test outcome.</summary>
+    /// <summary>
+    /// The verdicts as a test outcome. With an expectations file, a case fails only when it is worse than expected;
+    /// an expected failure passes with its reason written out, and so does a case better than expected.
+    /// </summary>
     public static void Judge(CaseResult result)
     {
         var verdicts = $"{result.Behavior}/{result.BehaviorClose}";
         TestContext.Out.WriteLine($"{result.Id} {verdicts} in {result.DurationMs} ms: {result.Reason}");
+        if (SuiteRun.Expectations is { } expectations)
+        {
+            var expectation = expectations.For(result.Id);
+            switch (ExpectationComparer.Compare(result, expectation))
+            {
+                case Comparison.Regression:
+                    Assert.Fail($"{verdicts}, worse than the expected {string.Join(" or ", expectation.Behavior)}/{string.Join(" or ", expectation.BehaviorClose)}: {result.Reason}\n{TranscriptTail(result)}");
+                    break;
+                case Comparison.UnexpectedPass:
+                    TestContext.Out.WriteLine($"better than expected ({expectation.Reason}): the expectations file can be tightened");
+                    return;
+                default:
+                    if (expectation != ExpectationSet.Default) TestContext.Out.WriteLine($"as expected: {expectation.Reason}");
+                    return;
+            }
+        }
         if (result.Fails) Assert.Fail($"{verdicts}: {result.Reason}\n{TranscriptTail(result)}");
         if (result.Behavior == "UNIMPLEMENTED") Assert.Inconclusive($"{verdicts}: {result.Reason}");
     }

@@ -1,5 +1,6 @@
 using Conformance.Engine.Cases;
 using Conformance.Engine.Configuration;
+using Conformance.Engine.Expectations;
 using Conformance.Engine.Results;
 using Conformance.Engine.Running;
 using Conformance.Reports;
@@ -24,6 +25,8 @@ public sealed class SuiteRun
     public static string Agent { get; private set; } = "";
     public static string? Unreachable { get; private set; }
     public static SemaphoreSlim Slots { get; private set; } = new(16);
+    /// <summary>Null without an "expect" setting: then the verdicts alone decide.</summary>
+    public static ExpectationSet? Expectations { get; private set; }
 
     [OneTimeSetUp]
     public async Task StartAsync()
@@ -35,6 +38,7 @@ public sealed class SuiteRun
         var config = TestContext.Parameters["config"];
         Settings = SettingsReader.Read(config ?? "conformance.json", config is not null, parameters);
         if (Settings.Targets.Count > 1) throw new SettingsException("target: dotnet test runs against one target");
+        Expectations = Settings.Expect is { } expect ? ExpectationSet.Read(Path.GetFullPath(expect, SuiteFiles.DefaultOutputBase)) : null;
         _embedded = Settings.Targets.Count == 0 ? await KestrelEchoServer.StartAsync() : null;
         var target = _embedded?.Url ?? Settings.Targets[0];
         Agent = Settings.Agent ?? (_embedded is null ? $"{target.Host}_{target.Port}" : "kestrel-embedded");
@@ -73,7 +77,9 @@ public sealed class SuiteRun
             ],
         };
         using (var writer = new ResultsWriter(output)) writer.WriteAll(document);
-        ReportWriter.Write(output, document);
+        var compared = Expectations is null ? null
+            : new Dictionary<string, IReadOnlyList<ComparedCase>> { [Agent] = ExpectationComparer.Compare(results, Expectations) };
+        ReportWriter.Write(output, document, compared);
         TestContext.Progress.WriteLine($"conformance: report {ReportWriter.IndexPath(output)} ({results.Count} case(s))");
         if (_embedded is not null) await _embedded.DisposeAsync();
     }

@@ -19,6 +19,8 @@ public sealed record Settings
     public string? Agent { get; init; }
     /// <summary>Behaviour or close verdict words that make the exit code 1.</summary>
     public IReadOnlyList<string> FailOn { get; init; } = [];
+    /// <summary>An expectations file: the run then fails only on regressions against it.</summary>
+    public string? Expect { get; init; }
 
     public Sessions.SessionOptions SessionFor(Uri target) => new()
     {

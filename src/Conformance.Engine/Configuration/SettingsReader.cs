@@ -17,7 +17,7 @@ public static class SettingsReader
     public static readonly string[] Keys =
     [
         "target", "insecure", "headers", "subprotocols", "origin", "cases", "exclude", "caseTimeout",
-        "runTimeout", "parallelism", "out", "suites", "agent", "failOn",
+        "runTimeout", "parallelism", "out", "suites", "agent", "failOn", "expect",
     ];
 
     private static readonly string[] VerdictWords =
@@ -77,6 +77,7 @@ public static class SettingsReader
             Suites = NonEmpty(config, "suites", from) ?? settings.Suites,
             Agent = NonEmpty(config, "agent", from),
             FailOn = List(config, "failOn").Select(v => Verdict(v, from["failOn"])).ToList(),
+            Expect = NonEmpty(config, "expect", from),
         };
     }
 

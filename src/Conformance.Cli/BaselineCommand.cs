@@ -1,0 +1,45 @@
+using Conformance.Engine.Expectations;
+using Conformance.Engine.Results;
+using Conformance.Targets;
+
+namespace Conformance.Cli;
+
+/// <summary>`conformance baseline --out FILE`: runs the selection against one target and writes an expectations file from it.</summary>
+internal static class BaselineCommand
+{
+    public static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile)
+    {
+        if (!commandLine.Remove("out", out var file) || string.IsNullOrWhiteSpace(file))
+            return Fail("baseline: --out FILE names the expectations file to write", ExitCodes.Usage);
+        if (Selection.Load(commandLine, configFile) is not var (settings, cases)) return ExitCodes.Usage;
+        if (settings.Targets.Count > 1) return Fail("baseline: give one target", ExitCodes.Usage);
+
+        await using var embedded = settings.Targets.Count == 0 ? await KestrelEchoServer.StartAsync() : null;
+        var target = embedded?.Url ?? settings.Targets[0];
+        var agent = settings.Agent ?? (embedded is null ? $"{target.Host}_{target.Port}" : "kestrel-embedded");
+        var scratch = Directory.CreateTempSubdirectory("conformance-baseline").FullName;
+        try
+        {
+            RunResults run;
+            using (var writer = new ResultsWriter(scratch))
+                run = await RunCommand.RunTargetAsync(settings, cases, target, agent, embedded is not null, writer, CancellationToken.None);
+            if (run.Error is not null) return ExitCodes.Unreachable;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+            await File.WriteAllTextAsync(file, Baseline.Write(run));
+            var entries = run.Cases.Count(c => !ExpectationSet.Default.Allows(c.Behavior, c.BehaviorClose));
+            Console.WriteLine($"expectations: {Path.GetFullPath(file)}: {entries} known issue(s) from {run.Cases.Count} case(s); " +
+                              "replace each placeholder reason with the real one, and move permanent choices to \"decisions\"");
+            return ExitCodes.Completed;
+        }
+        finally
+        {
+            Directory.Delete(scratch, true);
+        }
+    }
+
+    private static int Fail(string message, int code)
+    {
+        Console.Error.WriteLine($"conformance: {message}");
+        return code;
+    }
+}

@@ -1,0 +1,56 @@
+using Conformance.Engine.Expectations;
+using Conformance.Engine.Results;
+
+namespace Conformance.Cli;
+
+/// <summary>`conformance diff OLD NEW`: two results files compared target by target; exit 1 when something got worse.</summary>
+internal static class DiffCommand
+{
+    public static int Execute(string oldFile, string newFile)
+    {
+        ResultsDocument before, after;
+        try
+        {
+            before = ResultsWriter.ReadAll(Existing(oldFile));
+            after = ResultsWriter.ReadAll(Existing(newFile));
+        }
+        catch (InvalidDataException e)
+        {
+            Console.Error.WriteLine($"conformance: {e.Message}");
+            return ExitCodes.Usage;
+        }
+
+        var pairs = before.Runs.Count == 1 && after.Runs.Count == 1
+            ? [(before.Runs[0], after.Runs[0])]
+            : after.Runs.Select(n => (before.Runs.FirstOrDefault(o => o.Agent == n.Agent), n)).Where(p => p.Item1 is not null).Select(p => (p.Item1!, p.n)).ToList();
+        if (pairs.Count == 0)
+        {
+            Console.Error.WriteLine("conformance: the two files have no target in common (runs are paired by agent name)");
+            return ExitCodes.Usage;
+        }
+
+        var regressions = 0;
+        foreach (var (old, @new) in pairs)
+        {
+            var diff = ResultsDiff.Between(old, @new);
+            regressions += diff.Regressions.Count;
+            Console.WriteLine($"{old.Agent} ({old.StartedAt:yyyy-MM-dd HH:mm}) → {@new.Agent} ({@new.StartedAt:yyyy-MM-dd HH:mm})");
+            Print("regressions", diff.Regressions, c => $"{c.Old} → {c.New}");
+            Print("fixes", diff.Fixes, c => $"{c.Old} → {c.New}");
+            Print("changed close codes", diff.CloseCodeChanges, c => $"{Code(c.OldCode)} → {Code(c.NewCode)}");
+            if (diff.OnlyInOld.Count > 0) Console.WriteLine($"  only in the old results: {string.Join(", ", diff.OnlyInOld)}");
+            if (diff.OnlyInNew.Count > 0) Console.WriteLine($"  only in the new results: {string.Join(", ", diff.OnlyInNew)}");
+        }
+        return regressions > 0 ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
+    }
+
+    private static void Print(string title, IReadOnlyList<CaseChange> changes, Func<CaseChange, string> what)
+    {
+        Console.WriteLine($"  {changes.Count} {title}");
+        foreach (var c in changes) Console.WriteLine($"    {c.Id,-8} {what(c)}  {c.Title}");
+    }
+
+    private static string Code(int? code) => code?.ToString() ?? "none";
+
+    private static string Existing(string file) => File.Exists(file) ? file : throw new InvalidDataException($"{file}: no such file");
+}

@@ -1,0 +1,111 @@
+using Conformance.Engine.Cases;
+using Conformance.Engine.Expectations;
+using Conformance.Engine.Results;
+
+namespace Conformance.Engine.Tests;
+
+public class ExpectationTests
+{
+    private string _dir = "";
+
+    [SetUp]
+    public void CreateFolder() => _dir = Directory.CreateTempSubdirectory("expect").FullName;
+
+    [TearDown]
+    public void RemoveFolder() => Directory.Delete(_dir, true);
+
+    private ExpectationSet Read(string json)
+    {
+        var path = Path.Combine(_dir, "expect.json");
+        File.WriteAllText(path, json);
+        return ExpectationSet.Read(path);
+    }
+
+    private static CaseResult Result(string id, string behavior, string close, int? code = 1000) => new()
+    {
+        Id = id, Title = "t", Category = id.Split('.')[0], CategoryTitle = "c", Group = "g", GroupTitle = "g", Rfc = [],
+        Requirement = "", Expectation = "", Behavior = behavior, BehaviorClose = close, Reason = "r",
+        StartedAt = DateTimeOffset.UnixEpoch, DurationMs = 1, RemoteCloseCode = code, Transcript = [],
+    };
+
+    private const string File1 = """
+        { "target": "x",
+          "knownIssues": [ { "cases": ["9.3.1"], "behavior": "FAILED", "behaviorClose": "FAILED", "reason": "fragment limit", "removedBy": "a flag" } ],
+          "decisions": [ { "cases": ["6.4.*"], "behavior": ["OK", "NON-STRICT"], "reason": "checks whole messages", "rfc": "RFC6455 8.1" } ] }
+        """;
+
+    [TestCase("9.3.1", "FAILED", "FAILED", Comparison.AsExpected)]
+    [TestCase("9.3.1", "OK", "OK", Comparison.UnexpectedPass)]
+    [TestCase("9.3.1", "OK", "FAILED", Comparison.UnexpectedPass)]
+    [TestCase("6.4.2", "NON-STRICT", "OK", Comparison.AsExpected)]
+    [TestCase("6.4.2", "OK", "OK", Comparison.AsExpected)]
+    [TestCase("6.4.2", "FAILED", "OK", Comparison.Regression)]
+    [TestCase("6.4.2", "NON-STRICT", "WRONG CODE", Comparison.Regression)]
+    [TestCase("1.1.1", "OK", "OK", Comparison.AsExpected)]
+    [TestCase("7.13.1", "INFORMATIONAL", "INFORMATIONAL", Comparison.AsExpected)]
+    [TestCase("1.1.1", "NON-STRICT", "OK", Comparison.Regression)]
+    [TestCase("1.1.1", "OK", "UNCLEAN", Comparison.Regression)]
+    public void Verdicts_are_compared_with_the_first_matching_entry_or_OK(string id, string behavior, string close, Comparison expected)
+    {
+        var set = Read(File1);
+        Assert.That(ExpectationComparer.Compare(Result(id, behavior, close), set.For(id)), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Entries_keep_their_kind_and_reasons()
+    {
+        var set = Read(File1);
+        Assert.That(set.Target, Is.EqualTo("x"));
+        Assert.That(set.Entries.Select(e => (e.Kind, e.Reason)), Is.EqualTo(new[]
+        {
+            (ExpectationKind.KnownIssue, "fragment limit"), (ExpectationKind.Decision, "checks whole messages"),
+        }));
+        Assert.That(set.Entries[0].RemovedBy, Is.EqualTo("a flag"));
+        Assert.That(set.Entries[1].Rfc, Is.EqualTo("RFC6455 8.1"));
+    }
+
+    [TestCase("""{ "knownIssues": [ { "cases": ["1.1.1"], "behavior": "BROKEN", "reason": "r" } ] }""", "knownIssues[0].behavior: \"BROKEN\" is not a verdict")]
+    [TestCase("""{ "knownIssues": [ { "cases": ["1.1.1"], "reason": "" } ] }""", "knownIssues[0].reason: is empty")]
+    [TestCase("""{ "knownIssues": [ { "cases": ["1.1.1"] } ] }""", "knownIssues[0].reason: is required")]
+    [TestCase("""{ "decisions": [ { "cases": [], "reason": "r" } ] }""", "decisions[0].cases: names no case")]
+    [TestCase("""{ "known": [] }""", "known: unknown field")]
+    [TestCase("""{ "decisions": [ { "cases": ["1.1.1"], "reason": "r", "why": "w" } ] }""", "decisions[0].why: unknown field")]
+    public void A_malformed_file_names_the_field(string json, string expected)
+    {
+        var error = Assert.Throws<CaseFileException>(() => Read(json))!;
+        Assert.That(error.Message, Does.StartWith(Path.Combine(_dir, "expect.json") + ": "));
+        Assert.That(error.Message, Does.Contain(expected));
+    }
+
+    [Test]
+    public void A_baseline_lists_every_case_that_was_not_OK_in_id_order_and_reads_back_as_expected()
+    {
+        var run = new RunResults
+        {
+            ToolVersion = "t", Target = "ws://x/", Agent = "x", StartedAt = DateTimeOffset.UnixEpoch, CasesSelected = 4,
+            Cases = [Result("9.3.1", "FAILED", "FAILED"), Result("1.1.1", "OK", "OK"), Result("6.4.10", "NON-STRICT", "OK"), Result("6.4.2", "NON-STRICT", "OK"), Result("7.13.1", "INFORMATIONAL", "INFORMATIONAL")],
+        };
+        var path = Path.Combine(_dir, "baseline.json");
+        File.WriteAllText(path, Baseline.Write(run));
+        var set = ExpectationSet.Read(path);
+        Assert.That(set.Entries.Select(e => e.Cases.Single()), Is.EqualTo(new[] { "6.4.2", "6.4.10", "9.3.1" }));
+        Assert.That(ExpectationComparer.Compare(run.Cases, set).Select(c => c.Comparison), Is.All.EqualTo(Comparison.AsExpected));
+        Assert.That(File.ReadAllText(path), Does.Not.Contain("duration"));
+    }
+
+    [Test]
+    public void A_diff_names_regressions_fixes_and_changed_close_codes()
+    {
+        RunResults Run(params CaseResult[] cases) => new()
+        {
+            ToolVersion = "t", Target = "ws://x/", Agent = "x", StartedAt = DateTimeOffset.UnixEpoch, CasesSelected = cases.Length, Cases = cases,
+        };
+        var old = Run(Result("1.1.1", "OK", "OK"), Result("2.1", "FAILED", "OK"), Result("3.1", "OK", "OK", 1002), Result("4.1.1", "OK", "OK"));
+        var @new = Run(Result("1.1.1", "NON-STRICT", "OK"), Result("2.1", "OK", "OK"), Result("3.1", "OK", "OK", 1000), Result("5.1", "OK", "OK"));
+        var diff = ResultsDiff.Between(old, @new);
+        Assert.That(diff.Regressions.Select(c => c.Id), Is.EqualTo(new[] { "1.1.1" }));
+        Assert.That(diff.Fixes.Select(c => c.Id), Is.EqualTo(new[] { "2.1" }));
+        Assert.That(diff.CloseCodeChanges.Select(c => (c.Id, c.OldCode, c.NewCode)), Is.EqualTo(new[] { ("3.1", (int?)1002, (int?)1000) }));
+        Assert.That((diff.OnlyInOld.Single(), diff.OnlyInNew.Single()), Is.EqualTo(("4.1.1", "5.1")));
+    }
+}

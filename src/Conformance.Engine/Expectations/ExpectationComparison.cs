@@ -1,0 +1,43 @@
+using Conformance.Engine.Results;
+
+namespace Conformance.Engine.Expectations;
+
+public enum Comparison { AsExpected, Regression, UnexpectedPass }
+
+/// <summary>A case's verdicts against its expectation.</summary>
+public sealed record ComparedCase(CaseResult Result, Expectation Expectation, Comparison Comparison)
+{
+    public string Verdicts => $"{Result.Behavior}/{Result.BehaviorClose}";
+    public string Expected => $"{string.Join(" or ", Expectation.Behavior)}/{string.Join(" or ", Expectation.BehaviorClose)}";
+}
+
+/// <summary>
+/// Orders verdicts from good to bad and compares a run with an expectation set: a verdict pair the expectation allows
+/// is as expected; one worse than every allowed pair on either verdict is a regression; any other is better than
+/// expected (an unexpected pass, so the file can be tightened).
+/// </summary>
+public static class ExpectationComparer
+{
+    public static int Badness(string verdict) => verdict switch
+    {
+        "OK" or "INFORMATIONAL" => 0,
+        "NON-STRICT" or "FAILED BY CLIENT" => 1,
+        "UNIMPLEMENTED" or "UNCLEAN" or "WRONG CODE" => 2,
+        _ => 3,
+    };
+
+    public static Comparison Compare(CaseResult result, Expectation expectation)
+    {
+        if (expectation.Allows(result.Behavior, result.BehaviorClose)) return Comparison.AsExpected;
+        var worseBehaviour = Badness(result.Behavior) > expectation.Behavior.Max(Badness);
+        var worseClose = Badness(result.BehaviorClose) > expectation.BehaviorClose.Max(Badness);
+        return worseBehaviour || worseClose ? Comparison.Regression : Comparison.UnexpectedPass;
+    }
+
+    public static IReadOnlyList<ComparedCase> Compare(IEnumerable<CaseResult> results, ExpectationSet expectations) =>
+        results.Select(r =>
+        {
+            var expectation = expectations.For(r.Id);
+            return new ComparedCase(r, expectation, Compare(r, expectation));
+        }).ToList();
+}

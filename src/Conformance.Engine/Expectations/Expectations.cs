@@ -1,0 +1,84 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Conformance.Engine.Cases;
+
+namespace Conformance.Engine.Expectations;
+
+public enum ExpectationKind { KnownIssue, Decision }
+
+/// <summary>
+/// The verdicts a target is expected to get on some cases, and why. A known issue is debt and says what would remove
+/// it; a decision is permanent and cites the RFC clause that leaves the choice open.
+/// </summary>
+public sealed record Expectation(
+    ExpectationKind Kind,
+    IReadOnlyList<string> Cases,
+    IReadOnlyList<string> Behavior,
+    IReadOnlyList<string> BehaviorClose,
+    string Reason,
+    string? RemovedBy,
+    string? Rfc)
+{
+    public bool Matches(string caseId) => Cases.Any(p => CasePattern.Matches(p, caseId));
+
+    public bool Allows(string behavior, string behaviorClose) => Behavior.Contains(behavior) && BehaviorClose.Contains(behaviorClose);
+}
+
+/// <summary>An expectations file (format in README): entries in order; the first whose cases match a case applies.</summary>
+public sealed record ExpectationSet(string Source, string? Target, IReadOnlyList<Expectation> Entries)
+{
+    /// <summary>What a case without an entry is expected to get.</summary>
+    public static Expectation Default { get; } =
+        new(ExpectationKind.Decision, ["*"], ["OK", "INFORMATIONAL"], ["OK", "INFORMATIONAL"], "no entry: OK is expected", null, null);
+
+    public static ExpectationSet None { get; } = new("", null, []);
+
+    public Expectation For(string caseId) => Entries.FirstOrDefault(e => e.Matches(caseId)) ?? Default;
+
+    private static readonly string[] BehaviourWords = ["OK", "NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED", "FAILED"];
+    private static readonly string[] CloseWords = ["OK", "FAILED", "WRONG CODE", "UNCLEAN", "FAILED BY CLIENT", "INFORMATIONAL"];
+    private static readonly string[] EntryFields = ["cases", "behavior", "behaviorClose", "reason", "removedBy", "rfc"];
+
+    /// <summary>Reads a file; a malformed one is a CaseFileException naming the file and the field.</summary>
+    public static ExpectationSet Read(string path)
+    {
+        if (!File.Exists(path)) throw new CaseFileException(path, "", "the expectations file does not exist");
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            throw new CaseFileException(path, "", $"not valid JSON (line {e.LineNumber + 1}): {e.Message.Split(". ")[0]}");
+        }
+        var file = new JsonField(path, "", root);
+        foreach (var key in file.AsObject().Select(p => p.Key))
+            if (key is not ("target" or "knownIssues" or "decisions")) throw file[key].Error("unknown field (known: target, knownIssues, decisions)");
+        var entries = new List<Expectation>();
+        if (file.Has("knownIssues")) entries.AddRange(file["knownIssues"].Items().Select(e => ReadEntry(e, ExpectationKind.KnownIssue)));
+        if (file.Has("decisions")) entries.AddRange(file["decisions"].Items().Select(e => ReadEntry(e, ExpectationKind.Decision)));
+        return new ExpectationSet(path, file["target"].OptionalString(), entries);
+    }
+
+    private static Expectation ReadEntry(JsonField e, ExpectationKind kind)
+    {
+        foreach (var key in e.AsObject().Select(p => p.Key))
+            if (!EntryFields.Contains(key)) throw e[key].Error($"unknown field (known: {string.Join(", ", EntryFields)})");
+        var cases = e["cases"].Node is JsonValue ? [e["cases"].String()] : e["cases"].Strings();
+        if (cases.Count == 0) throw e["cases"].Error("names no case");
+        var reason = e["reason"].String();
+        if (string.IsNullOrWhiteSpace(reason)) throw e["reason"].Error("is empty: say why");
+        return new Expectation(kind, cases, Words(e["behavior"], BehaviourWords, "OK"), Words(e["behaviorClose"], CloseWords, "OK"),
+            reason, e["removedBy"].OptionalString(), e["rfc"].OptionalString());
+    }
+
+    private static IReadOnlyList<string> Words(JsonField field, string[] known, string fallback)
+    {
+        if (!field.Exists) return [fallback];
+        var words = field.Node is JsonValue ? [field.String()] : field.Strings();
+        foreach (var w in words)
+            if (!known.Contains(w)) throw field.Error($"\"{w}\" is not a verdict ({string.Join(", ", known)})");
+        return words;
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text;
+using Conformance.Engine.Cases;
+using Conformance.Engine.Expectations;
+using Conformance.Engine.Results;
+
+namespace Conformance.Reports;
+
+/// <summary>
+/// summary.md: one page for a pull-request comment or $GITHUB_STEP_SUMMARY: totals per category for each target,
+/// then, with an expectations file, the regressions and the unexpected passes, else the cases that were not OK.
+/// </summary>
+public static class SummaryMarkdown
+{
+    private const int Listed = 100;
+
+    public static string Render(ResultsDocument document, IReadOnlyDictionary<string, IReadOnlyList<ComparedCase>>? compared = null)
+    {
+        var text = new StringBuilder();
+        foreach (var run in document.Runs)
+        {
+            text.AppendLine($"## WebSocket conformance: {Escape(run.Agent)}");
+            text.AppendLine();
+            text.AppendLine($"{Escape(run.Target)} · {run.Cases.Count} case(s) · {run.StartedAt:yyyy-MM-dd HH:mm} UTC"
+                + (run.Interrupted ? " · **interrupted**" : "") + (run.Error is { } e ? $" · **{Escape(e)}**" : ""));
+            text.AppendLine();
+            text.AppendLine("| category | cases | OK | NON-STRICT | INFORMATIONAL | UNIMPLEMENTED | FAILED | close not OK |");
+            text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var category in run.Cases.GroupBy(c => c.Category).OrderBy(g => g.Key, CaseIdComparer.Instance))
+                text.AppendLine(Row($"{category.Key} {category.First().CategoryTitle}", category.ToList()));
+            text.AppendLine(Row("**all**", run.Cases));
+            text.AppendLine();
+
+            if (compared is not null && compared.TryGetValue(run.Agent, out var cases))
+            {
+                List("Regressions (worse than expected)", cases.Where(c => c.Comparison == Comparison.Regression), text);
+                List("Unexpected passes (better than expected: the expectations can be tightened)", cases.Where(c => c.Comparison == Comparison.UnexpectedPass), text);
+            }
+            else
+            {
+                var notOk = run.Cases.Where(c => !ExpectationSet.Default.Allows(c.Behavior, c.BehaviorClose)).ToList();
+                text.AppendLine($"**Not OK: {notOk.Count}**");
+                text.AppendLine();
+                foreach (var c in notOk.Take(Listed)) text.AppendLine($"- `{c.Id}` {c.Behavior}/{c.BehaviorClose}: {Escape(c.Reason)}");
+                if (notOk.Count > Listed) text.AppendLine($"- … and {notOk.Count - Listed} more (see the HTML report)");
+                text.AppendLine();
+            }
+        }
+        return text.ToString();
+    }
+
+    private static void List(string title, IEnumerable<ComparedCase> cases, StringBuilder text)
+    {
+        var list = cases.ToList();
+        text.AppendLine($"**{title}: {list.Count}**");
+        text.AppendLine();
+        foreach (var group in list.Take(Listed).GroupBy(c => $"{c.Result.Category} {c.Result.CategoryTitle}"))
+        {
+            text.AppendLine($"- {Escape(group.Key)}");
+            foreach (var c in group)
+                text.AppendLine($"  - `{c.Result.Id}` {c.Verdicts}, expected {c.Expected}: {Escape(c.Result.Reason)}");
+        }
+        if (list.Count > Listed) text.AppendLine($"- … and {list.Count - Listed} more (see the HTML report)");
+        text.AppendLine();
+    }
+
+    private static string Row(string name, IReadOnlyList<CaseResult> rows)
+    {
+        int Count(string word) => rows.Count(r => r.Behavior == word);
+        var closeNotOk = rows.Count(r => r.BehaviorClose is not ("OK" or "INFORMATIONAL"));
+        return $"| {Escape(name)} | {rows.Count} | {Count("OK")} | {Count("NON-STRICT")} | {Count("INFORMATIONAL")} | {Count("UNIMPLEMENTED")} | {Count("FAILED")} | {closeNotOk} |";
+    }
+
+    /// <summary>Text from the server must not become Markdown or HTML in a pull-request comment.</summary>
+    private static string Escape(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var ch in text)
+        {
+            builder.Append(ch switch
+            {
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '&' => "&amp;",
+                '\r' or '\n' => " ",
+                '|' or '*' or '_' or '`' or '[' or ']' or '\\' or '#' => "\\" + ch,
+                _ when char.IsControl(ch) => "\uFFFD",
+                _ => ch.ToString(),
+            });
+        }
+        return builder.ToString();
+    }
+}
