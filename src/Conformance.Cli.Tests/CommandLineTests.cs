@@ -185,6 +185,59 @@ public class CommandLineTests
         Assert.That(Cli.Run("--suites", suites, "--out", _out, "--fail-on", "FAILED").ExitCode, Is.EqualTo(1));
     }
 
+    [Test]
+    public void Expectations_turn_known_failures_into_passes_and_report_regressions_and_unexpected_passes()
+    {
+        var suites = Directory.CreateDirectory(Path.Combine(_out, "suites")).FullName;
+        File.WriteAllText(Path.Combine(suites, "wrong.json"), """
+            { "category": "2", "title": "t", "cases": [ { "id": "2.1", "title": "expects a pong that will not come", "rfc": [],
+              "requirement": "r", "expectation": "e", "steps": [], "expect": { "OK": [ { "pong": "never" } ] },
+              "end": { "after": 100, "action": "close" } } ] }
+            """);
+        var expectations = Path.Combine(_out, "expect.json");
+        var baseline = Cli.Run("baseline", "--suites", suites, "--out", expectations);
+        Assert.That(baseline.ExitCode, Is.EqualTo(0), baseline.Errors);
+        Assert.That(baseline.Output, Does.Contain("1 known issue(s) from 1 case(s)"));
+
+        var known = Cli.Run("--suites", suites, "--expect", expectations, "--out", _out, "--fail-on", "FAILED");
+        Assert.That(known.ExitCode, Is.EqualTo(0), "an expected failure is no regression, --fail-on or not");
+        Assert.That(known.Output, Does.Contain("0 regressions").And.Contain("1 case(s) not OK as expected"));
+
+        File.WriteAllText(expectations, """{ "knownIssues": [ { "cases": ["2.1"], "behavior": "NON-STRICT", "reason": "r" } ] }""");
+        var regression = Cli.Run("--suites", suites, "--expect", expectations, "--out", _out);
+        Assert.That(regression.ExitCode, Is.EqualTo(1));
+        Assert.That(regression.Output, Does.Contain("1 regressions").And.Contain("2.1      FAILED/OK, expected NON-STRICT/OK"));
+        Assert.That(File.ReadAllText(Path.Combine(_out, "summary.md")), Does.Contain("**Regressions (worse than expected): 1**"));
+
+        File.WriteAllText(expectations, """{ "knownIssues": [ { "cases": ["1.1.1"], "behavior": "FAILED", "reason": "once broken" } ] }""");
+        var better = Cli.Run("--cases", "1.1.1,1.1.2", "--expect", expectations, "--out", _out);
+        Assert.That(better.ExitCode, Is.EqualTo(0));
+        Assert.That(better.Output, Does.Contain("1 unexpected passes").And.Contain("1.1.1    OK/OK, expected FAILED/OK"));
+    }
+
+    [Test]
+    public void A_malformed_expectations_file_is_bad_usage_naming_the_field()
+    {
+        var expectations = Path.Combine(_out, "expect.json");
+        File.WriteAllText(expectations, """{ "decisions": [ { "cases": ["1.*"], "behavior": "GREAT", "reason": "r" } ] }""");
+        var run = Cli.Run("--cases", "1.1.1", "--expect", expectations, "--out", _out);
+        Assert.That(run.ExitCode, Is.EqualTo(2));
+        Assert.That(run.Errors.Trim(), Does.StartWith($"conformance: {expectations}: decisions[0].behavior: \"GREAT\" is not a verdict"));
+    }
+
+    [Test]
+    public void Diff_compares_two_results_files()
+    {
+        Assert.That(Cli.Run("--cases", "2.*", "--out", _out).ExitCode, Is.EqualTo(0));
+        var results = Path.Combine(_out, "results.json");
+        var same = Cli.Run("diff", results, results);
+        Assert.That(same.ExitCode, Is.EqualTo(0), same.Errors);
+        Assert.That(same.Output, Does.Contain("0 regressions").And.Contain("0 fixes").And.Contain("0 changed close codes"));
+        var missing = Cli.Run("diff", results, Path.Combine(_out, "nothing.json"));
+        Assert.That(missing.ExitCode, Is.EqualTo(2));
+        Assert.That(missing.Errors, Does.Contain("nothing.json: no such file"));
+    }
+
     private static int ClosedPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
