@@ -8,7 +8,7 @@ namespace Conformance.Engine.Cases;
 public static class CaseFileReader
 {
     private static readonly string[] CaseFields =
-        ["id", "title", "rfc", "requirement", "expectation", "steps", "expect", "end", "informational"];
+        ["id", "title", "rfc", "requirement", "expectation", "steps", "expect", "end", "informational", "request", "handshake"];
 
     public static IReadOnlyList<CaseDefinition> Read(string path, string displayName)
     {
@@ -79,6 +79,8 @@ public static class CaseFileReader
             Close = ReadClose(c["expect"]["close"]),
             End = ReadEnd(c["end"]),
             Informational = c["informational"].Boolean(false),
+            Request = OpeningHandshakeReader.ReadRequest(c["request"]),
+            Handshake = OpeningHandshakeReader.ReadExpectation(c["handshake"]),
             SourceFile = c.File,
         };
     }

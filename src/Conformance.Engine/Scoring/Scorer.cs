@@ -20,7 +20,15 @@ public static class Scorer
 {
     public static Score Score(CaseDefinition @case, IReadOnlyList<WireEntry> transcript)
     {
+        var score = ScoreConversation(@case, transcript);
+        var recheck = transcript.FirstOrDefault(e => e.Kind == WireEntryKind.RecheckFailed);
+        return recheck is null ? score : score with { Behavior = Verdict.Failed, Reason = $"{recheck.Text} ({score.Reason})" };
+    }
+
+    private static Score ScoreConversation(CaseDefinition @case, IReadOnlyList<WireEntry> transcript)
+    {
         var reading = TranscriptReading.Read(transcript);
+        if (@case.Handshake is { } handshake && HandshakeJudge.Judge(@case, handshake, reading) is { } judged) return judged;
         if (!reading.HandshakeCompleted)
         {
             return new Score(Verdict.Failed, CloseVerdict.Failed,

@@ -42,10 +42,25 @@ public sealed class Session
         Task reader = Task.CompletedTask;
         try
         {
-            if (!await wire.WriteAsync(BuildRequest(_key), null, deadline)) return;
+            var steps = _case.Steps;
+            if (_case.Request is { } r) _key = OpeningRequestWriter.Key(r, _key);
+            var request = _case.Request is { } own ? OpeningRequestWriter.Write(own, _options, _key) : BuildRequest(_key);
+            if (_case.Request is { Pipeline: true } && steps.Count > 0)
+            {
+                var first = StepBytes(steps[0]);
+                if (ContainsClose(first)) _state.NoteCloseSent();
+                request = [.. request, .. first];
+                steps = steps.Skip(1).ToList();
+            }
+            if (!await wire.WriteAsync(request, _case.Request?.Chop, deadline)) return;
+            if (_case.EndsAfterHandshake)
+            {
+                await AnswerReader.ReadAsync(wire, _options, _transcript, deadline);
+                return;
+            }
             reader = Task.Run(() => ReadLoopAsync(stopReading.Token), CancellationToken.None);
             if (!await AwaitHandshakeAsync(deadline)) return;
-            await PlayStepsAsync(deadline);
+            await PlayStepsAsync(steps, deadline);
             await EndAsync(deadline);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
@@ -83,9 +98,9 @@ public sealed class Session
         return false;
     }
 
-    private async Task PlayStepsAsync(CancellationToken deadline)
+    private async Task PlayStepsAsync(IReadOnlyList<Step> steps, CancellationToken deadline)
     {
-        foreach (var step in _case.Steps)
+        foreach (var step in steps)
         {
             if (_state.ConnectionEnding)
             {
@@ -133,6 +148,15 @@ public sealed class Session
             }
         }
     }
+
+    /// <summary>The octets of a step that sends something, for a step written together with the request.</summary>
+    private static byte[] StepBytes(Step step) => step switch
+    {
+        SendFramesStep s => Encode(s.Frames.Select(f => f.ToFrame())),
+        SendMessageStep s => Encode(s.Frames()),
+        SendRawStep s => s.Bytes,
+        _ => throw new InvalidOperationException($"a pipelined request needs a sending step first, not {step.Describe()}"),
+    };
 
     private static byte[] Encode(IEnumerable<Frame> encoded)
     {
