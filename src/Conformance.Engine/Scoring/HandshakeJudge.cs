@@ -26,7 +26,10 @@ internal static class HandshakeJudge
         if (@case.Informational)
             return Behavior(Verdict.Informational, CloseVerdict.Informational, $"the RFC leaves this open; {answered}");
         if (expected.Upgrade is null)
-            return Behavior(upgraded || IsErrorStatus(response) ? Verdict.Ok : Verdict.NonStrict, CloseOf(reading), answered);
+        {
+            var verdict = upgraded || IsErrorStatus(response) ? Verdict.Ok : response is null ? Verdict.NonStrict : Verdict.Failed;
+            return Behavior(verdict, CloseOf(reading), verdict == Verdict.Failed ? $"neither an upgrade nor an error status: {answered}" : answered);
+        }
 
         if (upgraded)
         {
