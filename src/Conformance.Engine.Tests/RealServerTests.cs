@@ -65,6 +65,28 @@ internal static class KnownDeviations
     /// </summary>
     private static readonly string[] OverWsFragmentLimit = ["9.3.1", "9.4.1"];
 
+    /// <summary>
+    /// A request with a Sec-WebSocket-Version other than 13 is refused with 400 and no Sec-WebSocket-Version header,
+    /// which RFC 6455 4.2.2 requires. In ASP.NET Core such a request is not a WebSocket request at all and the
+    /// embedded echo application answers it (400); Python websockets 10.4 answers "400 Bad Request" with a text body.
+    /// </summary>
+    private static readonly string[] RefusesVersionWithoutListingVersions = ["0.3.1", "0.3.2", "0.3.3", "0.3.4", "0.3.5", "0.3.6", "0.3.7", "0.3.8", "0.3.9"];
+
+    /// <summary>Kestrel and node ws upgrade an HTTP/1.0 request; RFC 6455 4.2.1 asks for HTTP/1.1 or higher.</summary>
+    private static readonly string[] UpgradesHttp10 = ["0.2.17"];
+
+    /// <summary>
+    /// ASP.NET Core upgrades a request with two Sec-WebSocket-Version header fields (13 and 8) as long as one of
+    /// them is 13; RFC 6455 11.3.5 says the field MUST NOT appear more than once.
+    /// </summary>
+    private static readonly string[] AcceptsTwoVersionFields = ["0.2.20"];
+
+    /// <summary>node ws and Python websockets upgrade a request without a Host header field (RFC 6455 4.2.1, item 2).</summary>
+    private static readonly string[] UpgradesWithoutHost = ["0.2.1"];
+
+    /// <summary>node ws also speaks the draft version 8 (hybi-08) and upgrades it: NON-STRICT by the case.</summary>
+    private static readonly string[] SpeaksDraft8 = ["0.3.7"];
+
     private static IEnumerable<KeyValuePair<string, string[]>> Allow(string[] ids, params string[] verdicts) =>
         ids.Select(id => KeyValuePair.Create(id, verdicts));
 
@@ -72,10 +94,14 @@ internal static class KnownDeviations
         parts.SelectMany(p => p).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.SelectMany(p => p.Value).Distinct().ToArray());
 
     public static readonly IReadOnlyDictionary<string, string[]> Kestrel = Merge(
-        Allow(FailsBeforeEcho, "OK/OK", "NON-STRICT/OK"), Allow(ValidatesWholeFrames, "NON-STRICT/OK"));
+        Allow(FailsBeforeEcho, "OK/OK", "NON-STRICT/OK"), Allow(ValidatesWholeFrames, "NON-STRICT/OK"),
+        Allow(RefusesVersionWithoutListingVersions, "FAILED/OK"), Allow(UpgradesHttp10, "FAILED/FAILED"),
+        Allow(AcceptsTwoVersionFields, "FAILED/FAILED"));
     public static readonly IReadOnlyDictionary<string, string[]> NodeWs = Merge(
         Allow(FailsBeforeEcho, "OK/OK", "NON-STRICT/OK"), Allow(ValidatesWholeMessages, "NON-STRICT/OK"),
-        Allow(OverWsFragmentLimit, "FAILED/FAILED"));
+        Allow(OverWsFragmentLimit, "FAILED/FAILED"), Allow(UpgradesHttp10, "FAILED/FAILED"),
+        Allow(UpgradesWithoutHost, "FAILED/FAILED"), Allow(SpeaksDraft8, "NON-STRICT/OK"));
     public static readonly IReadOnlyDictionary<string, string[]> PythonWebsockets = Merge(
-        Allow(FailsBeforeEcho, "OK/OK", "NON-STRICT/OK"), Allow(ValidatesWholeFrames, "NON-STRICT/OK"));
+        Allow(FailsBeforeEcho, "OK/OK", "NON-STRICT/OK"), Allow(ValidatesWholeFrames, "NON-STRICT/OK"),
+        Allow(RefusesVersionWithoutListingVersions, "FAILED/OK"), Allow(UpgradesWithoutHost, "FAILED/FAILED"));
 }
