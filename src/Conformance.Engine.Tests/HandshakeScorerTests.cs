@@ -112,9 +112,11 @@ public class HandshakeScorerTests
     [Test]
     public void No_answer_is_NON_STRICT_and_the_close_INFORMATIONAL()
     {
+        var garbage = Score(MustRefuse, Request().Add(WireEntryKind.Received, "SSH-2.0\r\n"u8.ToArray()).PeerClosed());
+        Assert.That(garbage.Reason, Does.Contain("not a valid HTTP response"));
         var closed = Score(MustRefuse, Request().PeerClosed());
         Assert.That((closed.Behavior, closed.BehaviorClose), Is.EqualTo((Verdict.NonStrict, CloseVerdict.Informational)));
-        Assert.That(closed.Reason, Does.Contain("closed the connection without an HTTP answer"));
+        Assert.That(closed.Reason, Does.Contain("the server sent nothing; the server closed the connection"));
         var silent = Score(MustRefuse, Request().Add(WireEntryKind.Note, text: "no complete answer within 5 s").SuiteDropped("the answer window passed"));
         Assert.That((silent.Behavior, silent.BehaviorClose), Is.EqualTo((Verdict.NonStrict, CloseVerdict.Informational)));
     }
@@ -141,6 +143,14 @@ public class HandshakeScorerTests
             .Add(WireEntryKind.RecheckFailed, text: "afterwards, a normal connection failed: could not connect"));
         Assert.That(crashed.Behavior, Is.EqualTo(Verdict.Failed));
         Assert.That(crashed.Reason, Does.Contain("could not connect"));
+    }
+
+    [Test]
+    public void An_informational_case_that_must_not_be_upgraded_is_FAILED_when_it_is()
+    {
+        var unfinished = Expecting(new HandshakeExpectation { Upgrade = false, Recheck = true }, informational: true);
+        Assert.That(Score(unfinished, Request().Add(WireEntryKind.Note, text: "no complete answer within 5 s")).Behavior, Is.EqualTo(Verdict.Informational));
+        Assert.That(Score(unfinished, Answer(Request(), Switching())).Behavior, Is.EqualTo(Verdict.Failed));
     }
 
     [Test]

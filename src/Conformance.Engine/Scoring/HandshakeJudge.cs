@@ -23,7 +23,7 @@ internal static class HandshakeJudge
         var answered = Answered(reading);
         if (upgraded && !reading.HandshakeCompleted)
             return Behavior(Verdict.Failed, CloseVerdict.Failed, $"the server upgraded, but a conforming client would fail the connection: {reading.HandshakeProblem}");
-        if (@case.Informational)
+        if (@case.Informational && !(upgraded && expected.Upgrade == false))
             return Behavior(Verdict.Informational, CloseVerdict.Informational, $"the RFC leaves this open; {answered}");
         if (expected.Upgrade is null)
         {
@@ -38,12 +38,7 @@ internal static class HandshakeJudge
                 $"the server upgraded a request it should have refused ({answered})");
         }
         if (response is null)
-        {
-            var how = reading.ConnectionError is { } error ? error
-                : reading.PeerClosedAt is not null ? "the server closed the connection without an HTTP answer"
-                : "the server sent no complete HTTP answer";
-            return Behavior(Verdict.NonStrict, CloseVerdict.Informational, $"the server did not upgrade, but did not answer with an error status either: {how}");
-        }
+            return Behavior(Verdict.NonStrict, CloseVerdict.Informational, $"the server did not upgrade, but did not answer with an error status either: {answered}");
         if (!IsErrorStatus(response))
             return Behavior(Verdict.Failed, CloseVerdict.Ok, $"the server must refuse with an error status, not {Status(response)}");
         if (expected.VersionHeader && !HttpSyntax.ListContainsToken(response.GetHeader("Sec-WebSocket-Version"), "13"))
@@ -73,9 +68,8 @@ internal static class HandshakeJudge
 
     private static string Answered(TranscriptReading reading)
     {
-        var then = reading.PeerClosedAt is not null && (reading.SuiteClosedAt is null || reading.PeerClosedAt < reading.SuiteClosedAt)
-            ? " and closed the connection" : "";
-        return reading.Response is { } r ? $"the server answered {Status(r)}{then}"
-            : reading.ConnectionError ?? (reading.PeerClosedAt is not null ? "the server closed the connection without an answer" : "the server sent no complete answer");
+        var closed = reading.PeerClosedAt is not null && (reading.SuiteClosedAt is null || reading.PeerClosedAt < reading.SuiteClosedAt);
+        if (reading.Response is { } r) return $"the server answered {Status(r)}{(closed ? " and closed the connection" : "")}";
+        return $"{reading.HandshakeProblem ?? "no answer"}{(closed ? "; the server closed the connection" : "")}";
     }
 }
