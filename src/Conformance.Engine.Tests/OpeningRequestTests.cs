@@ -46,6 +46,7 @@ public class OpeningRequestTests
     [TestCase("\"request\": { \"colour\": \"red\" }", "request.colour: unknown field")]
     [TestCase("\"request\": { \"raw\": \"GET / HTTP/1.1\", \"method\": \"PUT\" }", "only \"chop\", \"complete\" and \"pipeline\" go with it")]
     [TestCase("\"request\": { \"add\": [[\"X-One\"]] }", "request.add[0]: expected [name, value]")]
+    [TestCase("\"request\": { \"pipeline\": true }", "request.pipeline: a pipelined request needs a first step that sends")]
     [TestCase("\"handshake\": { \"status\": \"4x\" }", "handshake.status: \"4x\" is not a status pattern")]
     [TestCase("\"handshake\": { \"ifUpgraded\": \"BAD\" }", "handshake.ifUpgraded: expected a verdict word")]
     public void A_malformed_request_or_handshake_field_is_named(string field, string expected)

@@ -63,6 +63,11 @@ public static class CaseFileReader
         c = c with { Path = $"{c.Path} (case {id})" };
         var group = id.Count(ch => ch == '.') >= 2 ? id[..id.LastIndexOf('.')] : category;
 
+        var steps = c["steps"].Items().Select(ReadStep).ToList();
+        var request = OpeningHandshakeReader.ReadRequest(c["request"]);
+        if (request is { Pipeline: true } && steps.FirstOrDefault() is not (SendFramesStep or SendMessageStep or SendRawStep))
+            throw c["request"]["pipeline"].Error("a pipelined request needs a first step that sends frames, a message or raw octets");
+
         return new CaseDefinition
         {
             Id = id,
@@ -74,12 +79,12 @@ public static class CaseFileReader
             Rfc = c["rfc"].Strings(),
             Requirement = c["requirement"].String(),
             Expectation = c["expectation"].String(),
-            Steps = c["steps"].Items().Select(ReadStep).ToList(),
+            Steps = steps,
             Outcomes = ReadOutcomes(c["expect"]),
             Close = ReadClose(c["expect"]["close"]),
             End = ReadEnd(c["end"]),
             Informational = c["informational"].Boolean(false),
-            Request = OpeningHandshakeReader.ReadRequest(c["request"]),
+            Request = request,
             Handshake = OpeningHandshakeReader.ReadExpectation(c["handshake"]),
             SourceFile = c.File,
         };

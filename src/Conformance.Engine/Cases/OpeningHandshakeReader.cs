@@ -63,12 +63,18 @@ internal static class OpeningHandshakeReader
         return items.Count == 2 ? KeyValuePair.Create(items[0], items[1]) : throw p.Error("expected [name, value]");
     }
 
-    /// <summary>A line as text, or { "header": name, "repeat": text, "length": n, "times": k }: k lines "name: " + n octets.</summary>
+    /// <summary>A line as text, or { "header": name, "repeat": text, "length": n, "times": k }: k lines "name: " + n characters.</summary>
     private static IEnumerable<byte[]> Line(JsonField l)
     {
         if (l.Node is System.Text.Json.Nodes.JsonValue) return [Encoding.UTF8.GetBytes(l.String())];
+        var name = l["header"].String();
+        var pattern = l["repeat"].String();
+        if (pattern.Length == 0) throw l["repeat"].Error("the repeated pattern is empty");
+        var length = (int)l["length"].Integer(0, 16 * 1024 * 1024);
         var times = l.Has("times") ? (int)l["times"].Integer(1, 100_000) : 1;
-        var value = PayloadReader.Read(l with { Node = new System.Text.Json.Nodes.JsonObject { ["repeat"] = l["repeat"].String(), ["length"] = l["length"].Integer(0, 16 * 1024 * 1024) } });
-        return Enumerable.Range(1, times).Select(i => Encoding.ASCII.GetBytes($"{l["header"].String()}{(times > 1 ? i.ToString(System.Globalization.CultureInfo.InvariantCulture) : "")}: ").Concat(value).ToArray());
+        var value = new StringBuilder(length + pattern.Length);
+        while (value.Length < length) value.Append(pattern);
+        var text = value.ToString(0, length);
+        return Enumerable.Range(1, times).Select(i => Encoding.UTF8.GetBytes($"{name}{(times > 1 ? i.ToString(System.Globalization.CultureInfo.InvariantCulture) : "")}: {text}"));
     }
 }

@@ -42,16 +42,7 @@ public sealed class Session
         Task reader = Task.CompletedTask;
         try
         {
-            var steps = _case.Steps;
-            if (_case.Request is { } r) _key = OpeningRequestWriter.Key(r, _key);
-            var request = _case.Request is { } own ? OpeningRequestWriter.Write(own, _options, _key) : BuildRequest(_key);
-            if (_case.Request is { Pipeline: true } && steps.Count > 0)
-            {
-                var first = StepBytes(steps[0]);
-                if (ContainsClose(first)) _state.NoteCloseSent();
-                request = [.. request, .. first];
-                steps = steps.Skip(1).ToList();
-            }
+            var (request, steps) = OpeningWrite();
             if (!await wire.WriteAsync(request, _case.Request?.Chop, deadline)) return;
             if (_case.EndsAfterHandshake)
             {
@@ -74,6 +65,18 @@ public sealed class Session
             stopReading.Cancel();
             await reader;
         }
+    }
+
+    /// <summary>The opening request (with the first step's octets when the case pipelines them) and the steps left to play.</summary>
+    private (byte[] Request, IReadOnlyList<Step> Steps) OpeningWrite()
+    {
+        if (_case.Request is not { } own) return (BuildRequest(_key), _case.Steps);
+        _key = OpeningRequestWriter.Key(own, _key);
+        var request = OpeningRequestWriter.Write(own, _options, _key);
+        if (!own.Pipeline) return (request, _case.Steps);
+        var first = StepBytes(_case.Steps[0]);
+        if (ContainsClose(first)) _state.NoteCloseSent();
+        return ([.. request, .. first], _case.Steps.Skip(1).ToList());
     }
 
     private byte[] BuildRequest(string key)
@@ -155,7 +158,7 @@ public sealed class Session
         SendFramesStep s => Encode(s.Frames.Select(f => f.ToFrame())),
         SendMessageStep s => Encode(s.Frames()),
         SendRawStep s => s.Bytes,
-        _ => throw new InvalidOperationException($"a pipelined request needs a sending step first, not {step.Describe()}"),
+        _ => throw new InvalidOperationException($"the case file reader lets only a sending step be pipelined, not {step.Describe()}"),
     };
 
     private static byte[] Encode(IEnumerable<Frame> encoded)
