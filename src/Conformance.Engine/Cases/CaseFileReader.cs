@@ -63,12 +63,7 @@ public static class CaseFileReader
         c = c with { Path = $"{c.Path} (case {id})" };
         var group = id.Count(ch => ch == '.') >= 2 ? id[..id.LastIndexOf('.')] : category;
 
-        var steps = c["steps"].Items().Select(ReadStep).ToList();
-        var request = OpeningHandshakeReader.ReadRequest(c["request"]);
-        if (request is { Pipeline: true } && steps.FirstOrDefault() is not (SendFramesStep or SendMessageStep or SendRawStep))
-            throw c["request"]["pipeline"].Error("a pipelined request needs a first step that sends frames, a message or raw octets");
-
-        return new CaseDefinition
+        var definition = new CaseDefinition
         {
             Id = id,
             Title = c["title"].String(),
@@ -79,15 +74,18 @@ public static class CaseFileReader
             Rfc = c["rfc"].Strings(),
             Requirement = c["requirement"].String(),
             Expectation = c["expectation"].String(),
-            Steps = steps,
+            Steps = c["steps"].Items().Select(ReadStep).ToList(),
             Outcomes = ReadOutcomes(c["expect"]),
             Close = ReadClose(c["expect"]["close"]),
             End = ReadEnd(c["end"]),
             Informational = c["informational"].Boolean(false),
-            Request = request,
+            Request = OpeningHandshakeReader.ReadRequest(c["request"]),
             Handshake = OpeningHandshakeReader.ReadExpectation(c["handshake"]),
             SourceFile = c.File,
         };
+        if (definition.Request is { Pipeline: true } && definition.Steps.FirstOrDefault() is not (SendFramesStep or SendMessageStep or SendRawStep))
+            throw c["request"]["pipeline"].Error("a pipelined request needs a first step that sends frames, a message or raw octets");
+        return definition;
     }
 
     private static Step ReadStep(JsonField s)
