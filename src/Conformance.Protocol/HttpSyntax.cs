@@ -1,7 +1,7 @@
 namespace Conformance.Protocol;
 
 /// <summary>Character classes of HTTP/1.1 (RFC 9110 5.6).</summary>
-internal static class HttpSyntax
+public static class HttpSyntax
 {
     /// <summary>tchar: the characters of a token such as a header name.</summary>
     public static bool IsTokenChar(char c) =>

@@ -166,22 +166,35 @@ public sealed class UpgradeResponse
     public string? ValidateAcceptance(UpgradeRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        string? problem = ValidateAcceptance(request.Key);
+        return ValidateAcceptance(request.Key, request.Subprotocols.ToList(), request.Extensions.ToList());
+    }
+
+    /// <summary>
+    /// Like <see cref="ValidateAcceptance(UpgradeRequest)"/>, for a request known by its key and the subprotocols and
+    /// extensions it offered (each one element of the request's comma-separated lists).
+    /// </summary>
+    public string? ValidateAcceptance(string key, IReadOnlyCollection<string> offeredSubprotocols, IReadOnlyCollection<string> offeredExtensions)
+    {
+        ArgumentNullException.ThrowIfNull(offeredSubprotocols);
+        ArgumentNullException.ThrowIfNull(offeredExtensions);
+        string? problem = ValidateAcceptance(key);
         if (problem is not null)
         {
             return problem;
         }
 
         string? protocol = GetHeader("Sec-WebSocket-Protocol");
-        if (protocol is not null && !request.Subprotocols.Contains(protocol, StringComparer.Ordinal))
+        if (protocol is not null && !offeredSubprotocols.Contains(protocol, StringComparer.Ordinal))
         {
-            return $"The server chose the subprotocol \"{protocol}\", which the client did not offer.";
+            return offeredSubprotocols.Count == 0
+                ? $"The server chose the subprotocol \"{protocol}\", but the client offered none."
+                : $"The server chose the subprotocol \"{protocol}\", which the client did not offer.";
         }
 
         string? extensions = GetHeader("Sec-WebSocket-Extensions");
         if (extensions is not null)
         {
-            var offered = request.Extensions.Select(ExtensionName).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var offered = offeredExtensions.Select(ExtensionName).ToHashSet(StringComparer.OrdinalIgnoreCase);
             foreach (string accepted in extensions.Split(',').Select(ExtensionName))
             {
                 if (accepted.Length == 0)

@@ -49,6 +49,7 @@ public static class TranscriptView
         "Deadline" => "deadline",
         "Mark" => "mark",
         "Error" => "error",
+        "RecheckPassed" or "RecheckFailed" => "recheck",
         _ => "note",
     };
 
@@ -66,12 +67,17 @@ public static class TranscriptView
         {
             if (_folded || _broken)
             {
-                rows.Add(Raw(time, stored, omitted, merged));
+                if (stored.Length + omitted > 0) rows.Add(Raw(time, stored, omitted, merged));
                 return;
             }
             _pending.AddRange(stored);
             if (!_headDone && _pending.Count <= 64 * 1024) ReadHead(time, rows);
-            if (_headDone) ReadFrames(time, rows);
+            if (_headDone && !_broken) ReadFrames(time, rows);
+            if (_broken && _pending.Count > 0)
+            {
+                rows.Add(Raw(time, _pending.ToArray(), 0, 1));
+                _pending.Clear();
+            }
             if (omitted == 0) return;
             _folded = true;
             if (_pending.Count > 0 && _headDone && FrameHeaderParser.TryParse(_pending.ToArray(), out var header, out _) == HeaderParseStatus.Complete)
@@ -107,6 +113,8 @@ public static class TranscriptView
             rows.Add(new TranscriptRow(time, name, isSent ? "HTTP request" : "HTTP response", firstLine, head, ""));
             _pending.RemoveRange(0, end + 4);
             _headDone = true;
+            // Only a 101 answer is followed by frames; anything after another answer is its body.
+            if (!isSent && !firstLine.Contains(" 101", StringComparison.Ordinal)) _broken = true;
         }
 
         private void ReadFrames(string time, List<TranscriptRow> rows)

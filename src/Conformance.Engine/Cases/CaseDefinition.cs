@@ -17,6 +17,12 @@ public sealed record CaseDefinition
     public required ExpectedClose Close { get; init; }
     public required EndTimer End { get; init; }
     public bool Informational { get; init; }
+    /// <summary>Null: the suite's valid opening request.</summary>
+    public OpeningRequest? Request { get; init; }
+    /// <summary>Null: the handshake must succeed, and the steps follow.</summary>
+    public HandshakeExpectation? Handshake { get; init; }
+    /// <summary>The request is expected to be refused, or the RFC leaves it open: no frames follow it.</summary>
+    public bool EndsAfterHandshake => Handshake is { } h && h.Upgrade != true;
     public required string SourceFile { get; init; }
 
     /// <summary>The suite may close as soon as the events match, without waiting for a timer.</summary>

@@ -8,7 +8,7 @@ namespace Conformance.Engine.Cases;
 public static class CaseFileReader
 {
     private static readonly string[] CaseFields =
-        ["id", "title", "rfc", "requirement", "expectation", "steps", "expect", "end", "informational"];
+        ["id", "title", "rfc", "requirement", "expectation", "steps", "expect", "end", "informational", "request", "handshake"];
 
     public static IReadOnlyList<CaseDefinition> Read(string path, string displayName)
     {
@@ -63,7 +63,7 @@ public static class CaseFileReader
         c = c with { Path = $"{c.Path} (case {id})" };
         var group = id.Count(ch => ch == '.') >= 2 ? id[..id.LastIndexOf('.')] : category;
 
-        return new CaseDefinition
+        var definition = new CaseDefinition
         {
             Id = id,
             Title = c["title"].String(),
@@ -79,8 +79,13 @@ public static class CaseFileReader
             Close = ReadClose(c["expect"]["close"]),
             End = ReadEnd(c["end"]),
             Informational = c["informational"].Boolean(false),
+            Request = OpeningHandshakeReader.ReadRequest(c["request"]),
+            Handshake = OpeningHandshakeReader.ReadExpectation(c["handshake"]),
             SourceFile = c.File,
         };
+        if (definition.Request is { Pipeline: true } && definition.Steps.FirstOrDefault() is not (SendFramesStep or SendMessageStep or SendRawStep))
+            throw c["request"]["pipeline"].Error("a pipelined request needs a first step that sends frames, a message or raw octets");
+        return definition;
     }
 
     private static Step ReadStep(JsonField s)

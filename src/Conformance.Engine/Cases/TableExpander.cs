@@ -26,8 +26,13 @@ internal static partial class TableExpander
         switch (node)
         {
             case JsonObject obj:
-                foreach (var (key, child) in obj.ToList()) obj[key] = Substitute(child, values, row);
-                return obj;
+                var substituted = new JsonObject();
+                foreach (var (key, child) in obj.ToList())
+                {
+                    obj.Remove(key);
+                    substituted[Placeholder().Replace(key, m => Text(Lookup(m.Groups[1].Value, values, row)))] = Substitute(child, values, row);
+                }
+                return substituted;
             case JsonArray array:
                 for (var i = 0; i < array.Count; i++) array[i] = Substitute(array[i]?.DeepClone(), values, row);
                 return array;
@@ -41,8 +46,13 @@ internal static partial class TableExpander
         }
     }
 
+    /// <summary>Filled in when an opening request is written, not by tables (unless a row gives them).</summary>
+    private static readonly string[] RequestPlaceholders = ["host", "path", "key", "origin"];
+
     private static JsonNode? Lookup(string name, JsonObject values, JsonField row) =>
-        values.TryGetPropertyValue(name, out var v) ? v : throw row.Error($"the row has no value for {{{name}}}");
+        values.TryGetPropertyValue(name, out var v) ? v
+        : RequestPlaceholders.Contains(name) ? JsonValue.Create($"{{{name}}}")
+        : throw row.Error($"the row has no value for {{{name}}}");
 
     private static string Text(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : node?.ToJsonString() ?? "null";

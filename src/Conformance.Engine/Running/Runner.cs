@@ -65,6 +65,13 @@ public static class Runner
         deadline.CancelAfter(Budget(@case, options));
         var transcript = await Session.RunAsync(@case, options.Session, deadline.Token);
         if (runCancel.IsCancellationRequested) return null;
+        if (@case.Handshake is { Recheck: true })
+        {
+            var problem = await ProbeAsync(options.Session, runCancel);
+            if (runCancel.IsCancellationRequested) return null;
+            transcript.Add(problem is null ? WireEntryKind.RecheckPassed : WireEntryKind.RecheckFailed,
+                text: problem is null ? "afterwards, a normal connection opened" : $"afterwards, a normal connection failed: {problem}");
+        }
         return CaseResult.From(@case, transcript, Scorer.Score(@case, transcript.Entries));
     }
 

@@ -20,7 +20,20 @@ public static class Scorer
 {
     public static Score Score(CaseDefinition @case, IReadOnlyList<WireEntry> transcript)
     {
+        var score = ScoreConversation(@case, transcript);
+        var recheck = transcript.FirstOrDefault(e => e.Kind is WireEntryKind.RecheckFailed or WireEntryKind.RecheckPassed);
+        return recheck?.Kind switch
+        {
+            WireEntryKind.RecheckFailed => score with { Behavior = Verdict.Failed, Reason = $"{recheck.Text} ({score.Reason})" },
+            WireEntryKind.RecheckPassed => score with { Reason = $"{score.Reason}; {recheck.Text}" },
+            _ => score,
+        };
+    }
+
+    private static Score ScoreConversation(CaseDefinition @case, IReadOnlyList<WireEntry> transcript)
+    {
         var reading = TranscriptReading.Read(transcript);
+        if (@case.Handshake is { } handshake && HandshakeJudge.Judge(@case, handshake, reading) is { } judged) return judged;
         if (!reading.HandshakeCompleted)
         {
             return new Score(Verdict.Failed, CloseVerdict.Failed,

@@ -35,11 +35,12 @@ public sealed class TranscriptReading
         var error = entries.FirstOrDefault(e => e.Kind == WireEntryKind.Error)?.Text;
 
         var requestEnd = IndexOfHeaderEnd(outgoing.Bytes);
-        var key = requestEnd < 0 ? null : FindHeader(Encoding.ASCII.GetString(outgoing.Bytes, 0, requestEnd), "Sec-WebSocket-Key");
+        var head = requestEnd < 0 ? "" : Encoding.Latin1.GetString(outgoing.Bytes, 0, requestEnd);
+        var key = FindHeaders(head, "Sec-WebSocket-Key").FirstOrDefault();
         var status = UpgradeResponse.TryParse(incoming.Bytes, 64 * 1024, out var response, out var consumed, out var parseError);
         string? problem = status switch
         {
-            ResponseParseStatus.Complete => response!.ValidateAcceptance(key ?? ""),
+            ResponseParseStatus.Complete => response!.ValidateAcceptance(key ?? "", ListElements(head, "Sec-WebSocket-Protocol"), ListElements(head, "Sec-WebSocket-Extensions")),
             ResponseParseStatus.Invalid => $"the server's answer is not a valid HTTP response: {parseError}",
             _ => incoming.Bytes.Length == 0 ? "the server sent nothing" : "the server's answer ended before its header block did",
         };
@@ -107,15 +108,20 @@ public sealed class TranscriptReading
         }
     }
 
+    /// <summary>The end of the request's header block; lines may end in a bare LF (RFC 9112 2.2).</summary>
     private static int IndexOfHeaderEnd(byte[] bytes)
     {
-        var i = bytes.AsSpan().IndexOf("\r\n\r\n"u8);
-        return i < 0 ? -1 : i + 4;
+        var crlf = bytes.AsSpan().IndexOf("\r\n\r\n"u8);
+        var lf = bytes.AsSpan().IndexOf("\n\n"u8);
+        return crlf >= 0 && (lf < 0 || crlf + 2 < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : -1;
     }
 
-    private static string? FindHeader(string head, string name) =>
-        head.Split("\r\n").Select(l => l.Split(':', 2)).Where(p => p.Length == 2 && p[0].Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
-            .Select(p => p[1].Trim()).FirstOrDefault();
+    private static IEnumerable<string> FindHeaders(string head, string name) =>
+        head.Split('\n').Skip(1).Select(l => l.TrimEnd('\r').Split(':', 2)).Where(p => p.Length == 2 && p[0].Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
+            .Select(p => p[1].Trim());
+
+    private static List<string> ListElements(string head, string name) =>
+        FindHeaders(head, name).SelectMany(v => v.Split(',')).Select(e => e.Trim()).Where(e => e.Length > 0).ToList();
 
     /// <summary>One direction's octets joined, remembering which entry each came from.</summary>
     private sealed class StreamReassembly

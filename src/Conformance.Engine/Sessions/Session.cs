@@ -42,10 +42,16 @@ public sealed class Session
         Task reader = Task.CompletedTask;
         try
         {
-            if (!await wire.WriteAsync(BuildRequest(_key), null, deadline)) return;
+            var (request, steps) = OpeningWrite();
+            if (!await wire.WriteAsync(request, _case.Request?.Chop, deadline)) return;
+            if (_case.EndsAfterHandshake)
+            {
+                await AnswerReader.ReadAsync(wire, _options, _transcript, deadline);
+                return;
+            }
             reader = Task.Run(() => ReadLoopAsync(stopReading.Token), CancellationToken.None);
             if (!await AwaitHandshakeAsync(deadline)) return;
-            await PlayStepsAsync(deadline);
+            await PlayStepsAsync(steps, deadline);
             await EndAsync(deadline);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
@@ -59,6 +65,18 @@ public sealed class Session
             stopReading.Cancel();
             await reader;
         }
+    }
+
+    /// <summary>The opening request (with the first step's octets when the case pipelines them) and the steps left to play.</summary>
+    private (byte[] Request, IReadOnlyList<Step> Steps) OpeningWrite()
+    {
+        if (_case.Request is not { } own) return (BuildRequest(_key), _case.Steps);
+        _key = OpeningRequestWriter.Key(own, _key);
+        var request = OpeningRequestWriter.Write(own, _options, _key);
+        if (!own.Pipeline) return (request, _case.Steps);
+        var first = StepBytes(_case.Steps[0]);
+        if (ContainsClose(first)) _state.NoteCloseSent();
+        return ([.. request, .. first], _case.Steps.Skip(1).ToList());
     }
 
     private byte[] BuildRequest(string key)
@@ -83,9 +101,9 @@ public sealed class Session
         return false;
     }
 
-    private async Task PlayStepsAsync(CancellationToken deadline)
+    private async Task PlayStepsAsync(IReadOnlyList<Step> steps, CancellationToken deadline)
     {
-        foreach (var step in _case.Steps)
+        foreach (var step in steps)
         {
             if (_state.ConnectionEnding)
             {
@@ -133,6 +151,15 @@ public sealed class Session
             }
         }
     }
+
+    /// <summary>The octets of a step that sends something, for a step written together with the request.</summary>
+    private static byte[] StepBytes(Step step) => step switch
+    {
+        SendFramesStep s => Encode(s.Frames.Select(f => f.ToFrame())),
+        SendMessageStep s => Encode(s.Frames()),
+        SendRawStep s => s.Bytes,
+        _ => throw new InvalidOperationException($"the case file reader lets only a sending step be pipelined, not {step.Describe()}"),
+    };
 
     private static byte[] Encode(IEnumerable<Frame> encoded)
     {

@@ -18,6 +18,10 @@ public enum WireEntryKind
     Error,
     /// <summary>The case's deadline passed before it ended.</summary>
     Deadline,
+    /// <summary>After the case, a normal connection to the target opened (on a connection of its own).</summary>
+    RecheckPassed,
+    /// <summary>After the case, a normal connection to the target could not be opened; the text says why.</summary>
+    RecheckFailed,
     /// <summary>Anything else worth reading (a timer fired, a step was skipped).</summary>
     Note,
 }

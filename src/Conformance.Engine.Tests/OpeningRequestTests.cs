@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using Conformance.Engine.Cases;
+using Conformance.Engine.Running;
+using Conformance.Engine.Sessions;
+
+namespace Conformance.Engine.Tests;
+
+/// <summary>A case's "request" field, from the case file to the octets the server reads.</summary>
+public class OpeningRequestTests
+{
+    private string _dir = "";
+
+    [SetUp]
+    public void CreateFolder() => _dir = Directory.CreateTempSubdirectory("cases").FullName;
+
+    [TearDown]
+    public void RemoveFolder() => Directory.Delete(_dir, true);
+
+    private IReadOnlyList<CaseDefinition> Read(string json)
+    {
+        var path = Path.Combine(_dir, "handshake.json");
+        File.WriteAllText(path, json);
+        return CaseFileReader.Read(path, "suites/handshake.json");
+    }
+
+    private const string Table = """
+        { "category": "0", "title": "Opening handshake",
+          "defaults": { "rfc": ["RFC6455 4.2.1"], "requirement": "r", "expectation": "e", "steps": [], "expect": { "OK": [] },
+                        "handshake": { "upgrade": false } },
+          "tables": [ { "rows": [ { "n": 1, "name": "sec-websocket-version", "value": "8" } ],
+                        "case": { "id": "0.2.{n}", "title": "{name}: {value}",
+                                  "request": { "method": "PUT", "headers": { "{name}": "{value}", "X-Key": "{key}" },
+                                               "add": [["Sec-WebSocket-Protocol", "a"], ["Sec-WebSocket-Protocol", "b"]],
+                                               "omit": ["Origin"], "lines": ["No-Colon"] } } } ] }
+        """;
+
+    [Test]
+    public void A_table_fills_header_names_and_leaves_the_request_placeholders_for_the_session()
+    {
+        var c = Read(Table).Single();
+        Assert.That(c.Request!.Headers, Is.EqualTo(new[] { KeyValuePair.Create("sec-websocket-version", "8"), KeyValuePair.Create("X-Key", "{key}") }));
+        Assert.That(c.Handshake!.Upgrade, Is.False);
+        Assert.That(c.EndsAfterHandshake, Is.True);
+    }
+
+    [TestCase("\"request\": { \"colour\": \"red\" }", "request.colour: unknown field")]
+    [TestCase("\"request\": { \"raw\": \"GET / HTTP/1.1\", \"method\": \"PUT\" }", "only \"chop\", \"complete\" and \"pipeline\" go with it")]
+    [TestCase("\"request\": { \"add\": [[\"X-One\"]] }", "request.add[0]: expected [name, value]")]
+    [TestCase("\"request\": { \"pipeline\": true }", "request.pipeline: a pipelined request needs a first step that sends")]
+    [TestCase("\"handshake\": { \"status\": \"4x\" }", "handshake.status: \"4x\" is not a status pattern")]
+    [TestCase("\"handshake\": { \"ifUpgraded\": \"BAD\" }", "handshake.ifUpgraded: expected a verdict word")]
+    public void A_malformed_request_or_handshake_field_is_named(string field, string expected)
+    {
+        var json = $$"""
+            { "category": "0", "title": "t", "cases": [ { "id": "0.1.1", "title": "t", "rfc": ["r"], "requirement": "r",
+              "expectation": "e", "steps": [], "expect": { "OK": [] }, {{field}} } ] }
+            """;
+        var error = Assert.Throws<CaseFileException>(() => Read(json))!;
+        Assert.That(error.Message, Does.Contain(expected));
+    }
+
+    [Test]
+    public async Task The_request_uses_the_target_s_path_and_query_and_the_case_s_changes()
+    {
+        var heads = new ConcurrentQueue<string>();
+        await using var server = new FaultyHandshakeServer(head =>
+        {
+            heads.Enqueue(head);
+            return "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"u8.ToArray();
+        });
+        var options = new RunOptions
+        {
+            Session = new SessionOptions { Target = new Uri(server.Url, "/chat?room=1"), Origin = "http://o.example" },
+        };
+        var result = await Runner.RunCaseAsync(Read(Table).Single(), options, CancellationToken.None);
+        Assert.That($"{result!.Behavior}/{result.BehaviorClose}", Is.EqualTo("OK/OK"), result.Reason);
+
+        var lines = heads.Single().Split("\r\n");
+        var key = FaultyHandshakeServer.Header(heads.Single(), "Sec-WebSocket-Key");
+        Assert.That(lines[0], Is.EqualTo("PUT /chat?room=1 HTTP/1.1"));
+        Assert.That(lines, Does.Contain("sec-websocket-version: 8").And.Not.Contain("Sec-WebSocket-Version: 13"));
+        Assert.That(lines, Does.Contain($"X-Key: {key}").And.Contain("No-Colon"));
+        Assert.That(lines.Count(l => l.StartsWith("Sec-WebSocket-Protocol:", StringComparison.Ordinal)), Is.EqualTo(2));
+        Assert.That(lines.Any(l => l.StartsWith("Origin", StringComparison.Ordinal)), Is.False);
+        Assert.That(result.Transcript.Count(e => e.Kind == "Sent"), Is.EqualTo(1), "nothing is sent after a request that must be refused");
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text;
+
+namespace Conformance.Engine.Cases;
+
+/// <summary>Reads a case's "request" and "handshake" fields.</summary>
+internal static class OpeningHandshakeReader
+{
+    private static readonly string[] RequestFields =
+        ["method", "target", "version", "headers", "add", "omit", "lines", "raw", "chop", "complete", "pipeline"];
+    private static readonly string[] HandshakeFields = ["upgrade", "status", "versionHeader", "ifUpgraded", "recheck"];
+
+    public static OpeningRequest? ReadRequest(JsonField r)
+    {
+        if (!r.Exists) return null;
+        CheckFields(r, RequestFields);
+        if (r.Has("raw") && r.AsObject().Any(p => p.Key is not ("raw" or "chop" or "complete" or "pipeline")))
+            throw r.Error("\"raw\" gives the whole request; only \"chop\", \"complete\" and \"pipeline\" go with it");
+        return new OpeningRequest
+        {
+            Method = r["method"].OptionalString() ?? "GET",
+            Target = r["target"].OptionalString() ?? "{path}",
+            Version = r["version"].OptionalString() ?? "HTTP/1.1",
+            Headers = r.Has("headers") ? r["headers"].AsObject().Select(p => KeyValuePair.Create(p.Key, r["headers"][p.Key].String())).ToList() : [],
+            Add = r.Has("add") ? r["add"].Items().Select(Pair).ToList() : [],
+            Omit = r.Has("omit") ? r["omit"].Strings() : [],
+            Lines = r.Has("lines") ? r["lines"].Items().SelectMany(Line).ToList() : [],
+            Raw = r["raw"].OptionalString(),
+            Chop = r.Has("chop") ? (int)r["chop"].Integer(1, int.MaxValue) : null,
+            Complete = r["complete"].Boolean(true),
+            Pipeline = r["pipeline"].Boolean(false),
+        };
+    }
+
+    public static HandshakeExpectation? ReadExpectation(JsonField h)
+    {
+        if (!h.Exists) return null;
+        CheckFields(h, HandshakeFields);
+        var status = h["status"].OptionalString() ?? "4xx";
+        if (status.Length != 3 || status.Any(c => !char.IsAsciiDigit(c) && c != 'x'))
+            throw h["status"].Error($"\"{status}\" is not a status pattern such as 4xx or 426");
+        var ifUpgraded = Verdict.Failed;
+        if (h.Has("ifUpgraded") && !VerdictWords.TryParseVerdict(h["ifUpgraded"].String(), out ifUpgraded))
+            throw h["ifUpgraded"].Error("expected a verdict word (FAILED, NON-STRICT, INFORMATIONAL)");
+        return new HandshakeExpectation
+        {
+            Upgrade = h["upgrade"].Exists ? h["upgrade"].Boolean(false) : null,
+            Status = status,
+            VersionHeader = h["versionHeader"].Boolean(false),
+            IfUpgraded = ifUpgraded,
+            Recheck = h["recheck"].Boolean(false),
+        };
+    }
+
+    private static void CheckFields(JsonField f, string[] known)
+    {
+        foreach (var key in f.AsObject().Select(p => p.Key))
+            if (!known.Contains(key)) throw f[key].Error($"unknown field (known: {string.Join(", ", known)})");
+    }
+
+    private static KeyValuePair<string, string> Pair(JsonField p)
+    {
+        var items = p.Strings();
+        return items.Count == 2 ? KeyValuePair.Create(items[0], items[1]) : throw p.Error("expected [name, value]");
+    }
+
+    /// <summary>A line as text, or { "header": name, "repeat": text, "length": n, "times": k }: k lines "name: " + n characters.</summary>
+    private static IEnumerable<byte[]> Line(JsonField l)
+    {
+        if (l.Node is System.Text.Json.Nodes.JsonValue) return [Encoding.UTF8.GetBytes(l.String())];
+        var name = l["header"].String();
+        var pattern = l["repeat"].String();
+        if (pattern.Length == 0) throw l["repeat"].Error("the repeated pattern is empty");
+        var length = (int)l["length"].Integer(0, 16 * 1024 * 1024);
+        var times = l.Has("times") ? (int)l["times"].Integer(1, 100_000) : 1;
+        var value = new StringBuilder(length + pattern.Length);
+        while (value.Length < length) value.Append(pattern);
+        var text = value.ToString(0, length);
+        return Enumerable.Range(1, times).Select(i => Encoding.UTF8.GetBytes($"{name}{(times > 1 ? i.ToString(System.Globalization.CultureInfo.InvariantCulture) : "")}: {text}"));
+    }
+}
