@@ -16,6 +16,15 @@ internal static class SuiteFiles
         : RepositoryRoot.Value is { } root ? Path.Combine(root, "suites")
         : throw new DirectoryNotFoundException("the suites folder was not found; give it as the \"suites\" test run parameter");
 
+    /// <summary>
+    /// What the embedded Kestrel server is known to get (src/Conformance.Targets/expectations), so that testing it
+    /// without a target fails only on regressions; null outside the repository.
+    /// </summary>
+    public static Engine.Expectations.ExpectationSet? EmbeddedServerExpectations() =>
+        RepositoryRoot.Value is { } root && File.Exists(Path.Combine(root, "src/Conformance.Targets/expectations/kestrel-embedded.json"))
+            ? Engine.Expectations.ExpectationSet.Read(Path.Combine(root, "src/Conformance.Targets/expectations/kestrel-embedded.json"))
+            : null;
+
     /// <summary>Relative paths (the "out" parameter, default reports/) are taken from the repository root, else the working folder.</summary>
     public static string DefaultOutputBase => RepositoryRoot.Value ?? Directory.GetCurrentDirectory();
 }

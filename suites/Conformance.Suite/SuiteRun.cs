@@ -38,7 +38,8 @@ public sealed class SuiteRun
         var config = TestContext.Parameters["config"];
         Settings = SettingsReader.Read(config ?? "conformance.json", config is not null, parameters);
         if (Settings.Targets.Count > 1) throw new SettingsException("target: dotnet test runs against one target");
-        Expectations = Settings.Expect is { } expect ? ExpectationSet.Read(Path.GetFullPath(expect, SuiteFiles.DefaultOutputBase)) : null;
+        Expectations = Settings.Expect is { } expect ? ExpectationSet.Read(Path.GetFullPath(expect, SuiteFiles.DefaultOutputBase))
+            : Settings.Targets.Count == 0 ? SuiteFiles.EmbeddedServerExpectations() : null;
         _embedded = Settings.Targets.Count == 0 ? await KestrelEchoServer.StartAsync() : null;
         var target = _embedded?.Url ?? Settings.Targets[0];
         Agent = Settings.Agent ?? (_embedded is null ? $"{target.Host}_{target.Port}" : "kestrel-embedded");
