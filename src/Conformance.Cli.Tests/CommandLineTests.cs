@@ -137,6 +137,13 @@ public class CommandLineTests
         Assert.That(first.GetProperty("behaviorClose").GetString(), Is.EqualTo("OK"));
         Assert.That(first.GetProperty("remoteCloseCode").GetInt32(), Is.EqualTo(1000));
         Assert.That(first.GetProperty("reportfile").GetString(), Is.EqualTo("cases/kestrel-embedded_case_1_1_1.html"));
+        foreach (var entry in agent.EnumerateObject())
+        {
+            Assert.That(entry.Value.EnumerateObject().Select(p => p.Name),
+                Is.EqualTo(new[] { "behavior", "behaviorClose", "duration", "remoteCloseCode", "reportfile" }), "Autobahn's shape");
+            Assert.That(entry.Value.GetProperty("duration").ValueKind, Is.EqualTo(JsonValueKind.Number));
+            Assert.That(entry.Value.GetProperty("remoteCloseCode").ValueKind, Is.AnyOf(JsonValueKind.Number, JsonValueKind.Null));
+        }
         Assert.That(File.Exists(Path.Combine(_out, first.GetProperty("reportfile").GetString()!)));
         Assert.That(File.Exists(Path.Combine(_out, "index.html")));
         Assert.That(File.ReadAllText(Path.Combine(_out, "junit.xml")), Does.Contain("<testcase classname=\"conformance.kestrel-embedded.1\" name=\"1.1.1 "));
