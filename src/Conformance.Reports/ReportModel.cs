@@ -28,7 +28,7 @@ public sealed record ExpectedList(string Verdict, string Events);
 public sealed record CasePage(
     string Agent, string Target, string Id, string Title, string Category, string Group,
     IReadOnlyList<RfcLink> Rfc, string Requirement, string Expectation, IReadOnlyList<string> Steps,
-    IReadOnlyList<ExpectedList> Expected, string ExpectedClose,
+    string? ExpectedHandshake, IReadOnlyList<ExpectedList> Expected, string ExpectedClose,
     string Behavior, string BehaviorCss, string Close, string CloseCss, string Reason, long DurationMs, string StartedAt,
     int? RemoteCloseCode, string? RemoteCloseReason, string ReceivedEvents, IReadOnlyList<TranscriptRow> Transcript);
 
@@ -86,7 +86,7 @@ public static partial class ReportModel
     public static CasePage Case(RunResults run, CaseResult c) => new(
         run.Agent, run.Target, c.Id, c.Title, $"{c.Category} {c.CategoryTitle}", $"{c.Group} {c.GroupTitle}",
         c.Rfc.Select(Link).ToList(), c.Requirement, c.Expectation, c.Steps,
-        c.ExpectedEvents.Select(p => new ExpectedList(p.Key, p.Value)).ToList(), c.ExpectedClose,
+        c.ExpectedHandshake, c.ExpectedHandshake is not null && c.ExpectedClose == "" ? [] : c.ExpectedEvents.Select(p => new ExpectedList(p.Key, p.Value)).ToList(), c.ExpectedClose,
         c.Behavior, Css(c.Behavior), c.BehaviorClose, Css(c.BehaviorClose), c.Reason, c.DurationMs,
         c.StartedAt.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'"), c.RemoteCloseCode, c.RemoteCloseReason, c.ReceivedEvents,
         TranscriptView.Rows(c.Transcript));

@@ -166,13 +166,14 @@ public static class TranscriptView
             if (payload.Length == 0) return "";
             var head = payload.AsSpan(0, Math.Min(payload.Length, PayloadShown)).ToArray();
             var more = payload.Length > PayloadShown ? $" … ({payload.Length - PayloadShown} more octets)" : "";
-            if (maybeText && Utf8Validator.IsValid(payload) && !head.Any(b => b < 0x20 && b is not (byte)'\n' and not (byte)'\t'))
+            if (maybeText && Utf8Validator.IsValid(payload) && !head.Any(b => b < 0x20 && b is not (byte)'\n' and not (byte)'\t' and not (byte)'\r'))
                 return "\"" + Encoding.UTF8.GetString(head) + "\"" + more;
             return Hex(head, PayloadShown) + more;
         }
 
         private TranscriptRow Raw(string time, byte[] stored, long omitted, int merged) =>
-            new(time, name, (isSent ? "write" : "read") + (merged > 1 ? $"s ×{merged}" : ""), $"{stored.Length + omitted} octets", Hex(stored, 64),
+            new(time, name, (isSent ? "write" : "read") + (merged > 1 ? $"s ×{merged}" : ""), $"{stored.Length + omitted} octets",
+                _broken && _headDone && !isSent ? Shown(stored, maybeText: true) : Hex(stored, 64),
                 omitted > 0 ? $"{omitted} octets not stored" : "");
     }
 

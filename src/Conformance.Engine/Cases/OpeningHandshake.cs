@@ -26,6 +26,24 @@ public sealed record OpeningRequest
     public bool Complete { get; init; } = true;
     /// <summary>The octets of the first step go out in the same write as the request.</summary>
     public bool Pipeline { get; init; }
+
+    /// <summary>The request in words, for reports: how it differs from the suite's valid request.</summary>
+    public string Describe()
+    {
+        if (Raw is not null) return $"send the opening request as written in the case ({Raw.Length} characters)" + Sending();
+        var parts = new List<string>();
+        if (Method != "GET" || Target != "{path}" || Version != "HTTP/1.1") parts.Add($"request line {Method} {Target} {Version}");
+        parts.AddRange(Headers.Select(h => $"{h.Key}: {h.Value}"));
+        parts.AddRange(Add.Select(h => $"an added {h.Key}: {h.Value}"));
+        parts.AddRange(Omit.Select(name => $"no {name}"));
+        if (Lines.Count > 0) parts.Add($"{Lines.Count} extra header line(s) of {Lines.Sum(l => l.Length)} octets in all");
+        return (parts.Count == 0 ? "send the suite's valid opening request" : "send the opening request with " + string.Join("; ", parts)) + Sending();
+    }
+
+    private string Sending() =>
+        (Chop is { } c ? $", written in pieces of {c} octet(s)" : "")
+        + (Complete ? "" : ", never finished (no blank line)")
+        + (Pipeline ? ", with the first step's octets in the same write" : "");
 }
 
 /// <summary>What the answer to the opening request must be (suites/README.md, "The expected answer").</summary>
@@ -41,4 +59,15 @@ public sealed record HandshakeExpectation
     public Verdict IfUpgraded { get; init; } = Verdict.Failed;
     /// <summary>After the case, a normal connection to the target must still open.</summary>
     public bool Recheck { get; init; }
+
+    /// <summary>The expected answer in words, for reports.</summary>
+    public string Describe() =>
+        (Upgrade switch
+        {
+            true => "101 Switching Protocols with an answer a conforming client accepts",
+            false => $"no upgrade: a {Status} answer" + (VersionHeader ? " with Sec-WebSocket-Version listing 13" : ""),
+            null => "either a valid upgrade or a refusal (the RFC leaves it open)",
+        })
+        + (Upgrade == false && IfUpgraded != Verdict.Failed ? $"; upgrading is {IfUpgraded.Word()}" : "")
+        + (Recheck ? "; afterwards a normal connection still opens" : "");
 }

@@ -21,6 +21,8 @@ public sealed record CaseResult
     /// <summary>The expected event lists by verdict word, each event in words ("nothing" for an empty list).</summary>
     public IReadOnlyDictionary<string, string> ExpectedEvents { get; init; } = new Dictionary<string, string>();
     public string ExpectedClose { get; init; } = "";
+    /// <summary>The expected answer to the opening request, in words; null for cases that only need a valid handshake.</summary>
+    public string? ExpectedHandshake { get; init; }
     /// <summary>The events the server caused, in words.</summary>
     public string ReceivedEvents { get; init; } = "";
     public required string Behavior { get; init; }
@@ -52,9 +54,10 @@ public sealed record CaseResult
             Rfc = @case.Rfc,
             Requirement = @case.Requirement,
             Expectation = @case.Expectation,
-            Steps = @case.Steps.Select(s => s.Describe()).ToList(),
+            Steps = [.. @case.Request is { } request ? [request.Describe()] : Array.Empty<string>(), .. @case.Steps.Select(s => s.Describe())],
+            ExpectedHandshake = @case.Handshake?.Describe(),
             ExpectedEvents = @case.Outcomes.ToDictionary(o => o.Verdict.Word(), o => ConversationEvent.Describe(o.Events)),
-            ExpectedClose = @case.Close.Describe(),
+            ExpectedClose = @case.EndsAfterHandshake ? "" : @case.Close.Describe(),
             ReceivedEvents = ConversationEvent.Describe(score.Events),
             Behavior = score.Behavior.Word(),
             BehaviorClose = score.BehaviorClose.Word(),
