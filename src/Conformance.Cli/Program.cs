@@ -34,6 +34,23 @@ var newResults = new Argument<string>("new") { Description = "the later results.
 diff.Arguments.Add(oldResults);
 diff.Arguments.Add(newResults);
 root.Subcommands.Add(diff);
+var fuzz = new Command("fuzz", "Send generated conversations (valid, and invalid in one known way each) until --duration or --count; " +
+    "each finding is shrunk to a minimal conversation and kept in the corpus as a replayable case script. Exit 1 with findings.");
+flags.AddTo(fuzz);
+var fuzzDuration = new Option<string?>("--duration") { Description = "How long to fuzz: 90s, 10m, 2h (default 1m unless --count)" };
+var fuzzCount = new Option<long?>("--count") { Description = "How many conversations to send" };
+var fuzzSeed = new Option<int?>("--seed") { Description = "Seed of the run, to repeat it (default: random, printed)" };
+var fuzzCorpus = new Option<string>("--corpus") { Description = "Folder for findings (default fuzz-corpus/)", DefaultValueFactory = _ => "fuzz-corpus" };
+fuzz.Options.Add(fuzzDuration);
+fuzz.Options.Add(fuzzCount);
+fuzz.Options.Add(fuzzSeed);
+fuzz.Options.Add(fuzzCorpus);
+root.Subcommands.Add(fuzz);
+var replay = new Command("replay", "Run case scripts (a fuzzing finding, a folder of them, any case file) against the target; exit 1 when one fails.");
+flags.AddTo(replay);
+var replayFiles = new Argument<string>("file") { Description = "a case file or a folder of them (e.g. fuzz-corpus/)" };
+replay.Arguments.Add(replayFiles);
+root.Subcommands.Add(replay);
 // Parsing only: the run itself happens below, once the settings are read and checked.
 root.SetAction(_ => ExitCodes.Completed);
 list.SetAction(_ => ExitCodes.Completed);
@@ -41,6 +58,8 @@ bench.SetAction(_ => ExitCodes.Completed);
 report.SetAction(_ => ExitCodes.Completed);
 baseline.SetAction(_ => ExitCodes.Completed);
 diff.SetAction(_ => ExitCodes.Completed);
+fuzz.SetAction(_ => ExitCodes.Completed);
+replay.SetAction(_ => ExitCodes.Completed);
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
@@ -75,6 +94,15 @@ if (parse.CommandResult.Command == bench)
         return ExitCodes.Usage;
     }
     return await BenchCommand.ExecuteAsync(commandLine, flags.ConfigFile(parse), roundCount);
+}
+if (parse.CommandResult.Command == fuzz)
+    return await FuzzCommand.ExecuteAsync(commandLine, flags.ConfigFile(parse), parse.GetValue(fuzzDuration), parse.GetValue(fuzzCount),
+        parse.GetValue(fuzzSeed), parse.GetValue(fuzzCorpus)!);
+if (parse.CommandResult.Command == replay)
+{
+    commandLine["suites"] = parse.GetValue(replayFiles);
+    commandLine.TryAdd("failOn", "FAILED,WRONG CODE,UNCLEAN,FAILED BY CLIENT");
+    return await RunCommand.ExecuteAsync(commandLine, flags.ConfigFile(parse), listOnly: false);
 }
 if (parse.CommandResult.Command == baseline)
     return await BaselineCommand.ExecuteAsync(commandLine, flags.ConfigFile(parse));

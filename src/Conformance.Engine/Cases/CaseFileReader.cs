@@ -10,12 +10,15 @@ public static class CaseFileReader
     private static readonly string[] CaseFields =
         ["id", "title", "rfc", "requirement", "expectation", "steps", "expect", "end", "informational", "request", "handshake"];
 
-    public static IReadOnlyList<CaseDefinition> Read(string path, string displayName)
+    public static IReadOnlyList<CaseDefinition> Read(string path, string displayName) => Parse(File.ReadAllText(path), displayName);
+
+    /// <summary>Reads case file text; displayName is what errors call it.</summary>
+    public static IReadOnlyList<CaseDefinition> Parse(string json, string displayName)
     {
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            root = JsonNode.Parse(json, documentOptions: new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
         catch (JsonException e)
         {

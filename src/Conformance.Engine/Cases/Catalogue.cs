@@ -7,10 +7,13 @@ public sealed class Catalogue
 
     private Catalogue(IReadOnlyList<CaseDefinition> cases) => Cases = cases;
 
+    /// <summary>Every case of the *.json files below a folder, or of one case file.</summary>
     public static Catalogue Load(string suitesDirectory)
     {
+        if (File.Exists(suitesDirectory))
+            return new Catalogue(CaseFileReader.Read(suitesDirectory, suitesDirectory).OrderBy(c => c.Id, CaseIdComparer.Instance).ToList());
         if (!Directory.Exists(suitesDirectory))
-            throw new CaseFileException(suitesDirectory, "", "the suites folder does not exist");
+            throw new CaseFileException(suitesDirectory, "", "no such folder or case file");
         var cases = new List<CaseDefinition>();
         var seen = new Dictionary<string, string>();
         foreach (var path in CaseFiles(suitesDirectory))
