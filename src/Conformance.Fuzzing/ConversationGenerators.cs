@@ -22,11 +22,17 @@ public static class ConversationGenerators
         from chop in Chop(messages.Sum(m => m.Payload.Length))
         select new Conversation(messages.ToList(), null, chop);
 
+    /// <summary>
+    /// Invalid conversations. A malformed close frame is never chopped: a server may well fail the connection on its
+    /// header alone, before the suite has finished writing it, and that must not look like the server closing first.
+    /// </summary>
     public static Gen<Conversation> Invalid =>
         from before in Gen.Frequency((1, Gen.Constant(0)), (1, Gen.Constant(1)))
         from messages in Gen.ListOf(Message(withPings: false), before)
         from violation in Violation
-        from chop in Chop(messages.Sum(m => m.Payload.Length) + violation.Payload.Length)
+        from chop in ViolationRule.For(violation.Kind).SuiteStartsClose
+            ? Gen.Constant<int?>(null)
+            : Chop(messages.Sum(m => m.Payload.Length) + violation.Payload.Length)
         select new Conversation(messages.ToList(), violation, chop);
 
     public static Gen<FuzzMessage> Message(bool withPings) =>
