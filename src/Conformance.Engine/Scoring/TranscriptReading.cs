@@ -35,11 +35,11 @@ public sealed class TranscriptReading
         var error = entries.FirstOrDefault(e => e.Kind == WireEntryKind.Error)?.Text;
 
         var requestEnd = IndexOfHeaderEnd(outgoing.Bytes);
-        var key = requestEnd < 0 ? null : FindHeader(Encoding.ASCII.GetString(outgoing.Bytes, 0, requestEnd), "Sec-WebSocket-Key");
+        var requestHead = requestEnd < 0 ? "" : Encoding.ASCII.GetString(outgoing.Bytes, 0, requestEnd);
         var status = UpgradeResponse.TryParse(incoming.Bytes, 64 * 1024, out var response, out var consumed, out var parseError);
         string? problem = status switch
         {
-            ResponseParseStatus.Complete => response!.ValidateAcceptance(key ?? ""),
+            ResponseParseStatus.Complete => response!.ValidateAcceptance(RequestAsSent(requestHead)),
             ResponseParseStatus.Invalid => $"the server's answer is not a valid HTTP response: {parseError}",
             _ => incoming.Bytes.Length == 0 ? "the server sent nothing" : "the server's answer ended before its header block did",
         };
@@ -106,6 +106,19 @@ public sealed class TranscriptReading
             yield return (frame, stream.EntryIndexAt(start + frame!.StreamOffset + frame.Header.HeaderLength + frame.Payload.Length - 1), null);
         }
     }
+
+    /// <summary>What the suite offered (key, subprotocols, extensions), read back from the request it sent.</summary>
+    private static UpgradeRequest RequestAsSent(string head)
+    {
+        var key = FindHeader(head, "Sec-WebSocket-Key");
+        var request = new UpgradeRequest("host", "/", string.IsNullOrEmpty(key) ? "-" : key);
+        foreach (var p in ListHeader(head, "Sec-WebSocket-Protocol")) request.Subprotocols.Add(p);
+        foreach (var e in ListHeader(head, "Sec-WebSocket-Extensions")) request.Extensions.Add(e);
+        return request;
+    }
+
+    private static IEnumerable<string> ListHeader(string head, string name) =>
+        (FindHeader(head, name) ?? "").Split(',').Select(v => v.Trim()).Where(v => v.Length > 0);
 
     private static int IndexOfHeaderEnd(byte[] bytes)
     {
