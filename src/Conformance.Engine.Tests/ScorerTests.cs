@@ -187,4 +187,38 @@ public class ScorerTests
         var t = TranscriptBuilder.Opened().Add(WireEntryKind.Deadline, text: "deadline").SuiteDropped("deadline");
         Assert.That(Score(EchoHello, t).Behavior, Is.EqualTo(Verdict.Failed));
     }
+
+    [Test]
+    public void An_echo_whose_length_is_not_minimally_encoded_is_FAILED()
+    {
+        var echo = new Frame(Opcodes.Text, "Hello"u8.ToArray(), lengthEncoding: LengthEncoding.Extended64).Encode();
+        var t = TranscriptBuilder.Opened().Add(WireEntryKind.Received, echo).SuiteClose(1000).ServerClose(1000).PeerClosed();
+        var score = Score(EchoHello, t);
+        Assert.That(score.Behavior, Is.EqualTo(Verdict.Failed));
+        Assert.That(score.Reason, Does.Contain("minimal number of bytes"));
+    }
+
+    [TestCase(false, "Sec-WebSocket-Protocol: chat", "subprotocol \"chat\"")]
+    [TestCase(false, "Sec-WebSocket-Extensions: permessage-deflate", "extension \"permessage-deflate\"")]
+    [TestCase(true, "Sec-WebSocket-Protocol: chat", null)]
+    public void A_subprotocol_or_extension_the_suite_did_not_offer_fails_the_opening_handshake(bool offered, string header, string? problem)
+    {
+        const string key = "dGhlIHNhbXBsZSBub25jZQ==";
+        var request = new UpgradeRequest("127.0.0.1:9001", "/", key);
+        if (offered) request.Subprotocols.Add("chat");
+        var t = new TranscriptBuilder().Add(WireEntryKind.Sent, request.ToBytes())
+            .Add(WireEntryKind.Received, System.Text.Encoding.ASCII.GetBytes(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+                $"Sec-WebSocket-Accept: {HandshakeKeys.ComputeAccept(key)}\r\n{header}\r\n\r\n"))
+            .ServerText("Hello").SuiteClose(1000).ServerClose(1000).PeerClosed();
+        var score = Score(EchoHello, t);
+        if (problem is null)
+        {
+            Assert.That(score.Behavior, Is.EqualTo(Verdict.Ok), score.Reason);
+            return;
+        }
+
+        Assert.That((score.Behavior, score.BehaviorClose), Is.EqualTo((Verdict.Failed, CloseVerdict.Failed)));
+        Assert.That(score.Reason, Does.Contain("opening handshake was never completed").And.Contain(problem));
+    }
 }

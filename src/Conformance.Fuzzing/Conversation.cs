@@ -31,7 +31,8 @@ public enum ViolationKind
 /// <param name="Detail">The RSV bits, the reserved opcode, the close code or the offset of the invalid UTF-8, by kind.</param>
 public sealed record Violation(ViolationKind Kind, byte[] Payload, int Detail, IReadOnlyList<int> Fragments)
 {
-    public override string ToString() => $"{Kind} ({Payload.Length} octet(s), {Detail})";
+    public override string ToString() =>
+        $"{Kind} ({Payload.Length} octet(s), {Detail}" + (Fragments.Count > 1 ? $", {Fragments.Count} fragments)" : ")");
 }
 
 /// <summary>
@@ -50,7 +51,7 @@ public sealed record Conversation(IReadOnlyList<FuzzMessage> Messages, Violation
 
     /// <summary>A rough size for choosing the smaller of two findings: frames, then octets.</summary>
     public int Weight =>
-        Messages.Sum(m => m.Fragments.Count + m.Pings.Count) * 100_000 + (Violation is null ? 0 : 100_000)
+        (Messages.Sum(m => m.Fragments.Count + m.Pings.Count) + (Violation?.Fragments.Count ?? 0)) * 100_000
         + Messages.Sum(m => m.Payload.Length + m.Pings.Sum(p => p.Payload.Length)) + (Violation?.Payload.Length ?? 0)
         + (Chop is null ? 0 : 1);
 }

@@ -60,6 +60,8 @@ public sealed class MessageAssembler
     {
         if (h.Masked) return $"the server sent a masked {Opcodes.Name(h.Opcode)} frame (RFC 6455 5.1: a server MUST NOT mask any frames)";
         if (h.Rsv != 0) return $"the server set RSV bits {h.Rsv} on a {Opcodes.Name(h.Opcode)} frame without a negotiated extension (RFC 6455 5.2)";
+        if (!h.MinimalLengthEncoding)
+            return $"the server encoded the {h.PayloadLength}-octet length of a {Opcodes.Name(h.Opcode)} frame in more octets than needed (RFC 6455 5.2: the minimal number of bytes MUST be used)";
         if (Opcodes.IsReserved(h.Opcode)) return $"the server sent a frame with the reserved opcode {h.Opcode} (RFC 6455 5.2)";
         if (Opcodes.IsControl(h.Opcode))
         {

@@ -1,0 +1,65 @@
+using Conformance.Engine.Cases;
+using Conformance.Engine.Running;
+using Conformance.Engine.Sessions;
+using Conformance.Targets;
+
+namespace Conformance.Fuzzing.Tests;
+
+/// <summary>The fuzzer against the fault-injecting echo server: a planted bug is found and shrunk; no fault, no finding.</summary>
+[NonParallelizable]
+public class PlantedBugTests
+{
+    private string _corpus = "";
+
+    [SetUp]
+    public void CreateCorpus() => _corpus = Directory.CreateTempSubdirectory("corpus").FullName;
+
+    [TearDown]
+    public void RemoveCorpus() => Directory.Delete(_corpus, true);
+
+    private FuzzOptions Options(Uri target, long count) => new()
+    {
+        Session = new SessionOptions { Target = target }, Target = "planted", Count = count, Seed = 20261125, Corpus = _corpus,
+    };
+
+    [Test]
+    public async Task A_server_that_accepts_an_oversized_ping_is_found_and_shrunk_to_one_frame()
+    {
+        await using var server = FaultyEchoServer.Start(ServerFault.AcceptsOversizedControlFrames);
+        var outcome = await Fuzzer.RunAsync(Options(server.Url, 300), null, CancellationToken.None);
+
+        var finding = outcome.Findings.Single(f => f.Signature.StartsWith("OversizedControlFrame-"));
+        Assert.That(finding.Minimal.Messages, Is.Empty, finding.Minimal.ToString());
+        Assert.That(finding.Minimal.Chop, Is.Null);
+        Assert.That(finding.Minimal.Violation!.Payload, Has.Length.EqualTo(126), "the smallest ping over the limit");
+        Assert.That(outcome.Findings.Where(f => !f.Signature.StartsWith("OversizedControlFrame-")), Is.Empty, "nothing else is blamed");
+
+        var replayed = Catalogue.Load(finding.File!).Cases.Single();
+        Assert.That(replayed.Id, Does.StartWith("F."));
+        var again = await Runner.RunCaseAsync(replayed, new RunOptions { Session = new SessionOptions { Target = server.Url } }, CancellationToken.None);
+        Assert.That(again!.Fails, Is.True, "the saved case replays the finding");
+        TestContext.Out.WriteLine($"{outcome.Conversations} conversations, {outcome.PerSecond:0}/s; minimal: {finding.Minimal} after {finding.ShrinkRuns} runs");
+    }
+
+    [Test]
+    public async Task A_server_that_echoes_invalid_UTF8_is_found()
+    {
+        await using var server = FaultyEchoServer.Start(ServerFault.SkipsUtf8Validation);
+        var outcome = await Fuzzer.RunAsync(Options(server.Url, 300), null, CancellationToken.None);
+        var finding = outcome.Findings.Single(f => f.Signature.StartsWith("InvalidUtf8-"));
+        Assert.That(finding.Minimal.Messages, Is.Empty);
+        Assert.That(finding.Minimal.Violation!.Fragments, Has.Count.EqualTo(1));
+        Assert.That(finding.Minimal.Violation.Payload.Length, Is.LessThanOrEqualTo(4), finding.Minimal.ToString());
+    }
+
+    [Test]
+    public async Task A_conforming_server_gives_no_finding()
+    {
+        await using var server = FaultyEchoServer.Start();
+        var outcome = await Fuzzer.RunAsync(Options(server.Url, 400), null, CancellationToken.None);
+        Assert.That(outcome.Findings.Select(f => $"{f.Signature}: {f.Minimal}: {f.Result.Reason}"), Is.Empty);
+        Assert.That(outcome.ServerStopped, Is.Null);
+        Assert.That(outcome.Conversations, Is.EqualTo(400));
+        Assert.That(Directory.EnumerateFiles(_corpus, "*", SearchOption.AllDirectories), Is.Empty);
+    }
+}

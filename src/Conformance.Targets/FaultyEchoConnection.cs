@@ -1,0 +1,219 @@
+using System.Net.Sockets;
+using Conformance.Protocol;
+
+namespace Conformance.Targets;
+
+/// <summary>
+/// One WebSocket connection of <see cref="FaultyEchoServer"/>: reads frames, echoes messages, answers pings and
+/// closes, failing the connection on the first violation it sees, except where its fault says otherwise.
+/// </summary>
+internal sealed partial class FaultyEchoConnection
+{
+    private const long MaxMessageBytes = 32L * 1024 * 1024;
+    private const int TruncatedLength = 64 * 1024;
+    private static readonly TimeSpan LingerLimit = TimeSpan.FromSeconds(5);
+
+    private readonly Socket _socket;
+    private readonly Stream _stream;
+    private readonly ServerFault? _fault;
+    private readonly ReadOnlyMemory<byte> _early;
+    private readonly FrameDecoder _decoder = new(MaxMessageBytes);
+    private readonly PartialFrameProbe _probe = new();
+
+    private List<byte[]>? _fragments;
+    private long _fragmentBytes;
+    private byte _messageOpcode;
+    private Utf8Validator _utf8;
+    private bool _peerSentClose;
+
+    public FaultyEchoConnection(Socket socket, Stream stream, ServerFault? fault, ReadOnlyMemory<byte> early)
+    {
+        _socket = socket;
+        _stream = stream;
+        _fault = fault;
+        _early = early;
+    }
+
+    private enum Next { Continue, Stop }
+
+    private bool Has(ServerFault fault) => _fault == fault;
+
+    private bool ValidatesWhileReceiving =>
+        !Has(ServerFault.SkipsUtf8Validation) && !Has(ServerFault.ValidatesUtf8OnlyAtMessageEnd);
+
+    public async Task RunAsync(CancellationToken cancel)
+    {
+        var buffer = new byte[64 * 1024];
+        var received = _early;
+        while (true)
+        {
+            _decoder.Append(received.Span);
+            _probe.Append(received.Span);
+            DecodeStatus status;
+            while ((status = _decoder.TryRead(out var frame)) == DecodeStatus.Frame)
+            {
+                if (await HandleAsync(frame!, cancel) == Next.Stop) return;
+            }
+
+            if (status == DecodeStatus.Error)
+            {
+                var tooBig = _decoder.Error!.Contains("more than the limit", StringComparison.Ordinal);
+                await FailAsync(tooBig ? CloseCodes.TooBig : ProtocolErrorCode, cancel);
+                return;
+            }
+
+            _probe.Consumed(_decoder.ConsumedBytes, _decoder.BufferedBytes);
+            if (ProbeFindsInvalidUtf8())
+            {
+                await FailAsync(InvalidUtf8Code, cancel, midFrame: true);
+                return;
+            }
+
+            var read = await _stream.ReadAsync(buffer, cancel);
+            if (read == 0) return;
+            received = buffer.AsMemory(0, read);
+        }
+    }
+
+    private ushort ProtocolErrorCode => Has(ServerFault.WrongCodeOnProtocolError) ? CloseCodes.Normal : CloseCodes.ProtocolError;
+
+    private ushort InvalidUtf8Code => Has(ServerFault.WrongCodeOnInvalidUtf8) ? CloseCodes.ProtocolError : CloseCodes.InvalidPayload;
+
+    /// <summary>Checks the text received so far of a frame not yet whole, so invalid UTF-8 fails the connection at once.</summary>
+    private bool ProbeFindsInvalidUtf8()
+    {
+        if (!ValidatesWhileReceiving || Has(ServerFault.ValidatesUtf8OnlyAtFrameEnd)) return false;
+        if (!_probe.TryGetPartialPayload(out var header, out var payload)) return false;
+        var isText = header.Opcode == Opcodes.Text && _fragments is null
+                     || header.Opcode == Opcodes.Continuation && _fragments is not null && _messageOpcode == Opcodes.Text;
+        if (!isText || header.Rsv != 0) return false;
+        var validator = _utf8;
+        return Feed(ref validator, payload) == Utf8Status.Invalid;
+    }
+
+    private Utf8Status Feed(ref Utf8Validator validator, ReadOnlySpan<byte> text)
+    {
+        if (Has(ServerFault.RejectsFourByteUtf8) && text.IndexOfAnyInRange((byte)0xF0, (byte)0xF4) >= 0) return Utf8Status.Invalid;
+        return validator.Feed(text);
+    }
+
+    private async Task<Next> HandleAsync(DecodedFrame frame, CancellationToken cancel)
+    {
+        var h = frame.Header;
+        _peerSentClose |= h.Opcode == Opcodes.Close;
+        if (!h.Masked && !Has(ServerFault.AcceptsUnmaskedFrames)) return await FailAsync(ProtocolErrorCode, cancel);
+        if (h.Rsv != 0 && !Has(ServerFault.IgnoresReservedBits)) return await FailAsync(ProtocolErrorCode, cancel);
+        if (Opcodes.IsReserved(h.Opcode))
+        {
+            return Has(ServerFault.AcceptsReservedOpcodes) ? Next.Continue : await FailAsync(ProtocolErrorCode, cancel);
+        }
+
+        if (Opcodes.IsControl(h.Opcode))
+        {
+            if (!h.Fin && !Has(ServerFault.AcceptsFragmentedControlFrames)) return await FailAsync(ProtocolErrorCode, cancel);
+            if (frame.Payload.Length > ClosePayload.MaxLength && !Has(ServerFault.AcceptsOversizedControlFrames))
+            {
+                return await FailAsync(ProtocolErrorCode, cancel);
+            }
+
+            return h.Opcode switch
+            {
+                Opcodes.Ping => await AnswerPingAsync(frame.Payload, cancel),
+                Opcodes.Pong => await AnswerPongAsync(frame.Payload, cancel),
+                _ => await AnswerCloseAsync(frame.Payload, cancel),
+            };
+        }
+
+        return await ReceiveDataAsync(frame, cancel);
+    }
+
+    private async Task<Next> ReceiveDataAsync(DecodedFrame frame, CancellationToken cancel)
+    {
+        var h = frame.Header;
+        if (h.Opcode == Opcodes.Continuation && _fragments is null)
+        {
+            return Has(ServerFault.AcceptsContinuationWithoutStart) ? Next.Continue : await FailAsync(ProtocolErrorCode, cancel);
+        }
+
+        if (h.Opcode != Opcodes.Continuation && _fragments is not null && !Has(ServerFault.AcceptsNewMessageInsideFragmented))
+        {
+            return await FailAsync(ProtocolErrorCode, cancel);
+        }
+
+        if (_fragments is null)
+        {
+            _fragments = [];
+            _fragmentBytes = 0;
+            _messageOpcode = h.Opcode;
+            _utf8 = new Utf8Validator();
+        }
+
+        _fragments.Add(frame.Payload);
+        _fragmentBytes += frame.Payload.Length;
+        if (_fragmentBytes > MaxMessageBytes) return await FailAsync(CloseCodes.TooBig, cancel);
+        if (_messageOpcode == Opcodes.Text && ValidatesWhileReceiving && Feed(ref _utf8, frame.Payload) == Utf8Status.Invalid)
+        {
+            return await FailAsync(InvalidUtf8Code, cancel);
+        }
+
+        if (!h.Fin) return Next.Continue;
+
+        var message = Join(_fragments, _fragmentBytes);
+        _fragments = null;
+        if (_messageOpcode == Opcodes.Text && !Has(ServerFault.SkipsUtf8Validation))
+        {
+            var whole = new Utf8Validator();
+            if (Feed(ref whole, message) != Utf8Status.Valid) return await FailAsync(InvalidUtf8Code, cancel);
+        }
+
+        await EchoAsync(message, cancel);
+        return Next.Continue;
+    }
+
+    private async Task EchoAsync(byte[] message, CancellationToken cancel)
+    {
+        var opcode = Has(ServerFault.EchoesTextAsBinary) ? Opcodes.Binary : _messageOpcode;
+        ReadOnlyMemory<byte> payload = message;
+        if (Has(ServerFault.TruncatesLargeMessages) && message.Length > TruncatedLength) payload = payload[..TruncatedLength];
+        var rsv = Has(ServerFault.SetsRsvOnServerFrames) ? (byte)4 : (byte)0;
+        await SendAsync(opcode, payload, rsv, cancel);
+    }
+
+    private async Task<Next> AnswerPingAsync(byte[] payload, CancellationToken cancel)
+    {
+        if (Has(ServerFault.NoPong) || (_fragments is not null && Has(ServerFault.DropsPingsBetweenFragments))) return Next.Continue;
+        byte[] answer = payload;
+        if (Has(ServerFault.EmptyPong)) answer = [];
+        if (Has(ServerFault.PongWithWrongPayload)) answer = payload.Reverse().ToArray();
+        await SendAsync(Opcodes.Pong, answer, 0, cancel);
+        return Next.Continue;
+    }
+
+    private async Task<Next> AnswerPongAsync(byte[] payload, CancellationToken cancel)
+    {
+        if (Has(ServerFault.AnswersPongWithPong)) await SendAsync(Opcodes.Pong, payload, 0, cancel);
+        return Next.Continue;
+    }
+
+    private static byte[] Join(List<byte[]> parts, long length)
+    {
+        if (parts.Count == 1) return parts[0];
+        var whole = new byte[length];
+        var at = 0;
+        foreach (var part in parts)
+        {
+            part.CopyTo(whole, at);
+            at += part.Length;
+        }
+
+        return whole;
+    }
+
+    private async Task SendAsync(byte opcode, ReadOnlyMemory<byte> payload, byte rsv, CancellationToken cancel)
+    {
+        var maskKey = Has(ServerFault.MasksServerFrames) ? Masking.NewKey() : null;
+        var length = Has(ServerFault.UsesNonMinimalLengthEncoding) ? LengthEncoding.Extended64 : LengthEncoding.Minimal;
+        var frame = new Frame(opcode, payload, fin: true, rsv, maskKey, length);
+        await _stream.WriteAsync(frame.Encode(), cancel);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Conformance.Targets;
+
+/// <summary>
+/// A WebSocket echo server written on a raw socket with the suite's own Protocol room, correct by default and
+/// deterministic (it echoes a message before it reads the next frame), that commits one <see cref="ServerFault"/>
+/// when asked: the target that proves the suite catches each violation it claims to test.
+/// </summary>
+public sealed class FaultyEchoServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _acceptLoop;
+
+    private FaultyEchoServer(ServerFault? fault)
+    {
+        Fault = fault;
+        _listener.Start(512);
+        Url = new Uri($"ws://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    public Uri Url { get; }
+
+    /// <summary>The fault the server commits, or null for a conforming server.</summary>
+    public ServerFault? Fault { get; }
+
+    public static FaultyEchoServer Start(ServerFault? fault = null) => new(fault);
+
+    private async Task AcceptLoopAsync()
+    {
+        while (true)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptSocketAsync(_stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => ServeAsync(socket));
+        }
+    }
+
+    private async Task ServeAsync(Socket socket)
+    {
+        socket.NoDelay = true;
+        using (socket)
+        await using (var stream = new NetworkStream(socket, ownsSocket: false))
+        {
+            try
+            {
+                var handshake = await FaultyEchoHandshake.AnswerAsync(stream, Fault, _stop.Token);
+                if (handshake is null) return;
+                await new FaultyEchoConnection(socket, stream, Fault, handshake.Value).RunAsync(_stop.Token);
+            }
+            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        await _acceptLoop;
+        _stop.Dispose();
+    }
+}
