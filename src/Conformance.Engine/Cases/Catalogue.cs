@@ -7,31 +7,40 @@ public sealed class Catalogue
 
     private Catalogue(IReadOnlyList<CaseDefinition> cases) => Cases = cases;
 
-    /// <summary>Every case of the *.json files below a folder, or of one case file.</summary>
-    public static Catalogue Load(string suitesDirectory)
+    /// <summary>
+    /// Every case of the *.json files below a folder, or of one case file; several, comma-separated, are one
+    /// catalogue (e.g. "suites,fuzz-corpus" to run the fuzzing findings with the scripted cases).
+    /// </summary>
+    public static Catalogue Load(string suites)
     {
-        if (File.Exists(suitesDirectory))
-            return new Catalogue(CaseFileReader.Read(suitesDirectory, suitesDirectory).OrderBy(c => c.Id, CaseIdComparer.Instance).ToList());
-        if (!Directory.Exists(suitesDirectory))
-            throw new CaseFileException(suitesDirectory, "", "no such folder or case file");
         var cases = new List<CaseDefinition>();
         var seen = new Dictionary<string, string>();
-        foreach (var path in CaseFiles(suitesDirectory))
+        foreach (var source in suites.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var display = Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(suitesDirectory))!, path);
-            foreach (var c in CaseFileReader.Read(path, display))
+            foreach (var (path, display) in CaseFiles(source))
             {
-                if (seen.TryGetValue(c.Id, out var other))
-                    throw new CaseFileException(display, $"case {c.Id}", $"id already used in {other}");
-                seen[c.Id] = display;
-                cases.Add(c);
+                foreach (var c in CaseFileReader.Read(path, display))
+                {
+                    if (seen.TryGetValue(c.Id, out var other))
+                        throw new CaseFileException(display, $"case {c.Id}", $"id already used in {other}");
+                    seen[c.Id] = display;
+                    cases.Add(c);
+                }
             }
         }
         return new Catalogue(cases.OrderBy(c => c.Id, CaseIdComparer.Instance).ToList());
     }
 
+    private static IEnumerable<(string Path, string Display)> CaseFiles(string source)
+    {
+        if (File.Exists(source)) return [(source, source)];
+        if (!Directory.Exists(source)) throw new CaseFileException(source, "", "no such folder or case file");
+        var parent = Path.GetDirectoryName(Path.GetFullPath(source))!;
+        return CaseFilesBelow(source).Select(path => (path, Path.GetRelativePath(parent, path)));
+    }
+
     /// <summary>Every *.json below the folder, except build output (the NUnit project in suites/ has bin/ and obj/).</summary>
-    private static IEnumerable<string> CaseFiles(string suitesDirectory) =>
+    private static IEnumerable<string> CaseFilesBelow(string suitesDirectory) =>
         Directory.EnumerateFiles(suitesDirectory, "*.json", SearchOption.AllDirectories)
             .Where(path => !Path.GetRelativePath(suitesDirectory, path).Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
             .Order(StringComparer.Ordinal);
