@@ -7,7 +7,9 @@ namespace Conformance.Targets;
 public enum ServerFault
 {
     // Opening handshake (RFC 6455 4.2.2)
+    /// <summary>Sec-WebSocket-Accept hashes the key without the GUID.</summary>
     WrongAcceptKey,
+    /// <summary>Answers with Sec-WebSocket-Protocol: chat, which the client never offered.</summary>
     SubprotocolNotOffered,
 
     // Framing the server reads (5.1, 5.2, 5.5)
@@ -26,6 +28,7 @@ public enum ServerFault
     SkipsUtf8Validation,
     ValidatesUtf8OnlyAtMessageEnd,
     ValidatesUtf8OnlyAtFrameEnd,
+    /// <summary>Treats 4-octet sequences (characters beyond U+FFFF) as invalid, like MySQL's utf8mb3.</summary>
     RejectsFourByteUtf8,
     WrongCodeOnInvalidUtf8,
 
@@ -35,16 +38,21 @@ public enum ServerFault
     // Pings and pongs (5.5.2, 5.5.3)
     NoPong,
     EmptyPong,
+    /// <summary>The pong carries the ping's payload reversed.</summary>
     PongWithWrongPayload,
     AnswersPongWithPong,
 
     // Closing (5.5.1, 7.1.1, 7.4)
+    /// <summary>Never sends a close frame back and leaves TCP open until the peer gives up.</summary>
     NeverAnswersClose,
     KeepsTcpOpenAfterClose,
+    /// <summary>Answers a close with any code but 1000 with 1001 instead of echoing it.</summary>
     AnswersCloseWithWrongCode,
     EchoesInvalidCloseCode,
+    /// <summary>Answers a close frame of one octet with 1000 instead of failing with 1002.</summary>
     AcceptsCloseWithOneOctetPayload,
     AcceptsInvalidUtf8InCloseReason,
+    /// <summary>Fails the connection with 1002 on the registered and private codes 3000-4999.</summary>
     FailsOnValidCloseCode,
 
     // Frames the server sends (5.1, 5.2, 5.6)
@@ -52,5 +60,6 @@ public enum ServerFault
     SetsRsvOnServerFrames,
     UsesNonMinimalLengthEncoding,
     EchoesTextAsBinary,
+    /// <summary>Echoes only the first 64 KiB of a longer message.</summary>
     TruncatesLargeMessages,
 }

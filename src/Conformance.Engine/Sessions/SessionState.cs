@@ -14,10 +14,13 @@ internal sealed class SessionState
     public DateTime? CloseReceivedAt { get; private set; }
     public bool PeerClosed { get; private set; }
 
-    /// <summary>The server has started or finished closing: further sends would be pointless.</summary>
+    /// <summary>
+    /// Either side has started closing: further sends would be pointless, and after its own close frame the suite may send
+    /// no more data frames (RFC 6455 5.5.1), so a round-trip series stops waiting for echoes that cannot come.
+    /// </summary>
     public bool ConnectionEnding
     {
-        get { lock (_gate) return PeerClosed || CloseReceivedAt is not null; }
+        get { lock (_gate) return PeerClosed || CloseReceivedAt is not null || CloseSentAt is not null; }
     }
 
     public Task NextChange()

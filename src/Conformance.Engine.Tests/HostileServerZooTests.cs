@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using Conformance.Engine.Results;
+using Conformance.Engine.Running;
+using Conformance.Engine.Sessions;
+
+namespace Conformance.Engine.Tests;
+
+/// <summary>
+/// The whole catalogue against each hostile server: the run ends within its deadline, every case gets a verdict,
+/// memory stays bounded and the results are written (with the server's HTML kept as escaped data).
+/// </summary>
+[NonParallelizable]
+public class HostileServerZooTests
+{
+    private static readonly TimeSpan RunDeadline = TimeSpan.FromMinutes(3);
+    /// <summary>
+    /// The process's own footprint sets the scale: category 9's messages of up to 16 MiB, 32 cases at a time, each held
+    /// encoded and in its transcript, and for the in-process echo server its copies too.
+    /// </summary>
+    private const long MemoryLimit = 6L * 1024 * 1024 * 1024;
+
+    private static IEnumerable<HostileServer> Servers => HostileServerZoo.All();
+
+    [TestCaseSource(nameof(Servers))]
+    public async Task The_whole_catalogue_survives(HostileServer hostile)
+    {
+        var cases = CatalogueRuns.Catalogue.Cases;
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var output = Directory.CreateTempSubdirectory("conformance-hostile-").FullName;
+        await using var server = hostile.Start();
+        var url = hostile.Url(server);
+        var options = new RunOptions
+        {
+            Session = new SessionOptions { Target = url, MaxReceivedBytes = 8 * 1024 * 1024 },
+            Parallelism = hostile.Parallelism,
+        };
+        try
+        {
+            using var memory = new MemorySampler();
+            using var deadline = new CancellationTokenSource(RunDeadline);
+            var started = DateTimeOffset.UtcNow;
+            var watch = Stopwatch.StartNew();
+            RunOutcome outcome;
+            using (var writer = new ResultsWriter(output))
+            {
+                outcome = await Runner.RunAsync(cases, options, r => writer.Append("hostile", r), deadline.Token);
+                var document = new ResultsDocument
+                {
+                    ToolVersion = "test", GeneratedAt = DateTimeOffset.UtcNow,
+                    Runs =
+                    [
+                        new RunResults
+                        {
+                            ToolVersion = "test", Target = url.ToString(), Agent = "hostile", StartedAt = started,
+                            FinishedAt = DateTimeOffset.UtcNow, Interrupted = outcome.Interrupted, CasesSelected = cases.Count,
+                            Cases = outcome.Results,
+                        },
+                    ],
+                };
+                writer.WriteAll(document);
+                Reports.ReportWriter.Write(output, document);
+            }
+
+            watch.Stop();
+            var verdicts = outcome.Results.GroupBy(r => $"{r.Behavior}/{r.BehaviorClose}").Select(g => $"{g.Key} {g.Count()}");
+            TestContext.Out.WriteLine(
+                $"{hostile.Name}: {cases.Count} cases in {watch.Elapsed.TotalSeconds:F1} s, peak managed heap {memory.PeakManagedHeap / (1024 * 1024)} MiB, " +
+                $"peak working set {memory.PeakWorkingSet / (1024 * 1024)} MiB; {string.Join(", ", verdicts)}");
+
+            Assert.That(outcome.Interrupted, Is.False, $"the run ended within {RunDeadline}");
+            Assert.That(outcome.Results.Select(r => r.Id), Is.EquivalentTo(cases.Select(c => c.Id)), "every case got a verdict");
+            Assert.That(outcome.Results.Where(r => r.Behavior.Length == 0 || r.BehaviorClose.Length == 0), Is.Empty);
+            Assert.That(memory.PeakManagedHeap, Is.LessThan(MemoryLimit), "managed heap");
+            Assert.That(memory.PeakWorkingSet, Is.LessThan(MemoryLimit), "working set");
+            var written = ResultsWriter.ReadAll(Path.Combine(output, "results.json"));
+            Assert.That(written.Runs.Single().Cases, Has.Count.EqualTo(cases.Count), "results.json holds every case");
+            Assert.That(File.Exists(Path.Combine(output, "index.json")), Is.True);
+            Assert.That(File.Exists(Path.Combine(output, "index.html")), Is.True, "the report is produced");
+            Assert.That(Directory.EnumerateFiles(Path.Combine(output, "cases"), "*.html").Count(), Is.EqualTo(cases.Count));
+            Assert.That(File.ReadAllText(Path.Combine(output, "results.json")), Does.Not.Contain("<script>"), "HTML is escaped");
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    /// <summary>Samples the managed heap and the working set every 20 ms, keeping the largest.</summary>
+    private sealed class MemorySampler : IDisposable
+    {
+        private readonly Timer _timer;
+        private readonly Process _process = Process.GetCurrentProcess();
+
+        public MemorySampler() => _timer = new Timer(_ => Sample(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(20));
+
+        public long PeakManagedHeap { get; private set; }
+
+        public long PeakWorkingSet { get; private set; }
+
+        private void Sample()
+        {
+            lock (_process)
+            {
+                _process.Refresh();
+                PeakManagedHeap = Math.Max(PeakManagedHeap, GC.GetTotalMemory(false));
+                PeakWorkingSet = Math.Max(PeakWorkingSet, _process.WorkingSet64);
+            }
+        }
+
+        public void Dispose()
+        {
+            _timer.Dispose();
+            Sample();
+            _process.Dispose();
+        }
+    }
+}
