@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Conformance.Protocol;
@@ -12,27 +11,11 @@ namespace Conformance.Engine.Tests;
 /// </summary>
 internal sealed class FaultyHandshakeServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private readonly LoopbackServer _server;
 
-    public FaultyHandshakeServer(Func<string, byte[]?> answer)
-    {
-        _listener.Start();
-        Url = new Uri($"ws://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
-        _loop = Task.Run(async () =>
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                TcpClient client;
-                try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
-                catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException) { return; }
-                _ = Task.Run(() => ServeAsync(client, answer));
-            }
-        });
-    }
+    public FaultyHandshakeServer(Func<string, byte[]?> answer) => _server = new LoopbackServer((stream, cancel) => ServeAsync(stream, answer, cancel));
 
-    public Uri Url { get; }
+    public Uri Url => _server.Url;
 
     /// <summary>The valid 101 for a request head, with extra header lines.</summary>
     public static byte[] Switching(string head, string extraHeaders = "", string? accept = null) => Encoding.ASCII.GetBytes(
@@ -42,39 +25,25 @@ internal sealed class FaultyHandshakeServer : IAsyncDisposable
     public static string? Header(string head, string name) => head.Split("\r\n")
         .Where(l => l.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase)).Select(l => l[(name.Length + 1)..].Trim()).FirstOrDefault();
 
-    private async Task ServeAsync(TcpClient client, Func<string, byte[]?> answer)
+    private async Task ServeAsync(NetworkStream stream, Func<string, byte[]?> answer, CancellationToken cancel)
     {
-        using (client)
+        var head = new StringBuilder();
+        var one = new byte[1];
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && head.Length < 256 * 1024)
         {
-            try
-            {
-                var stream = client.GetStream();
-                var head = new StringBuilder();
-                var one = new byte[1];
-                while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && head.Length < 256 * 1024)
-                {
-                    if (await stream.ReadAsync(one, _stop.Token) == 0) return;
-                    head.Append((char)one[0]);
-                }
-                var bytes = answer(head.ToString());
-                if (bytes is null)
-                {
-                    _listener.Stop();
-                    return;
-                }
-                await stream.WriteAsync(bytes, _stop.Token);
-                var sink = new byte[4096];
-                while (await stream.ReadAsync(sink, _stop.Token) > 0) { }
-            }
-            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException) { }
+            if (await stream.ReadAsync(one, cancel) == 0) return;
+            head.Append((char)one[0]);
         }
+        var bytes = answer(head.ToString());
+        if (bytes is null)
+        {
+            _server.StopListening();
+            return;
+        }
+        await stream.WriteAsync(bytes, cancel);
+        var sink = new byte[4096];
+        while (await stream.ReadAsync(sink, cancel) > 0) { }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        await _loop;
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Conformance.Protocol;
@@ -8,39 +7,12 @@ namespace Conformance.Engine.Tests;
 /// <summary>A loopback server that answers the upgrade and then does whatever a test tells it to: a hostile or broken peer.</summary>
 internal sealed class ScriptedServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private readonly LoopbackServer _server;
 
-    public ScriptedServer(Func<NetworkStream, string, CancellationToken, Task> afterRequest)
-    {
-        _listener.Start();
-        Url = new Uri($"ws://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
-        _loop = Task.Run(async () =>
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                TcpClient client;
-                try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
-                catch (OperationCanceledException) { return; }
-                _ = Task.Run(async () =>
-                {
-                    using (client)
-                    {
-                        try
-                        {
-                            var stream = client.GetStream();
-                            var key = await ReadKeyAsync(stream, _stop.Token);
-                            await afterRequest(stream, key, _stop.Token);
-                        }
-                        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException) { }
-                    }
-                });
-            }
-        });
-    }
+    public ScriptedServer(Func<NetworkStream, string, CancellationToken, Task> afterRequest) =>
+        _server = new LoopbackServer(async (stream, cancel) => await afterRequest(stream, await ReadKeyAsync(stream, cancel), cancel));
 
-    public Uri Url { get; }
+    public Uri Url => _server.Url;
 
     public static byte[] Accept(string key) => Encoding.ASCII.GetBytes(
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
@@ -58,11 +30,5 @@ internal sealed class ScriptedServer : IAsyncDisposable
         return head.ToString().Split("\r\n").First(l => l.StartsWith("Sec-WebSocket-Key:", StringComparison.OrdinalIgnoreCase))[18..].Trim();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        await _loop;
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
