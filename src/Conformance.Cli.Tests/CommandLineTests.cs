@@ -208,7 +208,7 @@ public class CommandLineTests
 
         var known = Cli.Run("--suites", suites, "--expect", expectations, "--out", _out, "--fail-on", "FAILED");
         Assert.That(known.ExitCode, Is.EqualTo(0), "an expected failure is no regression, --fail-on or not");
-        Assert.That(known.Output, Does.Contain("0 regressions").And.Contain("1 case(s) not OK as expected"));
+        Assert.That(known.Output, Does.Contain("0 regressions").And.Contain("1 case(s) not OK, as expected"));
 
         File.WriteAllText(expectations, """{ "knownIssues": [ { "cases": ["2.1"], "behavior": "NON-STRICT", "reason": "r" } ] }""");
         var regression = Cli.Run("--suites", suites, "--expect", expectations, "--out", _out);
