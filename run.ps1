@@ -9,7 +9,9 @@ $env:DOTNET_NOLOGO = '1'
 if ($args.Count -gt 0 -and $args[0] -eq 'test') {
     $rest = @($args | Select-Object -Skip 1)
     if (Get-Command bash -ErrorAction SilentlyContinue) { bash src/Conformance.Targets/external/install.sh }
-    dotnet test Conformance.sln -c Release --nologo @rest
+    dotnet build Conformance.sln -c Release --nologo -v quiet
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    dotnet test Conformance.sln -c Release --nologo --no-build -m:1 @rest
     exit $LASTEXITCODE
 }
 
