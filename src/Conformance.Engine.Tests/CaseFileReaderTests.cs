@@ -13,12 +13,7 @@ public class CaseFileReaderTests
     [TearDown]
     public void RemoveFolder() => Directory.Delete(_dir, true);
 
-    private IReadOnlyList<CaseDefinition> Read(string json)
-    {
-        var path = Path.Combine(_dir, "sample.json");
-        File.WriteAllText(path, json);
-        return CaseFileReader.Read(path, "suites/sample.json");
-    }
+    private static IReadOnlyList<CaseDefinition> Read(string json) => CaseFileReader.Parse(json, "suites/sample.json");
 
     private const string ValidCase = """
         { "id": "2.1", "title": "ping", "rfc": ["RFC6455 5.5.2"], "requirement": "r", "expectation": "e",

@@ -8,20 +8,7 @@ namespace Conformance.Engine.Tests;
 /// <summary>A case's "request" field, from the case file to the octets the server reads.</summary>
 public class OpeningRequestTests
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void CreateFolder() => _dir = Directory.CreateTempSubdirectory("cases").FullName;
-
-    [TearDown]
-    public void RemoveFolder() => Directory.Delete(_dir, true);
-
-    private IReadOnlyList<CaseDefinition> Read(string json)
-    {
-        var path = Path.Combine(_dir, "handshake.json");
-        File.WriteAllText(path, json);
-        return CaseFileReader.Read(path, "suites/handshake.json");
-    }
+    private static IReadOnlyList<CaseDefinition> Read(string json) => CaseFileReader.Parse(json, "suites/handshake.json");
 
     private const string Table = """
         { "category": "0", "title": "Opening handshake",
