@@ -26,7 +26,7 @@ public static class SummaryMarkdown
             text.AppendLine("| category | cases | OK | NON-STRICT | INFORMATIONAL | UNIMPLEMENTED | FAILED | close not OK |");
             text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var category in run.Cases.GroupBy(c => c.Category).OrderBy(g => g.Key, CaseIdComparer.Instance))
-                text.AppendLine(Row($"{category.Key} {category.First().CategoryTitle}", category.ToList()));
+                text.AppendLine(Row(Escape($"{category.Key} {category.First().CategoryTitle}"), category.ToList()));
             text.AppendLine(Row("**all**", run.Cases));
             text.AppendLine();
 
@@ -63,11 +63,12 @@ public static class SummaryMarkdown
         text.AppendLine();
     }
 
+    /// <param name="name">Markdown, already escaped.</param>
     private static string Row(string name, IReadOnlyList<CaseResult> rows)
     {
         int Count(string word) => rows.Count(r => r.Behavior == word);
         var closeNotOk = rows.Count(r => r.BehaviorClose is not ("OK" or "INFORMATIONAL"));
-        return $"| {Escape(name)} | {rows.Count} | {Count("OK")} | {Count("NON-STRICT")} | {Count("INFORMATIONAL")} | {Count("UNIMPLEMENTED")} | {Count("FAILED")} | {closeNotOk} |";
+        return $"| {name} | {rows.Count} | {Count("OK")} | {Count("NON-STRICT")} | {Count("INFORMATIONAL")} | {Count("UNIMPLEMENTED")} | {Count("FAILED")} | {closeNotOk} |";
     }
 
     /// <summary>Text from the server must not become Markdown or HTML in a pull-request comment.</summary>
