@@ -95,7 +95,8 @@ public class CaseFileReaderTests
               "steps": [ { "message": { "opcode": "text", "payload": { "repeat": "*", "length": 65536 }, "fragment": 1300 } } ],
               "expect": { "OK": [ { "message": "text", "payload": { "repeat": "*", "length": 65536 } } ] } } ] }
             """).Single();
-        var frames = ((SendMessageStep)c.Steps[0]).Frames().ToList();
+        var step = (SendMessageStep)c.Steps[0];
+        var frames = MessageFrames.Split(step.Opcode, step.Payload, step.FragmentSize, compressed: false).ToList();
         Assert.That(frames, Has.Count.EqualTo(51));
         Assert.That(frames.Select(f => f.Opcode).Distinct(), Is.EqualTo(new[] { Opcodes.Text, Opcodes.Continuation }));
         Assert.That(frames.Count(f => f.Fin), Is.EqualTo(1));
@@ -107,9 +108,45 @@ public class CaseFileReaderTests
     [Test]
     public void An_empty_message_is_one_empty_frame()
     {
-        var frames = new SendMessageStep(Opcodes.Binary, [], 4, null).Frames().ToList();
+        var frames = MessageFrames.Split(Opcodes.Binary, Array.Empty<byte>(), 4, compressed: false).ToList();
         Assert.That(frames, Has.Count.EqualTo(1));
         Assert.That((frames[0].Opcode, frames[0].Fin, frames[0].Payload.Length), Is.EqualTo((Opcodes.Binary, true, 0)));
+    }
+
+    [Test]
+    public void Compressed_message_frames_set_RSV1_on_the_first_frame_only()
+    {
+        var frames = MessageFrames.Split(Opcodes.Text, new byte[10], 4, compressed: true).ToList();
+        Assert.That(frames.Select(f => f.Rsv), Is.EqualTo(new byte[] { 4, 0, 0 }));
+    }
+
+    [Test]
+    public void Corpus_round_trips_with_a_deflate_offer_expect_the_series_of_slices()
+    {
+        var c = Read("""
+            { "category": "12", "title": "t", "cases": [ { "id": "12.1.1", "title": "t", "rfc": ["x"], "requirement": "r", "expectation": "e",
+              "deflate": { "offer": ["permessage-deflate; client_max_window_bits"] },
+              "steps": [ { "roundTrips": { "count": 1000, "opcode": "text", "corpus": "json", "length": 16, "fragment": 4 } } ],
+              "expect": { "OK": [ { "messages": "text", "corpus": "json", "length": 16, "count": 1000 } ] } } ] }
+            """).Single();
+        var step = (RoundTripsStep)c.Steps.Single();
+        var events = c.Outcomes.Single().Events;
+        Assert.That(c.DeflateOffers, Is.EqualTo(new[] { "permessage-deflate; client_max_window_bits" }));
+        Assert.That((step.Count, step.FragmentSize, events.Count), Is.EqualTo((1000, (int?)4, 1000)));
+        Assert.That(events[999], Is.EqualTo(ConversationEvent.Message(false, step.Messages.At(999).ToArray())));
+        Assert.That(step.Messages.At(0).ToArray(), Is.EqualTo("[\n  {\"id\": 0, \"n"u8.ToArray()));
+        Assert.That(ConversationEvent.Describe(events), Does.StartWith("1000 text message(s): successive 16-octet slices of json"));
+    }
+
+    [TestCase("\"deflate\": { \"offer\": [\"x-other\"] }", "(case 12.1.1).deflate.offer[0]: each offer is one permessage-deflate element")]
+    [TestCase("\"deflate\": { \"offer\": [\"permessage-deflate; a=\\\"b\"] }", "(case 12.1.1).deflate.offer[0]: the quoted value of a is not closed")]
+    [TestCase("\"steps\": [ { \"roundTrips\": { \"count\": 1, \"opcode\": \"text\", \"corpus\": \"nope\", \"length\": 1 } } ]", "(case 12.1.1).steps[0].roundTrips.corpus: unknown corpus \"nope\"")]
+    public void Deflate_and_corpus_mistakes_name_the_field(string field, string expected)
+    {
+        var json = """{ "category": "12", "title": "t", "cases": [ { "id": "12.1.1", "title": "t", "rfc": ["x"], "requirement": "r", "expectation": "e", "expect": { "OK": [] }, """
+                   + (field.Contains("\"steps\"") ? "" : "\"steps\": [], ") + field + " } ] }";
+        var e = Assert.Throws<CaseFileException>(() => CaseFileReader.Parse(json, "f.json"))!;
+        Assert.That(e.Message, Does.Contain(expected));
     }
 
     [Test]
@@ -120,8 +157,9 @@ public class CaseFileReaderTests
               "steps": [ { "roundTrips": { "count": 3, "opcode": "binary", "payload": { "hex": "00ff" } } } ],
               "expect": { "OK": [ { "message": "binary", "payload": { "hex": "00ff" }, "times": 3 } ] } } ] }
             """).Single();
-        Assert.That(c.Steps.Single(), Is.EqualTo(new RoundTripsStep(3, Opcodes.Binary, [0x00, 0xff])).Using<Step>((a, b) =>
-            a is RoundTripsStep x && b is RoundTripsStep y && x.Count == y.Count && x.Opcode == y.Opcode && x.Payload.SequenceEqual(y.Payload)));
+        var step = (RoundTripsStep)c.Steps.Single();
+        Assert.That((step.Count, step.Opcode, step.FragmentSize), Is.EqualTo((3, Opcodes.Binary, (int?)null)));
+        Assert.That(step.Messages.At(2).ToArray(), Is.EqualTo(new byte[] { 0x00, 0xff }));
         Assert.That(c.Outcomes.Single().Events, Has.Count.EqualTo(3));
         Assert.That(c.Outcomes.Single().Events.Distinct().Single(), Is.EqualTo(ConversationEvent.Message(true, [0x00, 0xff])));
     }

@@ -23,6 +23,11 @@ public sealed record CaseDefinition
     public HandshakeExpectation? Handshake { get; init; }
     /// <summary>The request is expected to be refused, or the RFC leaves it open: no frames follow it.</summary>
     public bool EndsAfterHandshake => Handshake is { } h && h.Upgrade != true;
+    /// <summary>
+    /// The permessage-deflate offers the request carries (RFC 7692 5), in order of preference; non-null means the case
+    /// needs the extension: when the server accepts none, the suite closes at once and the case is UNIMPLEMENTED.
+    /// </summary>
+    public IReadOnlyList<string>? DeflateOffers { get; init; }
     public required string SourceFile { get; init; }
 
     /// <summary>The suite may close as soon as the events match, without waiting for a timer.</summary>

@@ -8,7 +8,7 @@ namespace Conformance.Engine.Cases;
 public static class CaseFileReader
 {
     private static readonly string[] CaseFields =
-        ["id", "title", "rfc", "requirement", "expectation", "steps", "expect", "end", "informational", "request", "handshake"];
+        ["id", "title", "rfc", "requirement", "expectation", "steps", "expect", "end", "informational", "request", "handshake", "deflate"];
 
     public static IReadOnlyList<CaseDefinition> Read(string path, string displayName) => Parse(File.ReadAllText(path), displayName);
 
@@ -84,8 +84,11 @@ public static class CaseFileReader
             Informational = c["informational"].Boolean(false),
             Request = OpeningHandshakeReader.ReadRequest(c["request"]),
             Handshake = OpeningHandshakeReader.ReadExpectation(c["handshake"]),
+            DeflateOffers = ReadDeflate(c["deflate"]),
             SourceFile = c.File,
         };
+        if (definition.DeflateOffers is not null && definition.Request is not null)
+            throw c["deflate"].Error("give the offer either in \"deflate\" or in the request's headers, not both");
         if (definition.Request is { Pipeline: true } && definition.Steps.FirstOrDefault() is not (SendFramesStep or SendMessageStep or SendRawStep))
             throw c["request"]["pipeline"].Error("a pipelined request needs a first step that sends frames, a message or raw octets");
         return definition;
@@ -102,15 +105,42 @@ public static class CaseFileReader
         {
             var m = s["message"];
             int? fragment = m.Has("fragment") ? (int)m["fragment"].Integer(1, int.MaxValue) : null;
-            return new SendMessageStep(MessageOpcode(m["opcode"]), PayloadReader.Read(m["payload"]), fragment, chop);
+            return new SendMessageStep(MessageOpcode(m["opcode"]), PayloadReader.Read(m["payload"]), fragment, chop, m["compress"].Boolean(true));
         }
         if (obj.ContainsKey("roundTrips"))
         {
             var r = s["roundTrips"];
-            return new RoundTripsStep((int)r["count"].Integer(1, 1_000_000), MessageOpcode(r["opcode"]), PayloadReader.Read(r["payload"]));
+            int? fragment = r.Has("fragment") ? (int)r["fragment"].Integer(1, int.MaxValue) : null;
+            return new RoundTripsStep((int)r["count"].Integer(1, 1_000_000), MessageOpcode(r["opcode"]), ReadMessages(r), fragment);
         }
         if (obj.ContainsKey("wait")) return new WaitStep((int)s["wait"].Integer(0, 600_000), s["mark"].OptionalString());
         throw s.Error("a step needs one of \"frame\", \"frames\", \"message\", \"roundTrips\", \"raw\" or \"wait\"");
+    }
+
+    /// <summary>A payload, or "corpus" and "length": successive slices of a generated corpus.</summary>
+    private static MessageSource ReadMessages(JsonField f)
+    {
+        if (!f.Has("corpus")) return new FixedMessage(PayloadReader.Read(f["payload"]));
+        if (f.Has("payload")) throw f["payload"].Error("give either \"payload\" or \"corpus\", not both");
+        var name = f["corpus"].String();
+        var corpus = Corpus.Find(name) ?? throw f["corpus"].Error($"unknown corpus \"{name}\" (known: {string.Join(", ", Corpus.Names)})");
+        return new CorpusSlices(corpus, (int)f["length"].Integer(0, corpus.Length));
+    }
+
+    private static IReadOnlyList<string>? ReadDeflate(JsonField f)
+    {
+        if (!f.Exists) return null;
+        f.AsObject();
+        var offers = f["offer"].Strings();
+        if (offers.Count == 0) throw f["offer"].Error("at least one offer is needed");
+        foreach (var (offer, i) in offers.Select((o, i) => (o, i)))
+        {
+            var parsed = Protocol.Deflate.ExtensionList.Parse(offer, out var error);
+            if (parsed is null) throw f["offer"].Items().ElementAt(i).Error(error!);
+            if (parsed.Count != 1 || !Protocol.Deflate.DeflateNegotiation.IsDeflate(parsed[0]))
+                throw f["offer"].Items().ElementAt(i).Error("each offer is one permessage-deflate element");
+        }
+        return offers;
     }
 
     private static byte MessageOpcode(JsonField f)
@@ -157,7 +187,10 @@ public static class CaseFileReader
             if (key == "close") continue;
             if (!VerdictWords.TryParseVerdict(key, out var verdict) || verdict is Verdict.Failed or Verdict.Unimplemented)
                 throw expect[key].Error("expected lists are named OK, NON-STRICT or INFORMATIONAL");
-            outcomes.Add(new ExpectedOutcome(verdict, expect[key].Items().SelectMany(ReadEvents).ToList()));
+            var items = expect[key].Items().ToList();
+            outcomes.Add(new ExpectedOutcome(verdict, items is [var only] && only.Has("messages")
+                ? ReadSeries(only)
+                : items.SelectMany(ReadEvents).ToList()));
         }
         if (outcomes.Count == 0) throw expect.Error("at least one expected list (OK, NON-STRICT, INFORMATIONAL) is required");
         return outcomes.OrderBy(o => o.Verdict).ToList();
@@ -171,6 +204,14 @@ public static class CaseFileReader
         return Enumerable.Repeat(ev, times);
     }
 
+    /// <summary>{"messages": "text", "corpus": name, "length": n, "count": n}: the echoes of a round-trip series.</summary>
+    private static MessageSeriesEvents ReadSeries(JsonField e)
+    {
+        var kind = e["messages"].String();
+        if (kind is not ("text" or "binary")) throw e["messages"].Error("messages are \"text\" or \"binary\"");
+        return new MessageSeriesEvents(ReadMessages(e), (int)e["count"].Integer(0, 1_000_000), kind == "binary");
+    }
+
     private static ConversationEvent ReadEvent(JsonField e)
     {
         var obj = e.AsObject();
@@ -182,7 +223,8 @@ public static class CaseFileReader
         }
         if (obj.ContainsKey("pong")) return ConversationEvent.Pong(PayloadReader.Read(e["pong"]));
         if (obj.ContainsKey("mark")) return ConversationEvent.MarkEvent(e["mark"].String());
-        throw e.Error("an event is {\"message\": ...}, {\"pong\": ...} or {\"mark\": ...}");
+        if (obj.ContainsKey("messages")) throw e.Error("a \"messages\" series must be the only event of its list");
+        throw e.Error("an event is {\"message\": ...}, {\"pong\": ...}, {\"mark\": ...} or {\"messages\": ...}");
     }
 
     private static ExpectedClose ReadClose(JsonField close)

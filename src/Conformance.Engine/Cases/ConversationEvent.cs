@@ -37,6 +37,7 @@ public sealed record ConversationEvent(EventKind Kind, bool IsBinary, byte[] Pay
     /// <summary>The events in words, a run of equal events once with its count ("text message (0 octets) ×1000").</summary>
     public static string Describe(IReadOnlyList<ConversationEvent> events)
     {
+        if (events is MessageSeriesEvents series) return series.Describe();
         if (events.Count == 0) return "nothing";
         var parts = new List<string>();
         for (var i = 0; i < events.Count;)
@@ -46,6 +47,8 @@ public sealed record ConversationEvent(EventKind Kind, bool IsBinary, byte[] Pay
             parts.Add(run == 1 ? events[i].ToString() : $"{events[i]} ×{run}");
             i += run;
         }
-        return string.Join(", ", parts);
+        return parts.Count <= 12
+            ? string.Join(", ", parts)
+            : $"{string.Join(", ", parts.Take(5))}, … ({events.Count} events in all) …, {string.Join(", ", parts.TakeLast(2))}";
     }
 }

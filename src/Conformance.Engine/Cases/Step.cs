@@ -25,32 +25,43 @@ public sealed record WaitStep(int Milliseconds, string? Mark) : Step
 
 /// <summary>
 /// One message, as one frame or split into frames of FragmentSize payload octets (the first with the opcode,
-/// the rest continuations, FIN on the last), written together unless chopped.
+/// the rest continuations, FIN on the last), written together unless chopped. When permessage-deflate was agreed
+/// and Compress is set, the message is compressed first and RSV1 set on its first frame (RFC 7692 6).
 /// </summary>
-public sealed record SendMessageStep(byte Opcode, byte[] Payload, int? FragmentSize, int? Chop) : Step
+public sealed record SendMessageStep(byte Opcode, byte[] Payload, int? FragmentSize, int? Chop, bool Compress = true) : Step
 {
-    public IEnumerable<Protocol.Frame> Frames()
-    {
-        var size = FragmentSize ?? Math.Max(Payload.Length, 1);
-        var at = 0;
-        do
-        {
-            var length = Math.Min(size, Payload.Length - at);
-            var last = at + length >= Payload.Length;
-            yield return new Protocol.Frame(at == 0 ? Opcode : Protocol.Opcodes.Continuation,
-                Payload.AsMemory(at, length), fin: last, maskKey: Protocol.Masking.NewKey());
-            at += length;
-        } while (at < Payload.Length);
-    }
-
     public override string Describe() =>
         $"{Protocol.Opcodes.Name(Opcode)} message of {Payload.Length} octet(s)"
         + (FragmentSize is { } f ? $" in fragments of {f} octet(s)" : "")
-        + (Chop is { } c ? $" in chops of {c} octet(s)" : "");
+        + (Chop is { } c ? $" in chops of {c} octet(s)" : "")
+        + (Compress ? "" : ", not compressed");
 }
 
-/// <summary>The same message Count times, each sent only once the server's answer to the one before has arrived.</summary>
-public sealed record RoundTripsStep(int Count, byte Opcode, byte[] Payload) : Step
+/// <summary>
+/// Count messages, each sent only once the server's answer to the one before has arrived, split into frames of
+/// FragmentSize payload octets (after compression, when permessage-deflate was agreed).
+/// </summary>
+public sealed record RoundTripsStep(int Count, byte Opcode, MessageSource Messages, int? FragmentSize = null) : Step
 {
-    public override string Describe() => $"{Count} round trips of a {Protocol.Opcodes.Name(Opcode)} message of {Payload.Length} octet(s)";
+    public override string Describe() =>
+        $"{Count} round trips of {Protocol.Opcodes.Name(Opcode)} messages, {Messages.Describe()}"
+        + (FragmentSize is { } f ? $", in frames of {f} octet(s)" : "");
+}
+
+/// <summary>How a message becomes frames: split into fragments of a given payload size, each masked with its own key.</summary>
+public static class MessageFrames
+{
+    public static IEnumerable<Protocol.Frame> Split(byte opcode, ReadOnlyMemory<byte> payload, int? fragmentSize, bool compressed)
+    {
+        var size = fragmentSize ?? Math.Max(payload.Length, 1);
+        var at = 0;
+        do
+        {
+            var length = Math.Min(size, payload.Length - at);
+            var last = at + length >= payload.Length;
+            yield return new Protocol.Frame(at == 0 ? opcode : Protocol.Opcodes.Continuation, payload.Slice(at, length), fin: last,
+                rsv: at == 0 && compressed ? (byte)4 : (byte)0, maskKey: Protocol.Masking.NewKey());
+            at += length;
+        } while (at < payload.Length);
+    }
 }

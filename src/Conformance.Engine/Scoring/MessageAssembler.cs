@@ -1,20 +1,33 @@
 using Conformance.Engine.Cases;
 using Conformance.Protocol;
+using Conformance.Protocol.Deflate;
 
 namespace Conformance.Engine.Scoring;
 
 /// <summary>
 /// Turns the frames a server sent into the events cases expect (whole messages, pongs), and notices
-/// frames a server must not send (RFC 6455 5.1, 5.2, 5.4, 5.5).
+/// frames a server must not send (RFC 6455 5.1, 5.2, 5.4, 5.5). When permessage-deflate was agreed, messages whose
+/// first frame has RSV1 set are decompressed (or, without decompress, passed on as they came, for counting).
 /// </summary>
-public sealed class MessageAssembler
+public sealed class MessageAssembler : IDisposable
 {
     private readonly long _maxMessageBytes;
+    private readonly DeflateParameters? _deflate;
+    private readonly bool _decompress;
+    private MessageInflater? _inflater;
     private List<byte[]>? _fragments;
     private long _fragmentBytes;
     private bool _binary;
+    private bool _compressed;
 
-    public MessageAssembler(long maxMessageBytes = 256L * 1024 * 1024) => _maxMessageBytes = maxMessageBytes;
+    public MessageAssembler(long maxMessageBytes = 256L * 1024 * 1024, DeflateParameters? deflate = null, bool decompress = true)
+    {
+        _maxMessageBytes = maxMessageBytes;
+        _deflate = deflate;
+        _decompress = decompress;
+    }
+
+    public void Dispose() => _inflater?.Dispose();
 
     /// <summary>Returns the event the frame completes, if any; violation is set when the server broke a rule.</summary>
     public ConversationEvent? Accept(DecodedFrame frame, out string? violation)
@@ -29,9 +42,10 @@ public sealed class MessageAssembler
             case Opcodes.Ping or Opcodes.Close:
                 return null;
             case Opcodes.Text or Opcodes.Binary when h.Fin:
-                return ConversationEvent.Message(h.Opcode == Opcodes.Binary, frame.Payload);
+                return Complete(h.Opcode == Opcodes.Binary, (h.Rsv & 4) != 0, frame.Payload, out violation);
             case Opcodes.Text or Opcodes.Binary:
                 _binary = h.Opcode == Opcodes.Binary;
+                _compressed = (h.Rsv & 4) != 0;
                 _fragments = [frame.Payload];
                 _fragmentBytes = frame.Payload.Length;
                 return null;
@@ -52,14 +66,40 @@ public sealed class MessageAssembler
                     at += part.Length;
                 }
                 _fragments = null;
-                return ConversationEvent.Message(_binary, whole);
+                return Complete(_binary, _compressed, whole, out violation);
         }
+    }
+
+    private ConversationEvent? Complete(bool binary, bool compressed, byte[] payload, out string? violation)
+    {
+        violation = null;
+        if (!compressed || !_decompress) return ConversationEvent.Message(binary, payload);
+        _inflater ??= _deflate!.ServerInflater(_maxMessageBytes);
+        var message = _inflater.Decompress(payload, out var error);
+        if (message is null)
+        {
+            violation = $"the server's compressed {(binary ? "binary" : "text")} message of {payload.Length} octets does not decompress with the agreed parameters ({_deflate}): {error} (RFC 7692 7.2.2)";
+            return null;
+        }
+        return ConversationEvent.Message(binary, message);
     }
 
     private string? Check(FrameHeader h)
     {
         if (h.Masked) return $"the server sent a masked {Opcodes.Name(h.Opcode)} frame (RFC 6455 5.1: a server MUST NOT mask any frames)";
-        if (h.Rsv != 0) return $"the server set RSV bits {h.Rsv} on a {Opcodes.Name(h.Opcode)} frame without a negotiated extension (RFC 6455 5.2)";
+        if (_deflate is not null && h.Rsv == 4)
+        {
+            if (Opcodes.IsControl(h.Opcode))
+                return $"the server set RSV1 on a {Opcodes.Name(h.Opcode)} frame (RFC 7692 6.1: an endpoint MUST NOT set the Per-Message Compressed bit of control frames)";
+            if (h.Opcode == Opcodes.Continuation)
+                return "the server set RSV1 on a continuation frame (RFC 7692 6.1: an endpoint MUST NOT set the Per-Message Compressed bit of non-first fragments of a data message)";
+        }
+        else if (h.Rsv != 0)
+        {
+            return _deflate is null
+                ? $"the server set RSV bits {h.Rsv} on a {Opcodes.Name(h.Opcode)} frame without a negotiated extension (RFC 6455 5.2)"
+                : $"the server set RSV bits {h.Rsv} on a {Opcodes.Name(h.Opcode)} frame; permessage-deflate defines only RSV1 (RFC 6455 5.2)";
+        }
         if (!h.MinimalLengthEncoding)
             return $"the server encoded the {h.PayloadLength}-octet length of a {Opcodes.Name(h.Opcode)} frame in more octets than needed (RFC 6455 5.2: the minimal number of bytes MUST be used)";
         if (Opcodes.IsReserved(h.Opcode)) return $"the server sent a frame with the reserved opcode {h.Opcode} (RFC 6455 5.2)";

@@ -40,6 +40,13 @@ public static class Scorer
                 $"the opening handshake was never completed: {reading.HandshakeProblem}", null, null, []);
         }
 
+        if (@case.DeflateOffers is { } offers && reading.Deflate is null)
+        {
+            var (closing, closeWhy, _) = JudgeClose(@case.Close, reading, reading.FirstServerClose is { } c ? ClosePayload.Parse(c.Frame.Payload, out _) : null);
+            return new Score(Verdict.Unimplemented, closing,
+                $"the server accepted none of the permessage-deflate offers ({string.Join(", ", offers)}), so the case could not run; {closeWhy}",
+                null, null, []);
+        }
         var events = reading.Events.Select(e => e.Event).ToList();
         var serverClose = reading.FirstServerClose is { } sc ? ClosePayload.Parse(sc.Frame.Payload, out _) : null;
         var (closeVerdict, closeReason, wrongInitiator) = JudgeClose(@case.Close, reading, serverClose);
@@ -69,11 +76,25 @@ public static class Scorer
     {
         foreach (var outcome in @case.Outcomes)
         {
-            if (events.SequenceEqual(outcome.Events))
+            if (events.Count == outcome.Events.Count && events.SequenceEqual(outcome.Events))
                 return (outcome.Verdict, $"received {ConversationEvent.Describe(events)} as expected");
         }
         var expected = string.Join(" or ", @case.Outcomes.Select(o => ConversationEvent.Describe(o.Events)));
-        return (Verdict.Failed, $"expected {expected}; received {ConversationEvent.Describe(events)}");
+        return (Verdict.Failed, $"expected {expected}; received {ConversationEvent.Describe(events)}{FirstDifference(@case.Outcomes[0].Events, events)}");
+    }
+
+    /// <summary>Where a long received list first parts from the expected one, so a vendor finds the message that went wrong.</summary>
+    private static string FirstDifference(IReadOnlyList<ConversationEvent> expected, IReadOnlyList<ConversationEvent> received)
+    {
+        if (expected.Count < 3) return "";
+        for (var i = 0; i < Math.Min(expected.Count, received.Count); i++)
+        {
+            if (!expected[i].Equals(received[i]))
+                return $"; event {i + 1} of {expected.Count} is the first that differs: expected {expected[i]}, received {received[i]}";
+        }
+        return received.Count < expected.Count
+            ? $"; the first {received.Count} of {expected.Count} events were as expected, then nothing more came"
+            : $"; the {expected.Count} expected events came, then {received.Count - expected.Count} more";
     }
 
     private static (CloseVerdict Verdict, string Reason, bool WrongInitiator) JudgeClose(

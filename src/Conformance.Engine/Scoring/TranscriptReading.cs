@@ -13,6 +13,8 @@ public sealed class TranscriptReading
 {
     public string? ConnectionError { get; private init; }
     public UpgradeResponse? Response { get; private init; }
+    /// <summary>The permessage-deflate parameters the handshake agreed, if any.</summary>
+    public Protocol.Deflate.DeflateParameters? Deflate { get; private init; }
     public string? HandshakeProblem { get; private init; }
     public IReadOnlyList<WireFrame> ServerFrames { get; private init; } = [];
     public IReadOnlyList<WireFrame> SuiteFrames { get; private init; } = [];
@@ -45,12 +47,18 @@ public sealed class TranscriptReading
             _ => incoming.Bytes.Length == 0 ? "the server sent nothing" : "the server's answer ended before its header block did",
         };
 
+        Protocol.Deflate.DeflateParameters? deflate = null;
+        if (status == ResponseParseStatus.Complete && problem is null && response!.StatusCode == 101)
+        {
+            deflate = DeflateAgreement.Read(head, response, out var deflateProblem);
+            problem = deflateProblem is null ? null : $"the permessage-deflate negotiation failed: {deflateProblem}";
+        }
         var serverFrames = new List<WireFrame>();
         var events = new List<(int, ConversationEvent)>();
         var violations = new List<string>();
         if (status == ResponseParseStatus.Complete && problem is null)
         {
-            var assembler = new MessageAssembler();
+            using var assembler = new MessageAssembler(deflate: deflate);
             foreach (var (frame, index, decodeError) in Decode(incoming, consumed, maxFramePayload))
             {
                 if (decodeError is not null) { violations.Add($"the server sent an undecodable frame: {decodeError}"); break; }
@@ -83,6 +91,7 @@ public sealed class TranscriptReading
         {
             ConnectionError = error,
             Response = response,
+            Deflate = deflate,
             HandshakeProblem = status == ResponseParseStatus.Complete ? problem : error ?? problem,
             ServerFrames = serverFrames,
             SuiteFrames = suiteFrames,
@@ -116,9 +125,7 @@ public sealed class TranscriptReading
         return crlf >= 0 && (lf < 0 || crlf + 2 < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : -1;
     }
 
-    private static IEnumerable<string> FindHeaders(string head, string name) =>
-        head.Split('\n').Skip(1).Select(l => l.TrimEnd('\r').Split(':', 2)).Where(p => p.Length == 2 && p[0].Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
-            .Select(p => p[1].Trim());
+    private static IEnumerable<string> FindHeaders(string head, string name) => DeflateAgreement.RequestHeaders(head, name);
 
     private static List<string> ListElements(string head, string name) =>
         FindHeaders(head, name).SelectMany(v => v.Split(',')).Select(e => e.Trim()).Where(e => e.Length > 0).ToList();

@@ -1,6 +1,7 @@
 using Conformance.Engine.Cases;
 using Conformance.Engine.Scoring;
 using Conformance.Protocol;
+using Conformance.Protocol.Deflate;
 
 namespace Conformance.Engine.Sessions;
 
@@ -17,6 +18,10 @@ public sealed class Session
     private readonly SessionState _state = new();
     private WireConnection _wire = null!;
     private string _key = "";
+    private string _requestHead = "";
+    /// <summary>Set by the reader before it reports the handshake complete; read by the steps after that.</summary>
+    private DeflateParameters? _deflate;
+    private MessageDeflater? _deflater;
 
     private Session(CaseDefinition @case, SessionOptions options)
     {
@@ -49,9 +54,19 @@ public sealed class Session
                 await AnswerReader.ReadAsync(wire, _options, _transcript, deadline);
                 return;
             }
+            var requestText = System.Text.Encoding.Latin1.GetString(request);
+            _requestHead = requestText.IndexOf("\r\n\r\n", StringComparison.Ordinal) is var end and >= 0 ? requestText[..end] : requestText;
             reader = Task.Run(() => ReadLoopAsync(stopReading.Token), CancellationToken.None);
             if (!await AwaitHandshakeAsync(deadline)) return;
-            await PlayStepsAsync(steps, deadline);
+            if (_case.DeflateOffers is not null && _deflate is null)
+            {
+                _transcript.Note("the server accepted no permessage-deflate offer; the suite closes, as the case needs the extension");
+                await SendCloseAsync(ClosePayload.Build(CloseCodes.Normal, []), deadline);
+            }
+            else
+            {
+                await PlayStepsAsync(steps, deadline);
+            }
             await EndAsync(deadline);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
@@ -64,6 +79,7 @@ public sealed class Session
             wire.Drop("the case ended");
             stopReading.Cancel();
             await reader;
+            _deflater?.Dispose();
         }
     }
 
@@ -85,6 +101,7 @@ public sealed class Session
         var host = target.IsDefaultPort ? target.IdnHost : $"{target.IdnHost}:{target.Port}";
         var request = new UpgradeRequest(host, target.PathAndQuery, key) { Origin = _options.Origin };
         foreach (var p in _options.Subprotocols) request.Subprotocols.Add(p);
+        foreach (var offer in _case.DeflateOffers ?? []) request.Extensions.Add(offer);
         foreach (var h in _options.Headers) request.ExtraHeaders.Add(h);
         return request.ToBytes();
     }
@@ -116,7 +133,7 @@ public sealed class Session
                     await SendAsync(Encode(s.Frames.Select(f => f.ToFrame())), s.Chop, deadline);
                     break;
                 case SendMessageStep s:
-                    await _wire.WriteAsync(Encode(s.Frames()), s.Chop, deadline);
+                    await _wire.WriteAsync(Encode(MessageFramesOf(s.Opcode, s.Payload, s.FragmentSize, s.Compress)), s.Chop, deadline);
                     break;
                 case RoundTripsStep r:
                     await RoundTripsAsync(r, deadline);
@@ -136,13 +153,20 @@ public sealed class Session
         }
     }
 
+    /// <summary>The frames of a message, compressed first when permessage-deflate was agreed and the step allows it.</summary>
+    private IEnumerable<Frame> MessageFramesOf(byte opcode, ReadOnlyMemory<byte> payload, int? fragmentSize, bool compress)
+    {
+        if (_deflate is null || !compress) return MessageFrames.Split(opcode, payload, fragmentSize, compressed: false);
+        _deflater ??= _deflate.ClientDeflater();
+        return MessageFrames.Split(opcode, _deflater.Compress(payload.Span), fragmentSize, compressed: true);
+    }
+
     private async Task RoundTripsAsync(RoundTripsStep step, CancellationToken deadline)
     {
-        var message = new SendMessageStep(step.Opcode, step.Payload, null, null);
         for (var i = 0; i < step.Count && !_state.ConnectionEnding; i++)
         {
             var answered = _state.EventCount + 1;
-            await _wire.WriteAsync(Encode(message.Frames()), null, deadline);
+            await _wire.WriteAsync(Encode(MessageFramesOf(step.Opcode, step.Messages.At(i), step.FragmentSize, compress: true)), null, deadline);
             while (_state.EventCount < answered && !_state.ConnectionEnding)
             {
                 var changed = _state.NextChange();
@@ -156,7 +180,7 @@ public sealed class Session
     private static byte[] StepBytes(Step step) => step switch
     {
         SendFramesStep s => Encode(s.Frames.Select(f => f.ToFrame())),
-        SendMessageStep s => Encode(s.Frames()),
+        SendMessageStep s => Encode(MessageFrames.Split(s.Opcode, s.Payload, s.FragmentSize, compressed: false)),
         SendRawStep s => s.Bytes,
         _ => throw new InvalidOperationException($"the case file reader lets only a sending step be pipelined, not {step.Describe()}"),
     };
@@ -220,7 +244,7 @@ public sealed class Session
                     }
                 }
             }
-            else if (_case.FinishesOnMatch && _state.EventsEqual(_case.Outcomes[0].Events))
+            else if (_case.FinishesOnMatch && ExpectedEventsArrived())
             {
                 await SendCloseAsync(ClosePayload.Build((ushort)_case.Close.Codes[0], []), deadline);
                 continue;
@@ -244,6 +268,16 @@ public sealed class Session
         }
     }
 
+    /// <summary>
+    /// The events match the one expected list. Under permessage-deflate the reader does not decompress (the scorer
+    /// does, from the transcript), so there the number of events decides when the suite may close.
+    /// </summary>
+    private bool ExpectedEventsArrived()
+    {
+        var expected = _case.Outcomes[0].Events;
+        return _deflate is null ? _state.EventsEqual(expected) : _state.EventCount == expected.Count;
+    }
+
     private static DateTime Later(DateTime a, DateTime b) => a > b ? a : b;
 
     private async Task ReadLoopAsync(CancellationToken cancel)
@@ -251,7 +285,7 @@ public sealed class Session
         var buffer = new byte[64 * 1024];
         var handshake = new HandshakeReader(_options.MaxHandshakeBytes);
         var decoder = new FrameDecoder(_options.MaxFramePayload);
-        var assembler = new MessageAssembler();
+        MessageAssembler? assembler = null;
         long received = 0;
         var peerClosed = false;
         try
@@ -282,16 +316,19 @@ public sealed class Session
                         _state.Handshake.TrySetResult(false);
                         break;
                     }
+                    _deflate = DeflateAgreement.Read(_requestHead, response!, out _);
+                    assembler = new MessageAssembler(deflate: _deflate, decompress: false);
                     _state.Handshake.TrySetResult(true);
                     data = rest;
                 }
                 decoder.Append(data.Span);
-                if (!await HandleFramesAsync(decoder, assembler, cancel)) break;
+                if (!await HandleFramesAsync(decoder, assembler!, cancel)) break;
             }
         }
         catch (OperationCanceledException) { }
         finally
         {
+            assembler?.Dispose();
             _state.Handshake.TrySetResult(false);
             if (peerClosed) _wire.MarkClosedByPeer();
             _state.NotePeerClosed();

@@ -37,7 +37,7 @@ internal sealed class SessionState
 
     public bool EventsEqual(IReadOnlyList<ConversationEvent> expected)
     {
-        lock (_gate) return _events.SequenceEqual(expected);
+        lock (_gate) return _events.Count == expected.Count && _events.SequenceEqual(expected);
     }
 
     public bool TryClaimCloseSend()
