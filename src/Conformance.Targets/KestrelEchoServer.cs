@@ -14,7 +14,7 @@ namespace Conformance.Targets;
 
 /// <summary>
 /// The embedded default target: ASP.NET Core's own WebSocket server (Kestrel) echoing every message back with
-/// its type, on a free loopback port. With tls, it serves wss:// with a fresh self-signed certificate.
+/// its type, on a free loopback port, with permessage-deflate accepted when offered. With tls, it serves wss:// with a fresh self-signed certificate.
 /// </summary>
 public sealed class KestrelEchoServer : IAsyncDisposable
 {
@@ -57,7 +57,8 @@ public sealed class KestrelEchoServer : IAsyncDisposable
             await context.Response.WriteAsync("This is a WebSocket echo server.\n");
             return;
         }
-        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        // permessage-deflate when the client offers it, as an application serving browsers would enable it.
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = true });
         var buffer = new byte[64 * 1024];
         try
         {

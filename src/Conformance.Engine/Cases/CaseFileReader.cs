@@ -110,7 +110,7 @@ public static class CaseFileReader
         if (obj.ContainsKey("roundTrips"))
         {
             var r = s["roundTrips"];
-            int? fragment = r.Has("fragment") ? (int)r["fragment"].Integer(1, int.MaxValue) : null;
+            int? fragment = r["fragment"].Exists ? (int)r["fragment"].Integer(1, int.MaxValue) : null;
             return new RoundTripsStep((int)r["count"].Integer(1, 1_000_000), MessageOpcode(r["opcode"]), ReadMessages(r), fragment);
         }
         if (obj.ContainsKey("wait")) return new WaitStep((int)s["wait"].Integer(0, 600_000), s["mark"].OptionalString());

@@ -4,7 +4,10 @@ using System.Text.RegularExpressions;
 
 namespace Conformance.Engine.Cases;
 
-/// <summary>Turns a table (a case template and rows of parameters) into case nodes.</summary>
+/// <summary>
+/// Turns a table (a case template and rows of parameters) into case nodes. With "each", every row is combined with
+/// every entry of "each" (the values of both), so a 5 x 18 matrix is two short lists.
+/// </summary>
 internal static partial class TableExpander
 {
     [GeneratedRegex(@"\{([A-Za-z_][A-Za-z0-9_]*)\}")]
@@ -14,10 +17,30 @@ internal static partial class TableExpander
     {
         var template = table["case"];
         template.AsObject();
+        var each = table.Has("each") ? table["each"].Items().ToList() : null;
         foreach (var row in table["rows"].Items())
         {
-            var values = row.AsObject();
-            yield return new JsonField(row.File, row.Path, Substitute(template.Node!.DeepClone(), values, row));
+            foreach (var (values, at) in Combined(row, each))
+                yield return new JsonField(at.File, at.Path, Substitute(template.Node!.DeepClone(), values, at));
+        }
+    }
+
+    private static IEnumerable<(JsonObject Values, JsonField At)> Combined(JsonField row, List<JsonField>? each)
+    {
+        if (each is null)
+        {
+            yield return (row.AsObject(), row);
+            yield break;
+        }
+        foreach (var other in each)
+        {
+            var values = row.AsObject().DeepClone().AsObject();
+            foreach (var (key, value) in other.AsObject())
+            {
+                if (values.ContainsKey(key)) throw other[key].Error($"\"{key}\" is also given by {row.Path}");
+                values[key] = value?.DeepClone();
+            }
+            yield return (values, row with { Path = $"{row.Path} with {other.Path}" });
         }
     }
 

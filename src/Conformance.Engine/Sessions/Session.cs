@@ -163,10 +163,14 @@ public sealed class Session
 
     private async Task RoundTripsAsync(RoundTripsStep step, CancellationToken deadline)
     {
+        var compressed = _deflate is null ? null : CompressedSeries.For(step.Messages, _deflate);
         for (var i = 0; i < step.Count && !_state.ConnectionEnding; i++)
         {
             var answered = _state.EventCount + 1;
-            await _wire.WriteAsync(Encode(MessageFramesOf(step.Opcode, step.Messages.At(i), step.FragmentSize, compress: true)), null, deadline);
+            var frames = compressed is null
+                ? MessageFrames.Split(step.Opcode, step.Messages.At(i), step.FragmentSize, compressed: false)
+                : MessageFrames.Split(step.Opcode, compressed.At(i), step.FragmentSize, compressed: true);
+            await _wire.WriteAsync(Encode(frames), null, deadline);
             while (_state.EventCount < answered && !_state.ConnectionEnding)
             {
                 var changed = _state.NextChange();
