@@ -21,7 +21,9 @@ internal static class BenchCommand
 {
     private const long LoopbackOctets = 1L << 30;
 
-    public static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, int rounds)
+    private static readonly TimeSpan LongestSerialCategory = TimeSpan.FromMinutes(1);
+
+    public static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, int rounds, bool wholeOnly)
     {
         if (Selection.Load(commandLine, configFile) is not var (settings, cases)) return ExitCodes.Usage;
 
@@ -38,27 +40,39 @@ internal static class BenchCommand
         var loopback = MeasureLoopback();
         Console.Error.WriteLine($"bench: loopback TCP {Rate(LoopbackOctets, loopback)}");
 
-        await TimeAsync(cases, Options(settings.Parallelism));
+        if (!wholeOnly) await TimeAsync(cases, Options(settings.Parallelism));
         var parallelTimes = new List<TimeSpan>();
+        var processorTimes = new List<TimeSpan>();
         IReadOnlyList<CaseResult> parallelResults = [];
         for (var round = 1; round <= rounds; round++)
         {
+            var processorBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var (elapsed, results) = await TimeAsync(cases, Options(settings.Parallelism));
+            var processor = Process.GetCurrentProcess().TotalProcessorTime - processorBefore;
             parallelTimes.Add(elapsed);
+            processorTimes.Add(processor);
             parallelResults = results;
-            Console.Error.WriteLine($"bench: round {round}: {elapsed.TotalSeconds:0.00} s");
+            Console.Error.WriteLine($"bench: round {round}: {elapsed.TotalSeconds:0.00} s, {processor.TotalSeconds:0.0} s of processor time in this process"
+                                    + (embedded is null ? "" : " (the embedded server's included)")
+                                    + $", {results.Count(r => r.Behavior != "OK")} not OK");
         }
 
-        var perCategory = new List<(string Category, string Title, int Count, TimeSpan Parallel, TimeSpan Serial)>();
+        var perCategory = new List<(string Category, string Title, int Count, TimeSpan Parallel, TimeSpan? Serial)>();
         var serialResults = new List<CaseResult>();
-        foreach (var category in cases.GroupBy(c => c.Category))
+        foreach (var category in wholeOnly ? [] : cases.GroupBy(c => c.Category))
         {
             var list = category.ToList();
             var (parallel, _) = await TimeAsync(list, Options(settings.Parallelism));
-            var (serial, results) = await TimeAsync(list, Options(1));
-            serialResults.AddRange(results);
+            TimeSpan? serial = null;
+            if (parallel <= LongestSerialCategory)
+            {
+                var (took, results) = await TimeAsync(list, Options(1));
+                serial = took;
+                serialResults.AddRange(results);
+            }
             perCategory.Add((category.Key, list[0].CategoryTitle, list.Count, parallel, serial));
-            Console.Error.WriteLine($"bench: category {category.Key}: {parallel.TotalSeconds:0.00} s in parallel, {serial.TotalSeconds:0.00} s one at a time");
+            Console.Error.WriteLine($"bench: category {category.Key}: {parallel.TotalSeconds:0.00} s in parallel, "
+                                    + (serial is { } s ? $"{s.TotalSeconds:0.00} s one at a time" : "not run one at a time (over a minute in parallel)"));
         }
 
         var report = Render(cases.Count, settings.Parallelism, loopback, parallelTimes, perCategory, parallelResults, serialResults);
@@ -72,10 +86,11 @@ internal static class BenchCommand
             parallelism = settings.Parallelism,
             loopbackMegabytesPerSecond = Math.Round(LoopbackOctets / loopback.TotalSeconds / 1e6),
             roundsSeconds = parallelTimes.Select(t => Math.Round(t.TotalSeconds, 3)),
+            roundsProcessorSeconds = processorTimes.Select(t => Math.Round(t.TotalSeconds, 1)),
             categories = perCategory.Select(c => new
             {
                 category = c.Category, title = c.Title, cases = c.Count,
-                parallelSeconds = Math.Round(c.Parallel.TotalSeconds, 3), serialSeconds = Math.Round(c.Serial.TotalSeconds, 3),
+                parallelSeconds = Math.Round(c.Parallel.TotalSeconds, 3), serialSeconds = c.Serial is { } s ? Math.Round(s.TotalSeconds, 3) : (double?)null,
             }),
         }, ResultsWriter.Json));
         Console.WriteLine($"bench: {Path.GetFullPath(file)}");
@@ -121,21 +136,25 @@ internal static class BenchCommand
 
     private static string Render(
         int count, int parallelism, TimeSpan loopback, IReadOnlyList<TimeSpan> rounds,
-        IReadOnlyList<(string Category, string Title, int Count, TimeSpan Parallel, TimeSpan Serial)> perCategory,
+        IReadOnlyList<(string Category, string Title, int Count, TimeSpan Parallel, TimeSpan? Serial)> perCategory,
         IReadOnlyList<CaseResult> parallelResults, IReadOnlyList<CaseResult> serialResults)
     {
         var text = new StringBuilder();
         var sorted = rounds.OrderBy(t => t).ToList();
         text.AppendLine();
         text.AppendLine($"all {count} case(s), {parallelism} at a time: best {sorted[0].TotalSeconds:0.00} s, median {sorted[sorted.Count / 2].TotalSeconds:0.00} s over {rounds.Count} round(s)");
-        text.AppendLine($"one at a time (sum of the categories): {perCategory.Sum(c => c.Serial.TotalSeconds):0.00} s");
-        text.AppendLine();
-        text.AppendLine($"{"category",-34} {"cases",5} {"parallel",9} {"one by one",11}");
+        if (perCategory.Count > 0)
+        {
+            text.AppendLine($"one at a time (sum of the categories run so): {perCategory.Sum(c => c.Serial?.TotalSeconds ?? 0):0.00} s");
+            text.AppendLine();
+            text.AppendLine($"{"category",-34} {"cases",5} {"parallel",9} {"one by one",11}");
+        }
         foreach (var c in perCategory)
         {
             var name = $"{c.Category} {c.Title}";
             if (name.Length > 34) name = name[..33] + "…";
-            text.AppendLine($"{name,-34} {c.Count,5} {c.Parallel.TotalSeconds,8:0.00}s {c.Serial.TotalSeconds,10:0.00}s");
+            var serial = c.Serial is { } s ? $"{s.TotalSeconds,10:0.00}s" : $"{"-",11}";
+            text.AppendLine($"{name,-34} {c.Count,5} {c.Parallel.TotalSeconds,8:0.00}s {serial}");
         }
 
         text.AppendLine();

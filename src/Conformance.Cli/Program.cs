@@ -14,10 +14,16 @@ flags.AddTo(list);
 root.Subcommands.Add(list);
 var bench = new Command("bench",
     "Time the selected cases against the embedded server (or --target): whole runs in parallel, each category in parallel " +
-    "and one at a time, beside the loopback speed; writes bench.json to the results folder.");
+    "and one at a time (a category whose parallel run takes over a minute is not also run one at a time), beside the " +
+    "loopback speed and the process's processor time; writes bench.json to the results folder.");
 flags.AddTo(bench);
 var rounds = new Option<int>("--rounds") { Description = "Parallel runs of the whole selection to time (default 3)", DefaultValueFactory = _ => 3 };
 bench.Options.Add(rounds);
+var wholeOnly = new Option<bool>("--whole-only")
+{
+    Description = "Time only whole runs of the selection: no warm-up run, no per-category runs (for long selections such as 12.*,13.*)",
+};
+bench.Options.Add(wholeOnly);
 root.Subcommands.Add(bench);
 var report = new Command("report", "Write the reports (HTML, index.json, junit.xml) of saved results files, side by side, into --out.");
 var resultFiles = new Argument<string[]>("results") { Description = "results.json files of earlier runs", Arity = ArgumentArity.OneOrMore };
@@ -93,7 +99,7 @@ if (parse.CommandResult.Command == bench)
         Console.Error.WriteLine($"conformance: --rounds: {roundCount} is not a whole number from 1 to 100");
         return ExitCodes.Usage;
     }
-    return await BenchCommand.ExecuteAsync(commandLine, flags.ConfigFile(parse), roundCount);
+    return await BenchCommand.ExecuteAsync(commandLine, flags.ConfigFile(parse), roundCount, parse.GetValue(wholeOnly));
 }
 if (parse.CommandResult.Command == fuzz)
     return await FuzzCommand.ExecuteAsync(commandLine, flags.ConfigFile(parse), parse.GetValue(fuzzDuration), parse.GetValue(fuzzCount),

@@ -86,6 +86,9 @@ public class DeflateCodecTests
         // 7.2.3.4: a message ended by a block with BFINAL set; the window is kept for the next message.
         Assert.That(inflater.Decompress(PropertyCheck.Hex("f3 48 cd c9 c9 07 00"), out var error), Is.EqualTo("Hello"u8.ToArray()), error);
         Assert.That(inflater.Decompress(PropertyCheck.Hex("f2 00 11 00 00"), out error), Is.EqualTo("Hello"u8.ToArray()), error);
+        // The same with the empty stored block's header after the final block, as the RFC shows it.
+        Assert.That(inflater.Decompress(PropertyCheck.Hex("f3 48 cd c9 c9 07 00 00"), out error), Is.EqualTo("Hello"u8.ToArray()), error);
+        Assert.That(inflater.Decompress(PropertyCheck.Hex("f2 00 11 00 00"), out error), Is.EqualTo("Hello"u8.ToArray()), error);
     }
 
     [Test]

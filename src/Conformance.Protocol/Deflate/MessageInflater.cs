@@ -39,10 +39,7 @@ public sealed unsafe class MessageInflater : IDisposable
 
     private string? Feed(ReadOnlySpan<byte> input, ref Output output, bool isTail)
     {
-        if (_streamEnded)
-        {
-            return isTail || input.IsEmpty ? null : "the message continues after a DEFLATE block with BFINAL set";
-        }
+        if (_streamEnded) return null;
         var z = _zlib.Stream;
         fixed (byte* i = input)
         {
@@ -60,8 +57,13 @@ public sealed unsafe class MessageInflater : IDisposable
                 }
                 if (code == Zlib.StreamEnd)
                 {
+                    // RFC 7692 7.2.3.4: after a block with BFINAL set, an empty stored block's header may follow, which
+                    // the appended tail completes; a new DEFLATE stream starts there, keeping the window.
                     _streamEnded = true;
-                    return isTail || z->AvailIn == 0 ? null : "the message continues after a DEFLATE block with BFINAL set";
+                    if (isTail || z->AvailIn == 0) return null;
+                    ContinueAfterFinalBlock();
+                    _streamEnded = false;
+                    continue;
                 }
                 if (code < 0 && !(code == Zlib.BufError && (z->AvailIn == 0 || z->AvailOut == 0)))
                     return $"the DEFLATE data is invalid: {Zlib.MessageOf(z, code)}";
