@@ -6,10 +6,17 @@ using Conformance.Engine.Sessions;
 
 namespace Conformance.Engine.Tests;
 
-/// <summary>Runs the whole catalogue of suites/ against a target, in process.</summary>
+/// <summary>
+/// Runs the catalogue of suites/ against a target, in process: every case, except that of categories 12 and 13 only
+/// the four smallest message sizes of each group run (48 of 216; `./run.sh` runs them all), which keeps the slow
+/// servers' compression out of the test run's time.
+/// </summary>
 internal static class CatalogueRuns
 {
-    public static Catalogue Catalogue { get; } = Cases.Catalogue.Load(RepositoryPaths.Suites);
+    public static Catalogue Catalogue { get; } = Engine.Cases.Catalogue.Load(RepositoryPaths.Suites);
+
+    public static IReadOnlyList<CaseDefinition> Cases { get; } =
+        Catalogue.Cases.Where(c => c.Category is not ("12" or "13") || c.RoundTripOctets <= 1024 * 1000).ToList();
 
     public static async Task<IReadOnlyList<CaseResult>> RunAllAsync(Uri target, bool insecure = false)
     {
@@ -18,8 +25,8 @@ internal static class CatalogueRuns
             Session = new SessionOptions { Target = target, AcceptUntrustedCertificate = insecure },
             Parallelism = 16,
         };
-        var outcome = await Runner.RunAsync(Catalogue.Cases, options, _ => { }, CancellationToken.None);
-        Assert.That(outcome.Results, Has.Count.EqualTo(Catalogue.Cases.Count), "every case ran");
+        var outcome = await Runner.RunAsync(Cases, options, _ => { }, CancellationToken.None);
+        Assert.That(outcome.Results, Has.Count.EqualTo(Cases.Count), "every case ran");
         return outcome.Results;
     }
 

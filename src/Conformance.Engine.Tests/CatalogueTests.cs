@@ -30,12 +30,25 @@ public class CatalogueTests
     }
 
     [Test]
+    public void It_holds_Autobahns_216_compression_ids_each_a_thousand_round_trips_with_a_deflate_offer()
+    {
+        var compression = CatalogueRuns.Catalogue.Cases.Where(c => c.Category is "12" or "13").ToList();
+        var expected = Enumerable.Range(1, 5).SelectMany(g => Enumerable.Range(1, 18).Select(n => $"12.{g}.{n}"))
+            .Concat(Enumerable.Range(1, 7).SelectMany(g => Enumerable.Range(1, 18).Select(n => $"13.{g}.{n}")));
+        Assert.That(compression.Select(c => c.Id), Is.EquivalentTo(expected));
+        Assert.That(compression.Where(c => c.DeflateOffers is null || c.Steps.OfType<RoundTripsStep>().Single().Count != 1000).Select(c => c.Id), Is.Empty);
+        Assert.That(compression.Single(c => c.Id == "13.7.1").DeflateOffers, Has.Count.EqualTo(3));
+        Assert.That(compression.Single(c => c.Id == "12.5.18").Steps.OfType<RoundTripsStep>().Single() is { FragmentSize: 32768, Messages.Length: 131072 });
+        Assert.That(compression.Sum(c => c.RoundTripOctets) / 1e9, Is.EqualTo(10.88).Within(0.01), "GB of messages each way");
+    }
+
+    [Test]
     public void The_opening_handshake_category_has_a_handshake_expectation_in_every_case()
     {
         var handshake = CatalogueRuns.Catalogue.Cases.Where(c => c.Category == "0").ToList();
         Assert.That(handshake, Has.Count.GreaterThanOrEqualTo(40));
         Assert.That(handshake.Where(c => c.Handshake is null || c.Request is null).Select(c => c.Id), Is.Empty);
-        Assert.That(handshake.Select(c => c.Group).Distinct(), Is.EquivalentTo(new[] { "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7" }));
+        Assert.That(handshake.Select(c => c.Group).Distinct(), Is.EquivalentTo(new[] { "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8" }));
         Assert.That(handshake.Where(c => c.EndsAfterHandshake && c.Steps.Count > 0).Select(c => c.Id), Is.Empty,
             "nothing is sent after a request that is not expected to be upgraded");
     }

@@ -26,6 +26,7 @@ public class CatalogueCases
             var shortTitle = c.CategoryTitle.Split(' ')[0];
             if (shortTitle != c.CategoryTitle) data.SetCategory(shortTitle);
             foreach (var rfc in c.Rfc) data.SetCategory(rfc);
+            if (c.IsHeavy) data.SetCategory("Heavy");
             data.Properties.Set("CaseId", c.Id);
             yield return data;
         }

@@ -30,6 +30,12 @@ public sealed record CaseDefinition
     public IReadOnlyList<string>? DeflateOffers { get; init; }
     public required string SourceFile { get; init; }
 
+    /// <summary>The octets the case's round-trip series send (and expect back); categories 9, 12 and 13 move up to 131 MB.</summary>
+    public long RoundTripOctets => Steps.OfType<RoundTripsStep>().Sum(r => (long)r.Count * r.Messages.Length);
+
+    /// <summary>Moves more than 32 MiB each way: such cases run a few at a time, and a test run may leave them out.</summary>
+    public bool IsHeavy => RoundTripOctets > 32L * 1024 * 1024;
+
     /// <summary>The suite may close as soon as the events match, without waiting for a timer.</summary>
     public bool FinishesOnMatch => Outcomes.Count == 1 && Close.Initiator == CloseInitiator.Suite;
 }

@@ -41,12 +41,13 @@ public static class Runner
     {
         var results = new ConcurrentBag<CaseResult>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancel };
+        // Heavy cases hold all they move in their transcripts until they are scored, and are bound by processor time anyway.
         using var heavySlots = new SemaphoreSlim(Math.Max(2, Environment.ProcessorCount));
         try
         {
             await Parallel.ForEachAsync(cases, parallel, async (@case, token) =>
             {
-                var heavy = IsHeavy(@case);
+                var heavy = @case.IsHeavy;
                 if (heavy) await heavySlots.WaitAsync(token);
                 CaseResult? result;
                 try
@@ -85,13 +86,6 @@ public static class Runner
         }
         return CaseResult.From(@case, transcript, Scorer.Score(@case, transcript.Entries));
     }
-
-    /// <summary>
-    /// Cases that move more than 32 MiB hold it all in their transcripts until they are scored, so only as many run at
-    /// once as there are processors; they are bound by processor time anyway.
-    /// </summary>
-    private static bool IsHeavy(CaseDefinition @case) =>
-        @case.Steps.OfType<RoundTripsStep>().Sum(r => (long)r.Count * r.Messages.Length) > 32L * 1024 * 1024;
 
     private static TimeSpan Budget(CaseDefinition @case, RunOptions options)
     {

@@ -42,7 +42,8 @@ public static class Scorer
 
         if (@case.DeflateOffers is { } offers && reading.Deflate is null)
         {
-            var (closing, closeWhy, _) = JudgeClose(@case.Close, reading, reading.FirstServerClose is { } c ? ClosePayload.Parse(c.Frame.Payload, out _) : null);
+            // The case could not run; the suite closed normally at once, and that closing handshake is what is judged.
+            var (closing, closeWhy, _) = JudgeClose(ExpectedClose.NormalBySuite, reading, reading.FirstServerClose is { } c ? ClosePayload.Parse(c.Frame.Payload, out _) : null);
             return new Score(Verdict.Unimplemented, closing,
                 $"the server accepted none of the permessage-deflate offers ({string.Join(", ", offers)}), so the case could not run; {closeWhy}",
                 null, null, []);
