@@ -10,13 +10,19 @@ internal sealed class TranscriptBuilder
     private readonly List<WireEntry> _entries = [];
     private long _time;
 
-    public static TranscriptBuilder Opened(string key = "dGhlIHNhbXBsZSBub25jZQ==")
+    public static TranscriptBuilder Opened(string key = "dGhlIHNhbXBsZSBub25jZQ==") => Opened(null, null, key);
+
+    /// <summary>A handshake whose request offers extensions and whose answer accepts them (either may be null).</summary>
+    public static TranscriptBuilder Opened(string? offered, string? accepted, string key = "dGhlIHNhbXBsZSBub25jZQ==")
     {
         var b = new TranscriptBuilder();
-        b.Add(WireEntryKind.Sent, new UpgradeRequest("127.0.0.1:9001", "/", key).ToBytes());
+        var request = new UpgradeRequest("127.0.0.1:9001", "/", key);
+        if (offered is not null) request.Extensions.Add(offered);
+        b.Add(WireEntryKind.Sent, request.ToBytes());
         b.Add(WireEntryKind.Received, Encoding.ASCII.GetBytes(
             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-            $"Sec-WebSocket-Accept: {HandshakeKeys.ComputeAccept(key)}\r\n\r\n"));
+            $"Sec-WebSocket-Accept: {HandshakeKeys.ComputeAccept(key)}\r\n" +
+            (accepted is null ? "" : $"Sec-WebSocket-Extensions: {accepted}\r\n") + "\r\n"));
         return b;
     }
 
@@ -33,8 +39,8 @@ internal sealed class TranscriptBuilder
     public TranscriptBuilder SuiteClose(ushort? code) =>
         Suite(Opcodes.Close, code is { } c ? ClosePayload.Build(c, []) : []);
 
-    public TranscriptBuilder Server(byte opcode, byte[] payload, bool fin = true) =>
-        Add(WireEntryKind.Received, new Frame(opcode, payload, fin).Encode());
+    public TranscriptBuilder Server(byte opcode, byte[] payload, bool fin = true, byte rsv = 0) =>
+        Add(WireEntryKind.Received, new Frame(opcode, payload, fin, rsv).Encode());
 
     public TranscriptBuilder ServerText(string text) => Server(Opcodes.Text, Encoding.UTF8.GetBytes(text));
 
