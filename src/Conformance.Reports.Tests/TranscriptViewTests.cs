@@ -34,4 +34,24 @@ public class TranscriptViewTests
         Assert.That(rows[1].Folded, Does.Contain("not stored"));
         Assert.That(rows[1].Payload, Does.Contain("more octets"), "a long payload is folded");
     }
+
+    [Test]
+    public void Compressed_messages_are_shown_decompressed_with_the_agreed_parameters()
+    {
+        using var client = new Conformance.Protocol.Deflate.MessageDeflater();
+        var first = client.Compress("a message, a message, a message"u8);
+        var second = client.Compress("a message, a message, a message"u8);
+        var stored = TranscriptEntry.Store([
+            new(1, Conformance.Engine.Sessions.WireEntryKind.Sent, "GET / HTTP/1.1\r\nHost: x\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n"u8.ToArray()),
+            new(2, Conformance.Engine.Sessions.WireEntryKind.Received, "HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n"u8.ToArray()),
+            new(3, Conformance.Engine.Sessions.WireEntryKind.Sent, new Conformance.Protocol.Frame(Conformance.Protocol.Opcodes.Text, first, rsv: 4, maskKey: [9, 8, 7, 6]).Encode()),
+            new(4, Conformance.Engine.Sessions.WireEntryKind.Sent, new Conformance.Protocol.Frame(Conformance.Protocol.Opcodes.Text, second, rsv: 4, maskKey: [1, 2, 3, 4]).Encode()),
+            new(5, Conformance.Engine.Sessions.WireEntryKind.Received, new Conformance.Protocol.Frame(Conformance.Protocol.Opcodes.Text, new byte[] { 0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00 }, rsv: 4).Encode()),
+        ]);
+        var rows = TranscriptView.Rows(stored);
+        Assert.That(rows[2].Header, Does.Contain("RSV=4"));
+        Assert.That(rows[2].Payload, Does.EndWith("decompressed, 31 octets: \"a message, a message, a message\""));
+        Assert.That(rows[3].Payload, Does.EndWith("decompressed, 31 octets: \"a message, a message, a message\""), "with context takeover");
+        Assert.That(rows[4].Payload, Does.EndWith("decompressed, 5 octets: \"Hello\""));
+    }
 }

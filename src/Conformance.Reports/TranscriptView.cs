@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Conformance.Engine.Results;
 using Conformance.Protocol;
+using Conformance.Protocol.Deflate;
 
 namespace Conformance.Reports;
 
@@ -10,8 +11,8 @@ public sealed record TranscriptRow(string Time, string Direction, string Kind, s
 
 /// <summary>
 /// Reads a stored transcript back into what travelled: the HTTP heads and the frames in each direction (decoded,
-/// unmasked), each at the time its last stored octet was written or read. Where the stored transcript is folded,
-/// the rest of that direction is shown read by read.
+/// unmasked, and decompressed where the answer agreed permessage-deflate), each at the time its last stored octet was
+/// written or read. Where the stored transcript is folded, the rest of that direction is shown read by read.
 /// </summary>
 public static class TranscriptView
 {
@@ -20,8 +21,9 @@ public static class TranscriptView
     public static IReadOnlyList<TranscriptRow> Rows(IReadOnlyList<TranscriptEntry> entries)
     {
         var rows = new List<TranscriptRow>();
-        var sent = new Direction("→ suite", isSent: true);
-        var received = new Direction("← server", isSent: false);
+        var agreement = new Agreement();
+        var sent = new Direction("→ suite", isSent: true, agreement);
+        var received = new Direction("← server", isSent: false, agreement);
         foreach (var e in entries)
         {
             var time = $"{e.T / 1000.0:0.000} ms";
@@ -39,7 +41,24 @@ public static class TranscriptView
         var end = entries.Count == 0 ? "" : $"{entries[^1].T / 1000.0:0.000} ms";
         sent.Finish(end, rows);
         received.Finish(end, rows);
+        sent.Dispose();
+        received.Dispose();
         return rows;
+    }
+
+    /// <summary>The permessage-deflate parameters the server's 101 states, once its head has been read.</summary>
+    private sealed class Agreement
+    {
+        public DeflateParameters? Deflate { get; private set; }
+
+        public void ReadAnswer(string head)
+        {
+            var values = head.Split("\r\n").Skip(1).Select(l => l.Split(':', 2))
+                .Where(p => p.Length == 2 && p[0].Trim().Equals("Sec-WebSocket-Extensions", StringComparison.OrdinalIgnoreCase))
+                .Select(p => p[1].Trim());
+            var accepted = ExtensionList.Parse(values, out _)?.FirstOrDefault(DeflateNegotiation.IsDeflate);
+            Deflate = accepted is null ? null : DeflateNegotiation.Agreed(accepted);
+        }
     }
 
     private static string Describe(string kind) => kind switch
@@ -54,9 +73,11 @@ public static class TranscriptView
     };
 
     /// <summary>The octets of one direction, decoded as far as they were stored.</summary>
-    private sealed class Direction(string name, bool isSent)
+    private sealed class Direction(string name, bool isSent, Agreement agreement) : IDisposable
     {
         private readonly List<byte> _pending = [];
+        private MessageInflater? _inflater;
+        private List<byte>? _compressed;
         private bool _headDone;
         private bool _folded;
         private bool _broken;
@@ -111,6 +132,7 @@ public static class TranscriptView
             var head = Encoding.Latin1.GetString(bytes, 0, end);
             var firstLine = head.Split("\r\n")[0];
             rows.Add(new TranscriptRow(time, name, isSent ? "HTTP request" : "HTTP response", firstLine, head, ""));
+            if (!isSent) agreement.ReadAnswer(head);
             _pending.RemoveRange(0, end + 4);
             _headDone = true;
             // Only a 101 answer is followed by frames; anything after another answer is its body.
@@ -138,7 +160,8 @@ public static class TranscriptView
                 }
                 _needed = 0;
                 var payload = buffer.AsSpan(header.HeaderLength, (int)header.PayloadLength).ToArray();
-                rows.Add(new TranscriptRow(time, name, "frame", HeaderText(header), Payload(header, payload), ""));
+                var shown = Payload(header, payload);
+                rows.Add(new TranscriptRow(time, name, "frame", HeaderText(header), shown + Decompressed(header, payload), ""));
                 _pending.RemoveRange(0, header.HeaderLength + payload.Length);
             }
         }
@@ -160,6 +183,29 @@ public static class TranscriptView
             }
             return Shown(payload, textual || header.Opcode is Opcodes.Ping or Opcodes.Pong);
         }
+
+        /// <summary>
+        /// For the frame that ends a compressed message, the message decompressed with the parameters of this side
+        /// (RFC 7692 7.2.2); the frames before it in this direction have all been read, so the window is the sender's.
+        /// </summary>
+        private string Decompressed(FrameHeader header, byte[] unmasked)
+        {
+            if (agreement.Deflate is not { } deflate || Opcodes.IsControl(header.Opcode)) return "";
+            if (header.Opcode != Opcodes.Continuation) _compressed = (header.Rsv & 4) != 0 ? [] : null;
+            if (_compressed is null) return "";
+            _compressed.AddRange(unmasked);
+            if (!header.Fin) return "";
+            _inflater ??= isSent
+                ? new MessageInflater(deflate.ClientMaxWindowBits, !deflate.ClientNoContextTakeover)
+                : new MessageInflater(deflate.ServerMaxWindowBits, !deflate.ServerNoContextTakeover);
+            var message = _inflater.Decompress(_compressed.ToArray(), out var error);
+            _compressed = null;
+            return message is null
+                ? $" ⟶ does not decompress: {error}"
+                : $" ⟶ decompressed, {message.Length} octets: {Shown(message, _messageOpcode == Opcodes.Text)}";
+        }
+
+        public void Dispose() => _inflater?.Dispose();
 
         private static string Shown(byte[] payload, bool maybeText)
         {

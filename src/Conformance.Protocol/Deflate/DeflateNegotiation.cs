@@ -96,7 +96,8 @@ public static class DeflateNegotiation
         return null;
     }
 
-    private static DeflateParameters Agreed(ExtensionElement response) => new(
+    /// <summary>The parameters an answer states, valid or not (for showing a transcript, not for judging one).</summary>
+    public static DeflateParameters Agreed(ExtensionElement response) => new(
         ServerNoContextTakeover: Find(response, ServerNoContextTakeover) is not null,
         ClientNoContextTakeover: Find(response, ClientNoContextTakeover) is not null,
         ServerMaxWindowBits: Bits(Find(response, ServerMaxWindowBits)?.Value) ?? 15,
