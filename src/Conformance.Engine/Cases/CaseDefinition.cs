@@ -33,6 +33,11 @@ public sealed record CaseDefinition
     /// <summary>The octets the case's round-trip series send (and expect back); categories 9, 12 and 13 move up to 131 MB.</summary>
     public long RoundTripOctets => Steps.OfType<RoundTripsStep>().Sum(r => (long)r.Count * r.Messages.Length);
 
+    /// <summary>The case needs permessage-deflate, or its own request offers it (so the suite may have to compress).</summary>
+    public bool MayUseDeflate =>
+        DeflateOffers is not null || Request is { } r && (r.Headers.Concat(r.Add).Any(h => h.Value.Contains("deflate", StringComparison.OrdinalIgnoreCase))
+                                                          || r.Raw?.Contains("deflate", StringComparison.OrdinalIgnoreCase) == true);
+
     /// <summary>Moves more than 32 MiB each way: such cases run a few at a time, and a test run may leave them out.</summary>
     public bool IsHeavy => RoundTripOctets > 32L * 1024 * 1024;
 

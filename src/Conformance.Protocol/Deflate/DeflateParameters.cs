@@ -9,6 +9,9 @@ public sealed record DeflateParameters(
 {
     public const string ExtensionName = "permessage-deflate";
 
+    /// <summary>Null when the system zlib the codec calls can be loaded; otherwise what is missing, in words.</summary>
+    public static string? ZlibMissing() => Zlib.Unavailable();
+
     public MessageDeflater ClientDeflater(int level = 1) => new(ClientMaxWindowBits, !ClientNoContextTakeover, level);
 
     public MessageInflater ServerInflater(long maxMessageBytes) => new(ServerMaxWindowBits, !ServerNoContextTakeover, maxMessageBytes);
