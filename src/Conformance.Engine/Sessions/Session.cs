@@ -21,6 +21,7 @@ public sealed class Session
     private string _requestHead = "";
     /// <summary>Set by the reader before it reports the handshake complete; read by the steps after that.</summary>
     private DeflateParameters? _deflate;
+    private string? _deflateProblem;
     private MessageDeflater? _deflater;
 
     private Session(CaseDefinition @case, SessionOptions options)
@@ -60,7 +61,9 @@ public sealed class Session
             if (!await AwaitHandshakeAsync(deadline)) return;
             if (_case.DeflateOffers is not null && _deflate is null)
             {
-                _transcript.Note("the server accepted no permessage-deflate offer; the suite closes, as the case needs the extension");
+                _transcript.Note(_deflateProblem is null
+                    ? "the server accepted no permessage-deflate offer; the suite closes, as the case needs the extension"
+                    : $"the server's permessage-deflate answer is one a client must fail ({_deflateProblem}); the suite closes");
                 await SendCloseAsync(ClosePayload.Build(CloseCodes.Normal, []), deadline);
             }
             else
@@ -320,7 +323,7 @@ public sealed class Session
                         _state.Handshake.TrySetResult(false);
                         break;
                     }
-                    _deflate = DeflateAgreement.Read(_requestHead, response!, out _);
+                    _deflate = DeflateAgreement.Read(_requestHead, response!, out _deflateProblem);
                     assembler = new MessageAssembler(deflate: _deflate, decompress: false);
                     _state.Handshake.TrySetResult(true);
                     data = rest;
