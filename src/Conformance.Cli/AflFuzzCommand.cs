@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Conformance.Engine.Cases;
 using Conformance.Engine.Results;
 using Conformance.Fuzzing.Afl;
 using Conformance.Fuzzing.CoverageGuided;
@@ -48,6 +49,10 @@ internal static class AflFuzzCommand
         catch (AflSetupException e)
         {
             return Fail(e.Message);
+        }
+        catch (CaseFileException e)
+        {
+            return Fail($"the cases that seed the fuzzer: {e.Message}");
         }
         catch (OperationCanceledException)
         {
