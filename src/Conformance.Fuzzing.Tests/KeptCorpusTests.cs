@@ -3,23 +3,24 @@ using Conformance.Fuzzing.CoverageGuided;
 namespace Conformance.Fuzzing.Tests;
 
 /// <summary>
-/// Every crash the coverage-guided fuzzer kept (fuzz-corpus/HARNESS/crashes/) runs through the plain harness
-/// logic without an exception: each was fixed, and stays fixed.
+/// What the coverage-guided fuzzer kept (fuzz-corpus/HARNESS/) runs through the plain harness logic without an
+/// exception: every crash in crashes/, because each was fixed and must stay fixed, and every input in queue/.
 /// </summary>
-public class KeptCrashTests
+public class KeptCorpusTests
 {
-    [Test]
-    public void No_kept_crash_fails_any_more()
+    [TestCase("crashes")]
+    [TestCase("queue")]
+    public void No_kept_input_fails(string kind)
     {
         var failures = new List<string>();
         int count = 0;
         foreach (var folder in Directory.Exists(RepositoryPaths.Corpus) ? Directory.EnumerateDirectories(RepositoryPaths.Corpus) : [])
         {
-            var crashes = Path.Combine(folder, "crashes");
-            if (!Directory.Exists(crashes)) continue;
+            var inputs = Path.Combine(folder, kind);
+            if (!Directory.Exists(inputs)) continue;
             var harness = HarnessCatalogue.Find(Path.GetFileName(folder));
             Assert.That(harness, Is.Not.Null, $"{folder} is named after no harness");
-            foreach (var file in Directory.EnumerateFiles(crashes))
+            foreach (var file in Directory.EnumerateFiles(inputs))
             {
                 count++;
                 try
@@ -33,7 +34,7 @@ public class KeptCrashTests
             }
         }
 
-        TestContext.Out.WriteLine($"{count} kept crash(es) replayed");
+        TestContext.Out.WriteLine($"{count} kept input(s) in */{kind}/ replayed");
         Assert.That(failures, Is.Empty);
     }
 }
