@@ -40,17 +40,30 @@ var newResults = new Argument<string>("new") { Description = "the later results.
 diff.Arguments.Add(oldResults);
 diff.Arguments.Add(newResults);
 root.Subcommands.Add(diff);
-var fuzz = new Command("fuzz", "Send generated conversations (valid, and invalid in one known way each) until --duration or --count; " +
-    "each finding is shrunk to a minimal conversation and kept in the corpus as a replayable case script. Exit 1 with findings.");
+var fuzz = new Command("fuzz",
+    "--engine property (the default): send generated conversations (valid, and invalid in one known way each) to the target until " +
+    "--duration or --count; each finding is shrunk to a minimal conversation and kept in the corpus as a replayable case script.\n" +
+    "--engine afl: coverage-guided fuzzing of the harnesses (--harness) with AFL++ and SharpFuzz for --duration each, AFL++'s output " +
+    "in --out (default reports/afl); new inputs and crashes (minimised) are kept in the corpus under the harness's name. " +
+    "Installs Debian's afl++ and the sharpfuzz tool when missing.\nExit 1 with findings or crashes.");
 flags.AddTo(fuzz);
-var fuzzDuration = new Option<string?>("--duration") { Description = "How long to fuzz: 90s, 10m, 2h (default 1m unless --count)" };
+var fuzzDuration = new Option<string?>("--duration") { Description = "How long to fuzz: 90s, 10m, 2h (default 1m unless --count; afl: for each harness)" };
 var fuzzCount = new Option<long?>("--count") { Description = "How many conversations to send" };
 var fuzzSeed = new Option<int?>("--seed") { Description = "Seed of the run, to repeat it (default: random, printed)" };
 var fuzzCorpus = new Option<string>("--corpus") { Description = "Folder for findings (default fuzz-corpus/)", DefaultValueFactory = _ => "fuzz-corpus" };
+var fuzzEngine = new Option<string>("--engine") { Description = "property (conversations against a server) or afl (AFL++ on the harnesses)", DefaultValueFactory = _ => "property" };
+var fuzzHarness = new Option<string[]>("--harness")
+{
+    Description = $"afl: the harnesses to fuzz, one after another (default: all but planted-bug): {Conformance.Fuzzing.CoverageGuided.HarnessCatalogue.Names}",
+};
+var fuzzJobs = new Option<int>("--jobs") { Description = "afl: AFL++ instances per harness, one main (-M) and the rest secondaries (-S) (default 1)", DefaultValueFactory = _ => 1 };
 fuzz.Options.Add(fuzzDuration);
 fuzz.Options.Add(fuzzCount);
 fuzz.Options.Add(fuzzSeed);
 fuzz.Options.Add(fuzzCorpus);
+fuzz.Options.Add(fuzzEngine);
+fuzz.Options.Add(fuzzHarness);
+fuzz.Options.Add(fuzzJobs);
 root.Subcommands.Add(fuzz);
 var replay = new Command("replay", "Run case scripts (a fuzzing finding, a folder of them, any case file) against the target; exit 1 when one fails.");
 flags.AddTo(replay);
@@ -100,6 +113,14 @@ if (parse.CommandResult.Command == bench)
         return ExitCodes.Usage;
     }
     return await BenchCommand.ExecuteAsync(commandLine, flags.ConfigFile(parse), roundCount, parse.GetValue(wholeOnly));
+}
+if (parse.CommandResult.Command == fuzz && parse.GetValue(fuzzEngine) != "property")
+    return await AflFuzzCommand.ExecuteAsync(commandLine, parse.GetValue(fuzzEngine)!, parse.GetValue(fuzzHarness) ?? [], parse.GetValue(fuzzDuration),
+        parse.GetValue(fuzzJobs), parse.GetValue(fuzzCount), parse.GetValue(fuzzSeed), parse.GetValue(fuzzCorpus)!);
+if (parse.CommandResult.Command == fuzz && (parse.GetValue(fuzzHarness) is { Length: > 0 } || parse.GetValue(fuzzJobs) != 1))
+{
+    Console.Error.WriteLine("conformance: --harness and --jobs are for --engine afl");
+    return ExitCodes.Usage;
 }
 if (parse.CommandResult.Command == fuzz)
     return await FuzzCommand.ExecuteAsync(commandLine, flags.ConfigFile(parse), parse.GetValue(fuzzDuration), parse.GetValue(fuzzCount),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the project's own tests need beside the .NET SDK: the independently written WebSocket servers
 # they run against (node "ws" from npm, Python "websockets" from Debian) and Debian's chromium, in which the
-# report tests open the HTML report. Safe to run again; does nothing when all is present.
+# report tests open the HTML report, and (through the fuzzing harnesses' install.sh) AFL++ and sharpfuzz.
+# Safe to run again; does nothing when all is present.
 set -euo pipefail
 dir="${CONFORMANCE_TARGETS_DIR:-$HOME/.cache/conformance/targets}"
 mkdir -p "$dir"
@@ -22,3 +23,6 @@ if [ ! -f "$dir/node_modules/ws/package.json" ]; then
   (cd "$dir" && { [ -f package.json ] || echo '{"name":"conformance-targets","private":true}' > package.json; } \
      && npm install --no-audit --no-fund --silent ws@8 >/dev/null)
 fi
+
+# The coverage-guided fuzzing test runs AFL++ on a planted bug.
+"$(dirname "${BASH_SOURCE[0]}")/../../Conformance.Fuzzing.Harnesses/install.sh"
