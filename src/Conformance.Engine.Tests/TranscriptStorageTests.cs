@@ -33,6 +33,25 @@ public class TranscriptStorageTests
     }
 
     [Test]
+    public void Alternating_reads_and_writes_left_out_become_one_entry_for_each_direction()
+    {
+        var budget = TranscriptEntry.StoredOctetsPerDirection;
+        var entries = new List<WireEntry> { new(1, WireEntryKind.Sent, new byte[budget]), new(2, WireEntryKind.Received, new byte[budget]) };
+        for (var i = 0; i < 1000; i++)
+        {
+            entries.Add(new(10 + 2 * i, WireEntryKind.Sent, new byte[100]));
+            entries.Add(new(11 + 2 * i, WireEntryKind.Received, new byte[100]));
+        }
+        var stored = TranscriptEntry.Store(entries);
+        Assert.That(stored, Has.Count.EqualTo(2 + 2 + 2 * TranscriptEntry.EntriesKeptAtTheEnd));
+        Assert.That(stored.Skip(2).Take(2).Select(e => (e.Kind, e.Merged, e.Omitted)), Is.EqualTo(new[]
+        {
+            ("Sent", (int?)(1000 - TranscriptEntry.EntriesKeptAtTheEnd), (long?)(100 * (1000 - TranscriptEntry.EntriesKeptAtTheEnd))),
+            ("Received", 1000 - TranscriptEntry.EntriesKeptAtTheEnd, 100 * (1000 - TranscriptEntry.EntriesKeptAtTheEnd)),
+        }));
+    }
+
+    [Test]
     public void A_short_transcript_is_stored_whole()
     {
         var entries = new List<WireEntry> { new(1, WireEntryKind.Sent, [1, 2, 3]), new(2, WireEntryKind.Received, [4, 5]) };

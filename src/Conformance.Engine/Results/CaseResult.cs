@@ -77,7 +77,8 @@ public sealed record CaseResult
 /// hundreds of megabytes: the first <see cref="StoredOctetsPerDirection"/> octets of each direction are kept whole,
 /// and of the reads or writes after that only the last few keep their first <see cref="StoredOctetsPerEntry"/>
 /// octets (the end of a conversation, where the closing handshake is). Omitted counts the octets left out;
-/// consecutive reads or writes left out entirely become one entry, Merged saying how many.
+/// consecutive reads or writes left out entirely become one entry, Merged saying how many (also when reads and
+/// writes alternate, as in a round-trip series: then one entry for each direction).
 /// </summary>
 public sealed record TranscriptEntry(long T, string Kind, string? Data, string? Text, long? Omitted = null, int? Merged = null)
 {
@@ -108,14 +109,28 @@ public sealed record TranscriptEntry(long T, string Kind, string? Data, string? 
             var keep = (int)Math.Min(allowance, e.Bytes.Length);
             used += keep;
             var omitted = e.Bytes.Length - keep;
-            if (keep == 0 && omitted > 0 && stored.Count > 0 && stored[^1] is { Data: "", Omitted: { } before } last && last.Kind == e.Kind.ToString())
+            if (keep == 0 && omitted > 0 && MergeTarget(stored, e.Kind.ToString()) is { } at)
             {
-                stored[^1] = last with { Omitted = before + omitted, Merged = (last.Merged ?? 1) + 1 };
+                var last = stored[at];
+                stored[at] = last with { Omitted = last.Omitted + omitted, Merged = (last.Merged ?? 1) + 1 };
                 continue;
             }
             stored.Add(new(e.AtMicroseconds, e.Kind.ToString(), Convert.ToBase64String(e.Bytes, 0, keep), e.Text,
                 omitted > 0 ? omitted : null));
         }
         return stored;
+    }
+
+    /// <summary>
+    /// The left-out entry of this direction that a further left-out read or write joins: the last entry, or the one
+    /// before it when the last is a left-out entry of the other direction (a round-trip series alternates writes and
+    /// reads, and a thousand of them become two entries).
+    /// </summary>
+    private static int? MergeTarget(List<TranscriptEntry> stored, string kind)
+    {
+        static bool LeftOut(TranscriptEntry e) => e is { Data: "", Omitted: not null };
+        if (stored.Count > 0 && LeftOut(stored[^1]) && stored[^1].Kind == kind) return stored.Count - 1;
+        if (stored.Count > 1 && LeftOut(stored[^1]) && LeftOut(stored[^2]) && stored[^2].Kind == kind) return stored.Count - 2;
+        return null;
     }
 }
