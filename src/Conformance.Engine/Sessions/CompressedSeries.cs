@@ -43,7 +43,8 @@ internal sealed class CompressedSeries
     public byte[] At(int index)
     {
         long grown;
-        lock (this)
+        byte[] result;
+        lock (_compressed)
         {
             var before = _bytes;
             while (_compressed.Count <= index)
@@ -53,10 +54,9 @@ internal sealed class CompressedSeries
                 _bytes += message.Length;
             }
             grown = _bytes - before;
-            if (grown == 0) return _compressed[index];
+            result = _compressed[index];
         }
-        var result = _compressed[index];
-        Account(grown);
+        if (grown > 0) Account(grown);
         return result;
     }
 
