@@ -19,6 +19,9 @@ internal static class Summary
         foreach (var category in categories) text.AppendLine(Row($"{category.Key} {category.First().CategoryTitle}", category.ToList()));
         text.AppendLine(Row("all", results));
         if (results.Count < selected) text.AppendLine($"{selected - results.Count} selected case(s) did not run.");
+        var again = results.Where(r => r.RunAgainBecause is not null).Select(r => r.Id).ToList();
+        if (again.Count > 0)
+            text.AppendLine($"{again.Count} case(s) ran a second time, alone, because the server answered after their timers the first time: {string.Join(", ", again)}.");
 
         var timed = results.Where(r => r.Category == "9").GroupBy(r => r.Group).ToList();
         if (timed.Count > 0)

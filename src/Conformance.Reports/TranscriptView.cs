@@ -67,6 +67,7 @@ public static class TranscriptView
         "ClosedBySuite" => "suite closed",
         "Deadline" => "deadline",
         "Mark" => "mark",
+        "TimerFired" => "timer",
         "Error" => "error",
         "RecheckPassed" or "RecheckFailed" => "recheck",
         _ => "note",

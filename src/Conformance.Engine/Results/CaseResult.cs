@@ -33,6 +33,8 @@ public sealed record CaseResult
     public int? RemoteCloseCode { get; init; }
     public string? RemoteCloseReason { get; init; }
     public required IReadOnlyList<TranscriptEntry> Transcript { get; init; }
+    /// <summary>Why the case was run a second time, alone (its first run's late answer); null when it ran once.</summary>
+    public string? RunAgainBecause { get; init; }
 
     /// <summary>
     /// The case counts as failed (a failed test, a JUnit failure): FAILED behaviour, or a close verdict other than OK

@@ -3,6 +3,7 @@ using Conformance.Engine.Cases;
 using Conformance.Engine.Results;
 using Conformance.Engine.Scoring;
 using Conformance.Engine.Sessions;
+using Nito.AsyncEx;
 
 namespace Conformance.Engine.Running;
 
@@ -19,6 +20,9 @@ public sealed record RunOutcome(IReadOnlyList<CaseResult> Results, bool Interrup
 /// <summary>Runs cases in parallel, each on its own connection and with its own deadline.</summary>
 public static class Runner
 {
+    /// <summary>Cases hold it shared; a case run a second time holds it alone.</summary>
+    private static readonly AsyncReaderWriterLock Alone = new();
+
     /// <summary>Opens one connection and closes it again; returns why the target cannot be tested, or null.</summary>
     public static async Task<string?> ProbeAsync(SessionOptions options, CancellationToken cancel)
     {
@@ -70,8 +74,32 @@ public static class Runner
         return new RunOutcome(ordered, ordered.Count < cases.Count);
     }
 
-    /// <summary>Runs and scores one case; null when the run was cancelled while the case ran.</summary>
+    /// <summary>
+    /// Runs and scores one case; null when the run was cancelled while the case ran. A case whose verdict its own timer
+    /// decided although the server answered as expected a little later (<see cref="LateAnswer"/>) is run a second time
+    /// alone: no other case of this process runs meanwhile, and the second result is the one that counts.
+    /// </summary>
     public static async Task<CaseResult?> RunCaseAsync(CaseDefinition @case, RunOptions options, CancellationToken runCancel)
+    {
+        (CaseResult Result, string? Late)? first;
+        using (await Alone.ReaderLockAsync(runCancel)) first = await RunOnceAsync(@case, options, runCancel);
+        if (first is not { Late: { } late } raced) return first?.Result;
+        try
+        {
+            using (await Alone.WriterLockAsync(runCancel))
+            {
+                var second = await RunOnceAsync(@case, options, runCancel, $"run a second time, alone: the first time, {late}");
+                return second?.Result ?? raced.Result;
+            }
+        }
+        catch (OperationCanceledException) when (runCancel.IsCancellationRequested)
+        {
+            return raced.Result;
+        }
+    }
+
+    private static async Task<(CaseResult Result, string? Late)?> RunOnceAsync(
+        CaseDefinition @case, RunOptions options, CancellationToken runCancel, string? why = null)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(runCancel);
         deadline.CancelAfter(Budget(@case, options));
@@ -84,7 +112,12 @@ public static class Runner
             transcript.Add(problem is null ? WireEntryKind.RecheckPassed : WireEntryKind.RecheckFailed,
                 text: problem is null ? "afterwards, a normal connection opened" : $"afterwards, a normal connection failed: {problem}");
         }
-        return CaseResult.From(@case, transcript, Scorer.Score(@case, transcript.Entries));
+        if (why is not null) transcript.Note(why);
+        var entries = transcript.Entries;
+        var score = Scorer.Score(@case, entries);
+        var result = CaseResult.From(@case, transcript, score);
+        if (why is not null) result = result with { Reason = $"{result.Reason}; {why}", RunAgainBecause = why };
+        return (result, why is null ? LateAnswer.Find(@case, entries, score) : null);
     }
 
     private static TimeSpan Budget(CaseDefinition @case, RunOptions options)

@@ -259,7 +259,7 @@ public sealed class Session
             else if (DateTime.UtcNow >= timerDue)
             {
                 var failing = _case.End.Action == EndAction.Fail;
-                _transcript.Note(failing
+                _transcript.Add(WireEntryKind.TimerFired, text: failing
                     ? $"timer: {_case.End.AfterMilliseconds} ms passed; the suite fails the connection (close 1001)"
                     : $"timer: {_case.End.AfterMilliseconds} ms passed; the suite closes the connection");
                 await SendCloseAsync(failing ? ClosePayload.Build(CloseCodes.GoingAway, []) : [], deadline);

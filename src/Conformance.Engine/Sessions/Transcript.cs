@@ -22,7 +22,9 @@ public enum WireEntryKind
     RecheckPassed,
     /// <summary>After the case, a normal connection to the target could not be opened; the text says why.</summary>
     RecheckFailed,
-    /// <summary>Anything else worth reading (a timer fired, a step was skipped).</summary>
+    /// <summary>The case's end timer ran out, and the suite closed or failed the connection; the text says which.</summary>
+    TimerFired,
+    /// <summary>Anything else worth reading (a step was skipped, the case was run again).</summary>
     Note,
 }
 
