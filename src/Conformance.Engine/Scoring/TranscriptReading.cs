@@ -16,8 +16,10 @@ public sealed class TranscriptReading
     /// <summary>The permessage-deflate parameters the handshake agreed, if any.</summary>
     public Protocol.Deflate.DeflateParameters? Deflate { get; private init; }
     public string? HandshakeProblem { get; private init; }
-    public IReadOnlyList<WireFrame> ServerFrames { get; private init; } = [];
-    public IReadOnlyList<WireFrame> SuiteFrames { get; private init; } = [];
+    /// <summary>The server's first close frame, the last frame of its that is read.</summary>
+    public WireFrame? FirstServerClose { get; private init; }
+    /// <summary>The suite's first close frame that starts the closing handshake (a malformed one only provokes the server).</summary>
+    public WireFrame? FirstSuiteClose { get; private init; }
     public IReadOnlyList<(int EntryIndex, ConversationEvent Event)> Events { get; private init; } = [];
     public IReadOnlyList<string> ServerViolations { get; private init; } = [];
     public int? PeerClosedAt { get; private init; }
@@ -26,25 +28,27 @@ public sealed class TranscriptReading
     public bool DeadlinePassed { get; private init; }
 
     public bool HandshakeCompleted => Response is not null && HandshakeProblem is null;
-    public WireFrame? FirstServerClose => ServerFrames.FirstOrDefault(f => f.Frame.Header.Opcode == Opcodes.Close);
-    /// <summary>The suite's first close frame that starts the closing handshake (a malformed one only provokes the server).</summary>
-    public WireFrame? FirstSuiteClose => SuiteFrames.FirstOrDefault(f => f.Frame.Header.IsWellFormedClose);
+
+    /// <summary>The most of the request that is searched for the end of its header block.</summary>
+    private const int LongestRequestHead = 1024 * 1024;
+    private const int LongestResponseHead = 64 * 1024;
 
     public static TranscriptReading Read(IReadOnlyList<WireEntry> entries, long maxFramePayload = 64L * 1024 * 1024)
     {
-        var outgoing = new StreamReassembly(entries, WireEntryKind.Sent);
-        var incoming = new StreamReassembly(entries, WireEntryKind.Received);
+        var outgoing = new Direction(entries, WireEntryKind.Sent);
+        var incoming = new Direction(entries, WireEntryKind.Received);
         var error = entries.FirstOrDefault(e => e.Kind == WireEntryKind.Error)?.Text;
 
-        var requestEnd = IndexOfHeaderEnd(outgoing.Bytes);
-        var head = requestEnd < 0 ? "" : Encoding.Latin1.GetString(outgoing.Bytes, 0, requestEnd);
+        var requestStart = outgoing.Prefix(LongestRequestHead);
+        var requestEnd = IndexOfHeaderEnd(requestStart);
+        var head = requestEnd < 0 ? "" : Encoding.Latin1.GetString(requestStart, 0, requestEnd);
         var key = FindHeaders(head, "Sec-WebSocket-Key").FirstOrDefault();
-        var status = UpgradeResponse.TryParse(incoming.Bytes, 64 * 1024, out var response, out var consumed, out var parseError);
+        var status = UpgradeResponse.TryParse(incoming.Prefix(LongestResponseHead + 1), LongestResponseHead, out var response, out var consumed, out var parseError);
         string? problem = status switch
         {
             ResponseParseStatus.Complete => response!.ValidateAcceptance(key ?? "", ListElements(head, "Sec-WebSocket-Protocol"), ListElements(head, "Sec-WebSocket-Extensions")),
             ResponseParseStatus.Invalid => $"the server's answer is not a valid HTTP response: {parseError}",
-            _ => incoming.Bytes.Length == 0 ? "the server sent nothing" : "the server's answer ended before its header block did",
+            _ => incoming.IsEmpty ? "the server sent nothing" : "the server's answer ended before its header block did",
         };
 
         Protocol.Deflate.DeflateParameters? deflate = null;
@@ -53,7 +57,7 @@ public sealed class TranscriptReading
             deflate = DeflateAgreement.Read(head, response, out var deflateProblem);
             problem = deflateProblem is null ? null : $"the permessage-deflate negotiation failed: {deflateProblem}";
         }
-        var serverFrames = new List<WireFrame>();
+        WireFrame? serverClose = null;
         var events = new List<(int, ConversationEvent)>();
         var violations = new List<string>();
         if (status == ResponseParseStatus.Complete && problem is null)
@@ -62,24 +66,25 @@ public sealed class TranscriptReading
             foreach (var (frame, index, decodeError) in Decode(incoming, consumed, maxFramePayload))
             {
                 if (decodeError is not null) { violations.Add($"the server sent an undecodable frame: {decodeError}"); break; }
-                serverFrames.Add(new WireFrame(index, frame!));
                 var ev = assembler.Accept(frame!, out var violation);
                 if (violation is not null) violations.Add(violation);
                 if (ev is not null) events.Add((index, ev));
                 if (frame!.Header.Opcode == Opcodes.Close)
                 {
+                    serverClose = new WireFrame(index, frame);
                     ClosePayload.Parse(frame.Payload, out var closeViolation);
                     if (closeViolation is not null) violations.Add($"the server's close frame is invalid: {closeViolation}");
                     break;
                 }
             }
         }
-        var suiteFrames = requestEnd < 0 ? [] : Decode(outgoing, requestEnd, FrameDecoder.LargestPayloadLength)
-            .TakeWhile(d => d.Error is null).Select(d => new WireFrame(d.Index, d.Frame!)).ToList();
+        var suiteClose = requestEnd < 0 ? null : Decode(outgoing, requestEnd, FrameDecoder.LargestPayloadLength)
+            .TakeWhile(d => d.Error is null).Where(d => d.Frame!.Header.IsWellFormedClose)
+            .Select(d => new WireFrame(d.Index, d.Frame!)).FirstOrDefault();
 
         int? Find(WireEntryKind kind) => entries.Select((e, i) => (e, i)).Where(p => p.e.Kind == kind).Select(p => (int?)p.i).FirstOrDefault();
         var peerClosedAt = Find(WireEntryKind.PeerClosed);
-        var closeSeenAt = new[] { peerClosedAt, serverFrames.FirstOrDefault(f => f.Frame.Header.Opcode == Opcodes.Close)?.EntryIndex }
+        var closeSeenAt = new[] { peerClosedAt, serverClose?.EntryIndex }
             .Where(i => i is not null).Min();
         for (var i = 0; i < entries.Count; i++)
         {
@@ -93,8 +98,8 @@ public sealed class TranscriptReading
             Response = response,
             Deflate = deflate,
             HandshakeProblem = status == ResponseParseStatus.Complete ? problem : error ?? problem,
-            ServerFrames = serverFrames,
-            SuiteFrames = suiteFrames,
+            FirstServerClose = serverClose,
+            FirstSuiteClose = suiteClose,
             Events = events.OrderBy(e => e.Item1).ToList(),
             ServerViolations = violations,
             PeerClosedAt = peerClosedAt,
@@ -104,16 +109,23 @@ public sealed class TranscriptReading
         };
     }
 
-    private static IEnumerable<(DecodedFrame? Frame, int Index, string? Error)> Decode(StreamReassembly stream, int start, long maxPayload)
+    /// <summary>
+    /// Decodes one direction from an offset, fed entry by entry as it travelled, so a frame's index is the entry that
+    /// carried its last octet and no more than a frame is held at once.
+    /// </summary>
+    private static IEnumerable<(DecodedFrame? Frame, int Index, string? Error)> Decode(Direction direction, int start, long maxPayload)
     {
         var decoder = new FrameDecoder(maxPayload);
-        decoder.Append(stream.Bytes.AsSpan(start));
-        while (true)
+        foreach (var (piece, index) in direction.From(start))
         {
-            var status = decoder.TryRead(out var frame);
-            if (status == DecodeStatus.NeedMoreData) yield break;
-            if (status == DecodeStatus.Error) { yield return (null, -1, decoder.Error); yield break; }
-            yield return (frame, stream.EntryIndexAt(start + frame!.StreamOffset + frame.Header.HeaderLength + frame.Payload.Length - 1), null);
+            decoder.Append(piece.Span);
+            while (true)
+            {
+                var status = decoder.TryRead(out var frame);
+                if (status == DecodeStatus.NeedMoreData) break;
+                if (status == DecodeStatus.Error) { yield return (null, -1, decoder.Error); yield break; }
+                yield return (frame, index, null);
+            }
         }
     }
 
@@ -130,35 +142,40 @@ public sealed class TranscriptReading
     private static List<string> ListElements(string head, string name) =>
         FindHeaders(head, name).SelectMany(v => v.Split(',')).Select(e => e.Trim()).Where(e => e.Length > 0).ToList();
 
-    /// <summary>One direction's octets joined, remembering which entry each came from.</summary>
-    private sealed class StreamReassembly
+    /// <summary>One direction's octets, entry by entry as the transcript holds them; never joined whole.</summary>
+    private sealed class Direction(IReadOnlyList<WireEntry> entries, WireEntryKind kind)
     {
-        private readonly List<(long Start, int Entry)> _pieces = [];
+        public bool IsEmpty => !Pieces().Any();
 
-        public StreamReassembly(IReadOnlyList<WireEntry> entries, WireEntryKind kind)
+        /// <summary>The first octets, up to max, joined.</summary>
+        public byte[] Prefix(int max)
         {
-            var buffer = new MemoryStream();
-            for (var i = 0; i < entries.Count; i++)
+            var prefix = new List<byte>();
+            foreach (var (piece, _) in Pieces())
             {
-                if (entries[i].Kind != kind || entries[i].Bytes is not { Length: > 0 } bytes) continue;
-                _pieces.Add((buffer.Length, i));
-                buffer.Write(bytes);
+                var take = Math.Min(piece.Length, max - prefix.Count);
+                prefix.AddRange(piece.Span[..take]);
+                if (prefix.Count == max) break;
             }
-            Bytes = buffer.ToArray();
+            return [.. prefix];
         }
 
-        public byte[] Bytes { get; }
-
-        public int EntryIndexAt(long offset)
+        /// <summary>The octets from a stream offset on, in the pieces they travelled in, with each piece's entry index.</summary>
+        public IEnumerable<(ReadOnlyMemory<byte> Piece, int Index)> From(long offset)
         {
-            var lo = 0;
-            var hi = _pieces.Count - 1;
-            while (lo < hi)
+            long at = 0;
+            foreach (var (piece, index) in Pieces())
             {
-                var mid = (lo + hi + 1) / 2;
-                if (_pieces[mid].Start <= offset) lo = mid; else hi = mid - 1;
+                var skip = (int)Math.Clamp(offset - at, 0, piece.Length);
+                at += piece.Length;
+                if (skip < piece.Length) yield return (piece[skip..], index);
             }
-            return _pieces[lo].Entry;
+        }
+
+        private IEnumerable<(ReadOnlyMemory<byte> Piece, int Index)> Pieces()
+        {
+            for (var i = 0; i < entries.Count; i++)
+                if (entries[i].Kind == kind && entries[i].Bytes is { Length: > 0 } bytes) yield return (bytes, i);
         }
     }
 }
