@@ -21,7 +21,7 @@ internal static class Summary
         if (results.Count < selected) text.AppendLine($"{selected - results.Count} selected case(s) did not run.");
         var again = results.Where(r => r.RunAgainBecause is not null).Select(r => r.Id).ToList();
         if (again.Count > 0)
-            text.AppendLine($"{again.Count} case(s) ran a second time, alone, because the server answered after their timers the first time: {string.Join(", ", again)}.");
+            text.AppendLine($"{again.Count} case(s) ran a second time, alone, because a timer decided their first verdict: {string.Join(", ", again)}.");
 
         var timed = results.Where(r => r.Category == "9").GroupBy(r => r.Group).ToList();
         if (timed.Count > 0)

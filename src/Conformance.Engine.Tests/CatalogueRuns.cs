@@ -18,6 +18,15 @@ internal static class CatalogueRuns
     public static IReadOnlyList<CaseDefinition> Cases { get; } =
         Catalogue.Cases.Where(c => c.Category is not ("12" or "13") || c.RoundTripOctets <= 1024 * 1000).ToList();
 
+    private static readonly Lazy<Task<IReadOnlyList<CaseResult>>> FaultFreeRun = new(async () =>
+    {
+        await using var server = Targets.FaultyEchoServer.Start();
+        return await RunAllAsync(server.Url);
+    });
+
+    /// <summary>Every case against the fault-free <see cref="Targets.FaultyEchoServer"/>, run once for the tests that read it.</summary>
+    public static Task<IReadOnlyList<CaseResult>> AgainstTheFaultFreeServer() => FaultFreeRun.Value;
+
     public static async Task<IReadOnlyList<CaseResult>> RunAllAsync(Uri target, bool insecure = false)
     {
         var options = new RunOptions

@@ -12,7 +12,8 @@ public sealed record RunSummary(
     string Agent, string Target, string StartedAt, string FinishedAt, bool Interrupted, string? Error,
     int Cases, IReadOnlyList<VerdictCount> Behaviour, IReadOnlyList<VerdictCount> Close);
 
-public sealed record ResultCell(string Behavior, string BehaviorCss, string Close, string CloseCss, long DurationMs, string Href, string Reason);
+/// <param name="Marks">Words shown beside the verdicts: "racy" within a race class, "run twice" when a timer's verdict was confirmed alone.</param>
+public sealed record ResultCell(string Behavior, string BehaviorCss, string Close, string CloseCss, long DurationMs, string Href, string Reason, IReadOnlyList<string> Marks);
 
 public sealed record CaseRow(string Id, string Title, string Verdicts, IReadOnlyList<ResultCell?> Cells);
 
@@ -25,12 +26,18 @@ public sealed record IndexPage(
 
 public sealed record ExpectedList(string Verdict, string Events);
 
+/// <summary>The first run of a case run twice, shown folded under the run that counts.</summary>
+public sealed record FirstRunView(
+    string Behavior, string BehaviorCss, string Close, string CloseCss, string Reason, long DurationMs, string StartedAt,
+    IReadOnlyList<TranscriptRow> Transcript);
+
 public sealed record CasePage(
     string Agent, string Target, string Id, string Title, string Category, string Group,
     IReadOnlyList<RfcLink> Rfc, string Requirement, string Expectation, IReadOnlyList<string> Steps,
     string? ExpectedHandshake, IReadOnlyList<ExpectedList> Expected, string ExpectedClose,
     string Behavior, string BehaviorCss, string Close, string CloseCss, string Reason, long DurationMs, string StartedAt,
-    int? RemoteCloseCode, string? RemoteCloseReason, string ReceivedEvents, IReadOnlyList<TranscriptRow> Transcript);
+    int? RemoteCloseCode, string? RemoteCloseReason, string ReceivedEvents, IReadOnlyList<TranscriptRow> Transcript,
+    string? Race, IReadOnlyList<string> Violations, string? RunAgainBecause, FirstRunView? FirstRun);
 
 /// <summary>What the templates show, built from results alone.</summary>
 public static partial class ReportModel
@@ -62,7 +69,7 @@ public static partial class ReportModel
                 group.Select(c =>
                 {
                     var cells = runs.Select((run, i) => byRun[i].TryGetValue(c.Id, out var r)
-                        ? new ResultCell(r.Behavior, Css(r.Behavior), r.BehaviorClose, Css(r.BehaviorClose), r.DurationMs, PageName(run.Agent, c.Id), r.Reason)
+                        ? new ResultCell(r.Behavior, Css(r.Behavior), r.BehaviorClose, Css(r.BehaviorClose), r.DurationMs, PageName(run.Agent, c.Id), r.Reason, Marks(r))
                         : null).ToList();
                     var verdicts = string.Join(" ", cells.Where(x => x is not null).SelectMany(x => new[] { x!.BehaviorCss, x.CloseCss }).Distinct());
                     return new CaseRow(c.Id, c.Title, verdicts, cells);
@@ -77,6 +84,9 @@ public static partial class ReportModel
             categories);
     }
 
+    private static IReadOnlyList<string> Marks(CaseResult r) =>
+        [.. r.IsWithinRace ? ["racy"] : Array.Empty<string>(), .. r.FirstRun is not null ? ["run twice"] : Array.Empty<string>()];
+
     private static IReadOnlyList<VerdictCount> Count(string[] words, IEnumerable<string> verdicts)
     {
         var list = verdicts.ToList();
@@ -89,7 +99,13 @@ public static partial class ReportModel
         c.ExpectedHandshake, c.ExpectedHandshake is not null && c.ExpectedClose == "" ? [] : c.ExpectedEvents.Select(p => new ExpectedList(p.Key, p.Value)).ToList(), c.ExpectedClose,
         c.Behavior, Css(c.Behavior), c.BehaviorClose, Css(c.BehaviorClose), c.Reason, c.DurationMs,
         c.StartedAt.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'"), c.RemoteCloseCode, c.RemoteCloseReason, c.ReceivedEvents,
-        TranscriptView.Rows(c.Transcript));
+        TranscriptView.Rows(c.Transcript),
+        c.IsWithinRace ? $"{string.Join(" and ", c.Race!.Behaviors)} are as good as each other here: {c.Race.Why}" : null,
+        c.Violations, c.RunAgainBecause,
+        c.FirstRun is { } first
+            ? new FirstRunView(first.Behavior, Css(first.Behavior), first.BehaviorClose, Css(first.BehaviorClose), first.Reason, first.DurationMs,
+                first.StartedAt.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'"), TranscriptView.Rows(first.Transcript))
+            : null);
 
     [GeneratedRegex(@"^RFC\s*(\d+)\s+([\d.]+)$")]
     private static partial Regex RfcSection();

@@ -31,7 +31,7 @@ public static class TranscriptView
             {
                 case "Sent" or "Received":
                     var direction = e.Kind == "Sent" ? sent : received;
-                    direction.Add(time, e.Data is null ? [] : Convert.FromBase64String(e.Data), e.Omitted ?? 0, e.Merged ?? 1, rows);
+                    direction.Add(time, e.Data is null ? [] : Convert.FromBase64String(e.Data), e.Omitted ?? 0, e.Merged ?? 1, e.Text, rows);
                     break;
                 default:
                     rows.Add(new TranscriptRow(time, "·", Describe(e.Kind), "", e.Text ?? "", ""));
@@ -85,8 +85,14 @@ public static class TranscriptView
         private byte _messageOpcode;
         private long _needed;
 
-        public void Add(string time, byte[] stored, long omitted, int merged, List<TranscriptRow> rows)
+        /// <summary>Who sent it, with what the suite's write was for (a step, a pong, a close) when the entry says.</summary>
+        private string Who => _label is null ? name : $"{name} ({_label})";
+
+        private string? _label;
+
+        public void Add(string time, byte[] stored, long omitted, int merged, string? label, List<TranscriptRow> rows)
         {
+            _label = label;
             if (_folded || _broken)
             {
                 if (stored.Length + omitted > 0) rows.Add(Raw(time, stored, omitted, merged));
@@ -105,7 +111,7 @@ public static class TranscriptView
             if (_pending.Count > 0 && _headDone && FrameHeaderParser.TryParse(_pending.ToArray(), out var header, out _) == HeaderParseStatus.Complete)
             {
                 var shown = _pending.Count - header.HeaderLength;
-                rows.Add(new TranscriptRow(time, name, "frame", HeaderText(header),
+                rows.Add(new TranscriptRow(time, Who, "frame", HeaderText(header),
                     Payload(header, _pending.Skip(header.HeaderLength).ToArray()),
                     $"{header.PayloadLength - (ulong)shown} of its {header.PayloadLength} payload octets and {omitted} octets in all not stored"));
             }
@@ -120,7 +126,7 @@ public static class TranscriptView
         public void Finish(string time, List<TranscriptRow> rows)
         {
             if (_pending.Count == 0) return;
-            rows.Add(new TranscriptRow(time, name, _headDone ? "incomplete frame" : "incomplete head",
+            rows.Add(new TranscriptRow(time, Who, _headDone ? "incomplete frame" : "incomplete head",
                 $"{_pending.Count} octets", Hex(_pending.ToArray(), 256), ""));
             _pending.Clear();
         }
@@ -132,7 +138,7 @@ public static class TranscriptView
             if (end < 0) return;
             var head = Encoding.Latin1.GetString(bytes, 0, end);
             var firstLine = head.Split("\r\n")[0];
-            rows.Add(new TranscriptRow(time, name, isSent ? "HTTP request" : "HTTP response", firstLine, head, ""));
+            rows.Add(new TranscriptRow(time, Who, isSent ? "HTTP request" : "HTTP response", firstLine, head, ""));
             if (!isSent) agreement.ReadAnswer(head);
             _pending.RemoveRange(0, end + 4);
             _headDone = true;
@@ -149,7 +155,7 @@ public static class TranscriptView
                 if (status == HeaderParseStatus.NeedMoreData) return;
                 if (status == HeaderParseStatus.Invalid)
                 {
-                    rows.Add(new TranscriptRow(time, name, "undecodable", error ?? "invalid frame header", Hex(buffer, 64), ""));
+                    rows.Add(new TranscriptRow(time, Who, "undecodable", error ?? "invalid frame header", Hex(buffer, 64), ""));
                     _pending.Clear();
                     _broken = true;
                     return;
@@ -162,7 +168,7 @@ public static class TranscriptView
                 _needed = 0;
                 var payload = buffer.AsSpan(header.HeaderLength, (int)header.PayloadLength).ToArray();
                 var shown = Payload(header, payload);
-                rows.Add(new TranscriptRow(time, name, "frame", HeaderText(header), shown + Decompressed(header, payload), ""));
+                rows.Add(new TranscriptRow(time, Who, "frame", HeaderText(header), shown + Decompressed(header, payload), ""));
                 _pending.RemoveRange(0, header.HeaderLength + payload.Length);
             }
         }
@@ -219,7 +225,7 @@ public static class TranscriptView
         }
 
         private TranscriptRow Raw(string time, byte[] stored, long omitted, int merged) =>
-            new(time, name, (isSent ? "write" : "read") + (merged > 1 ? $"s ×{merged}" : ""), $"{stored.Length + omitted} octets",
+            new(time, Who, (isSent ? "write" : "read") + (merged > 1 ? $"s ×{merged}" : ""), $"{stored.Length + omitted} octets",
                 _broken && _headDone && !isSent ? Shown(stored, maybeText: true) : Hex(stored, 64),
                 omitted > 0 ? $"{omitted} octets not stored" : "");
     }

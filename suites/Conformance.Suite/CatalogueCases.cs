@@ -36,16 +36,7 @@ public class CatalogueCases
     public async Task Case(CaseDefinition @case)
     {
         if (SuiteRun.Unreachable is { } why) Assert.Fail($"the target cannot be tested: {why}");
-        await SuiteRun.Slots.WaitAsync();
-        CaseResult? result;
-        try
-        {
-            result = await Runner.RunCaseAsync(@case, SuiteRun.Options, CancellationToken.None);
-        }
-        finally
-        {
-            SuiteRun.Slots.Release();
-        }
+        var result = await SuiteRun.Scheduler.RunCaseAsync(@case, CancellationToken.None);
         Assert.That(result, Is.Not.Null, "the case was cancelled");
         SuiteRun.Record(result!);
         Judge(result!);

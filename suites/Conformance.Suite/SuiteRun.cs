@@ -22,9 +22,10 @@ public sealed class SuiteRun
 
     public static Settings Settings { get; private set; } = new();
     public static RunOptions Options { get; private set; } = null!;
+    /// <summary>Every case of the run goes through it: the kinds kept apart, the parallelism adapted, timer verdicts confirmed alone.</summary>
+    public static CaseScheduler Scheduler { get; private set; } = null!;
     public static string Agent { get; private set; } = "";
     public static string? Unreachable { get; private set; }
-    public static SemaphoreSlim Slots { get; private set; } = new(16);
     /// <summary>Null without an "expect" setting: then the verdicts alone decide.</summary>
     public static ExpectationSet? Expectations { get; private set; }
 
@@ -44,7 +45,7 @@ public sealed class SuiteRun
         var target = _embedded?.Url ?? Settings.Targets[0];
         Agent = Settings.Agent ?? (_embedded is null ? $"{target.Host}_{target.Port}" : "kestrel-embedded");
         Options = new RunOptions { Session = Settings.SessionFor(target), Parallelism = Settings.Parallelism, CaseTimeout = Settings.CaseTimeout };
-        Slots = new SemaphoreSlim(Settings.Parallelism);
+        Scheduler = new CaseScheduler(Options);
         Unreachable = await Runner.ProbeAsync(Options.Session, CancellationToken.None);
         TestContext.Progress.WriteLine(Unreachable is null
             ? $"conformance: testing {target}{(_embedded is null ? "" : " (embedded Kestrel echo server)")}, {Settings.Parallelism} case(s) at a time"

@@ -29,6 +29,15 @@ public sealed record CaseDefinition
     /// </summary>
     public IReadOnlyList<string>? DeflateOffers { get; init; }
     public required string SourceFile { get; init; }
+    /// <summary>
+    /// Why the outcome may depend on a race inside the server, when it may (a valid message followed at once by an
+    /// invalid frame: whether the echo leaves before the failure is the server's scheduling). Then every behaviour
+    /// verdict of the case's expected lists is as good as another for a conforming server.
+    /// </summary>
+    public string? Race { get; init; }
+
+    /// <summary>The behaviour verdicts a race moves between, when the case has one.</summary>
+    public IReadOnlyList<Verdict> RaceVerdicts => Race is null ? [] : Outcomes.Select(o => o.Verdict).Distinct().ToList();
 
     /// <summary>The octets the case's round-trip series send (and expect back); categories 9, 12 and 13 move up to 131 MB.</summary>
     public long RoundTripOctets => Steps.OfType<RoundTripsStep>().Sum(r => (long)r.Count * r.Messages.Length);
@@ -37,6 +46,28 @@ public sealed record CaseDefinition
     public bool MayUseDeflate =>
         DeflateOffers is not null || Request is { } r && (r.Headers.Concat(r.Add).Any(h => h.Value.Contains("deflate", StringComparison.OrdinalIgnoreCase))
                                                           || r.Raw?.Contains("deflate", StringComparison.OrdinalIgnoreCase) == true);
+
+    /// <summary>The payload octets the steps send (frames, messages, raw octets and round-trip series).</summary>
+    public long OctetsSent => Steps.Sum(s => s switch
+    {
+        SendFramesStep f => f.Frames.Sum(frame => (long)frame.Payload.Length),
+        SendMessageStep m => m.Payload.Length,
+        SendRawStep r => r.Bytes.Length,
+        RoundTripsStep r => (long)r.Count * r.Messages.Length,
+        _ => 0L,
+    });
+
+    /// <summary>Moves a mebibyte or more: such cases keep a server busy and never run beside the cases with short timers.</summary>
+    public bool IsBulk => OctetsSent >= 1024 * 1024;
+
+    /// <summary>The shortest timer the case depends on: its end timer, a marked wait, the closing handshake's; the opening handshake's for a case that ends after it.</summary>
+    public TimeSpan ShortestTimer(Sessions.SessionOptions options)
+    {
+        if (EndsAfterHandshake) return options.OpenHandshakeTimeout;
+        var shortest = Math.Min(options.CloseHandshakeTimeout.TotalMilliseconds, End.AfterMilliseconds > 0 ? End.AfterMilliseconds : double.MaxValue);
+        foreach (var wait in Steps.OfType<WaitStep>().Where(w => w.Mark is not null && w.Milliseconds > 0)) shortest = Math.Min(shortest, wait.Milliseconds);
+        return TimeSpan.FromMilliseconds(shortest);
+    }
 
     /// <summary>Moves more than 32 MiB each way: such cases run a few at a time, and a test run may leave them out.</summary>
     public bool IsHeavy => RoundTripOctets > 32L * 1024 * 1024;

@@ -8,7 +8,7 @@ namespace Conformance.Engine.Cases;
 public static class CaseFileReader
 {
     private static readonly string[] CaseFields =
-        ["id", "title", "rfc", "requirement", "expectation", "steps", "expect", "end", "informational", "request", "handshake", "deflate"];
+        ["id", "title", "rfc", "requirement", "expectation", "steps", "expect", "end", "informational", "request", "handshake", "deflate", "race"];
 
     public static IReadOnlyList<CaseDefinition> Read(string path, string displayName) => Parse(File.ReadAllText(path), displayName);
 
@@ -86,7 +86,11 @@ public static class CaseFileReader
             Handshake = OpeningHandshakeReader.ReadExpectation(c["handshake"]),
             DeflateOffers = ReadDeflate(c["deflate"]),
             SourceFile = c.File,
+            Race = c["race"].OptionalString(),
         };
+        if (definition.Race is "") throw c["race"].Error("is empty: say what the server races");
+        if (definition.Race is not null && definition.RaceVerdicts.Count < 2)
+            throw c["race"].Error("a race moves between verdicts: the case needs at least two expected lists (OK and NON-STRICT)");
         if (definition.DeflateOffers is not null && definition.Request is not null)
             throw c["deflate"].Error("give the offer either in \"deflate\" or in the request's headers, not both");
         if (definition.Request is { Pipeline: true } && definition.Steps.FirstOrDefault() is not (SendFramesStep or SendMessageStep or SendRawStep))

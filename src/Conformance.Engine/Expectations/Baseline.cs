@@ -7,7 +7,8 @@ namespace Conformance.Engine.Expectations;
 
 /// <summary>
 /// An expectations file from a run: every case whose verdicts are not OK (or INFORMATIONAL) becomes a known issue
-/// of its own, in id order, without durations; the reasons are placeholders a person replaces with the real why.
+/// of its own, in id order, without durations; the reasons are placeholders a person replaces with the real why. A case
+/// in a race class gets the whole class (OK or NON-STRICT), and one that got OK within its class needs no entry.
 /// </summary>
 public static class Baseline
 {
@@ -18,11 +19,11 @@ public static class Baseline
         var issues = new JsonArray();
         foreach (var c in run.Cases.OrderBy(c => c.Id, CaseIdComparer.Instance))
         {
-            if (ExpectationSet.Default.Allows(c.Behavior, c.BehaviorClose)) continue;
+            if (ExpectationComparer.Compare(c, ExpectationSet.Default) == Comparison.AsExpected) continue;
             issues.Add(new JsonObject
             {
                 ["cases"] = new JsonArray(c.Id),
-                ["behavior"] = c.Behavior,
+                ["behavior"] = c.IsWithinRace ? new JsonArray([.. c.Race!.Behaviors.Select(b => JsonValue.Create(b))]) : c.Behavior,
                 ["behaviorClose"] = c.BehaviorClose,
                 ["reason"] = ReasonPlaceholder,
                 ["removedBy"] = ReasonPlaceholder,

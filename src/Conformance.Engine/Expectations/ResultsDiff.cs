@@ -5,7 +5,10 @@ namespace Conformance.Engine.Expectations;
 
 public sealed record CaseChange(string Id, string Title, string Old, string New, int? OldCode, int? NewCode);
 
-/// <summary>Two runs of the same target compared case by case: what got worse, what got better, which close codes changed.</summary>
+/// <summary>
+/// Two runs of the same target compared case by case: what got worse, what got better, which close codes changed. A
+/// move within a race class (<see cref="RaceClass"/>) is neither.
+/// </summary>
 public sealed record ResultsDiff(
     IReadOnlyList<CaseChange> Regressions, IReadOnlyList<CaseChange> Fixes, IReadOnlyList<CaseChange> CloseCodeChanges,
     IReadOnlyList<string> OnlyInOld, IReadOnlyList<string> OnlyInNew)
@@ -17,8 +20,13 @@ public sealed record ResultsDiff(
         var common = after.Keys.Where(before.ContainsKey).OrderBy(id => id, CaseIdComparer.Instance).ToList();
         CaseChange Change(string id) => new(id, after[id].Title, $"{before[id].Behavior}/{before[id].BehaviorClose}",
             $"{after[id].Behavior}/{after[id].BehaviorClose}", before[id].RemoteCloseCode, after[id].RemoteCloseCode);
-        int Score(CaseResult c) => Math.Max(ExpectationComparer.Badness(c.Behavior), ExpectationComparer.Badness(c.BehaviorClose)) * 10
-                                   + ExpectationComparer.Badness(c.Behavior) + ExpectationComparer.Badness(c.BehaviorClose);
+        int Score(CaseResult c)
+        {
+            // Every verdict of a race class counts as its best: a move within the class is no change.
+            var behaviour = c.IsWithinRace ? c.Race!.Behaviors.Min(ExpectationComparer.Badness) : ExpectationComparer.Badness(c.Behavior);
+            var close = ExpectationComparer.Badness(c.BehaviorClose);
+            return Math.Max(behaviour, close) * 10 + behaviour + close;
+        }
         return new ResultsDiff(
             common.Where(id => Score(after[id]) > Score(before[id])).Select(Change).ToList(),
             common.Where(id => Score(after[id]) < Score(before[id])).Select(Change).ToList(),

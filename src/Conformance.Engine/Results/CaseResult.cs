@@ -33,8 +33,17 @@ public sealed record CaseResult
     public int? RemoteCloseCode { get; init; }
     public string? RemoteCloseReason { get; init; }
     public required IReadOnlyList<TranscriptEntry> Transcript { get; init; }
-    /// <summary>Why the case was run a second time, alone (its first run's late answer); null when it ran once.</summary>
+    /// <summary>What the server sent that it must not have, in either run; the verdicts say what the suite made of it.</summary>
+    public IReadOnlyList<string> Violations { get; init; } = [];
+    /// <summary>Why the case was run a second time, alone (a timer decided its first verdict); null when it ran once.</summary>
     public string? RunAgainBecause { get; init; }
+    /// <summary>The first run of a case run twice: kept as evidence, its verdicts replaced by the run alone.</summary>
+    public EarlierRun? FirstRun { get; init; }
+    /// <summary>The behaviour verdicts the case's outcome may move between by a race inside the server, and why; null for most cases.</summary>
+    public RaceClass? Race { get; init; }
+
+    /// <summary>Whether the behaviour verdict is one of the race class's (where a move to another of them is no change).</summary>
+    public bool IsWithinRace => Race is { } race && race.Behaviors.Contains(Behavior);
 
     /// <summary>
     /// The case counts as failed (a failed test, a JUnit failure): FAILED behaviour, or a close verdict other than OK
@@ -69,9 +78,27 @@ public sealed record CaseResult
             RemoteCloseCode = score.RemoteCloseCode,
             RemoteCloseReason = score.RemoteCloseReason,
             Transcript = TranscriptEntry.Store(entries),
+            Violations = score.Violations,
+            Race = @case.Race is { } why ? new RaceClass(@case.RaceVerdicts.Select(v => v.Word()).ToList(), why) : null,
         };
     }
+
+    /// <summary>This result, confirmed by a second run alone: the second run's verdicts, the first run kept beside them.</summary>
+    public CaseResult ConfirmedBy(CaseResult second, string why) => second with
+    {
+        Reason = $"{second.Reason}; run a second time, alone, because the first time {why}",
+        RunAgainBecause = why,
+        FirstRun = new EarlierRun(Behavior, BehaviorClose, Reason, StartedAt, DurationMs, Transcript),
+        Violations = [.. Violations, .. second.Violations.Except(Violations)],
+    };
 }
+
+/// <summary>A case's first run, when a timer decided it and the case ran again alone.</summary>
+public sealed record EarlierRun(
+    string Behavior, string BehaviorClose, string Reason, DateTimeOffset StartedAt, long DurationMs, IReadOnlyList<TranscriptEntry> Transcript);
+
+/// <summary>Behaviour verdicts a case may move between by a race inside the server (suites/README.md, "race").</summary>
+public sealed record RaceClass(IReadOnlyList<string> Behaviors, string Why);
 
 /// <summary>
 /// A transcript entry as stored: time in microseconds, kind, octets (base64) or text. Verdicts are scored on the
@@ -111,7 +138,7 @@ public sealed record TranscriptEntry(long T, string Kind, string? Data, string? 
             var keep = (int)Math.Min(allowance, e.Bytes.Length);
             used += keep;
             var omitted = e.Bytes.Length - keep;
-            if (keep == 0 && omitted > 0 && MergeTarget(stored, e.Kind.ToString()) is { } at)
+            if (keep == 0 && omitted > 0 && MergeTarget(stored, e.Kind.ToString(), e.Text) is { } at)
             {
                 var last = stored[at];
                 stored[at] = last with { Omitted = last.Omitted + omitted, Merged = (last.Merged ?? 1) + 1 };
@@ -124,15 +151,15 @@ public sealed record TranscriptEntry(long T, string Kind, string? Data, string? 
     }
 
     /// <summary>
-    /// The left-out entry of this direction that a further left-out read or write joins: the last entry, or the one
-    /// before it when the last is a left-out entry of the other direction (a round-trip series alternates writes and
-    /// reads, and a thousand of them become two entries).
+    /// The left-out entry of this direction, with the same label, that a further left-out read or write joins: the last
+    /// entry, or the one before it when the last is a left-out entry of the other direction (a round-trip series
+    /// alternates writes and reads, and a thousand of them become two entries).
     /// </summary>
-    private static int? MergeTarget(List<TranscriptEntry> stored, string kind)
+    private static int? MergeTarget(List<TranscriptEntry> stored, string kind, string? text)
     {
         static bool LeftOut(TranscriptEntry e) => e is { Data: "", Omitted: not null };
-        if (stored.Count > 0 && LeftOut(stored[^1]) && stored[^1].Kind == kind) return stored.Count - 1;
-        if (stored.Count > 1 && LeftOut(stored[^1]) && LeftOut(stored[^2]) && stored[^2].Kind == kind) return stored.Count - 2;
+        if (stored.Count > 0 && LeftOut(stored[^1]) && stored[^1].Kind == kind && stored[^1].Text == text) return stored.Count - 1;
+        if (stored.Count > 1 && LeftOut(stored[^1]) && LeftOut(stored[^2]) && stored[^2].Kind == kind && stored[^2].Text == text) return stored.Count - 2;
         return null;
     }
 }

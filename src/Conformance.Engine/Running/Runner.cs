@@ -3,26 +3,24 @@ using Conformance.Engine.Cases;
 using Conformance.Engine.Results;
 using Conformance.Engine.Scoring;
 using Conformance.Engine.Sessions;
-using Nito.AsyncEx;
 
 namespace Conformance.Engine.Running;
 
 public sealed record RunOptions
 {
     public required SessionOptions Session { get; init; }
+    /// <summary>The most cases that run at once; fewer while the server falls behind (<see cref="AdaptiveLimit"/>).</summary>
     public int Parallelism { get; init; } = 16;
     /// <summary>The least time a case gets before it is cut off; a case whose own timers need more gets more.</summary>
     public TimeSpan CaseTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }
 
-public sealed record RunOutcome(IReadOnlyList<CaseResult> Results, bool Interrupted);
+/// <param name="LowestParallelism">The fewest cases the run allowed at once, as it adapted to the server.</param>
+public sealed record RunOutcome(IReadOnlyList<CaseResult> Results, bool Interrupted, int LowestParallelism);
 
 /// <summary>Runs cases in parallel, each on its own connection and with its own deadline.</summary>
 public static class Runner
 {
-    /// <summary>Cases hold it shared; a case run a second time holds it alone.</summary>
-    private static readonly AsyncReaderWriterLock Alone = new();
-
     /// <summary>Opens one connection and closes it again; returns why the target cannot be tested, or null.</summary>
     public static async Task<string?> ProbeAsync(SessionOptions options, CancellationToken cancel)
     {
@@ -40,28 +38,22 @@ public static class Runner
         return reading.HandshakeCompleted ? null : reading.HandshakeProblem;
     }
 
+    /// <summary>
+    /// Runs the cases against one target: those that move a few octets first, then those that move megabytes, never
+    /// the two kinds at once (<see cref="CaseScheduler"/>); the second kind smallest first, as its parallelism starts
+    /// at one and grows while the server keeps up.
+    /// </summary>
     public static async Task<RunOutcome> RunAsync(
         IReadOnlyList<CaseDefinition> cases, RunOptions options, Action<CaseResult> onResult, CancellationToken cancel)
     {
+        var scheduler = new CaseScheduler(options);
         var results = new ConcurrentBag<CaseResult>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancel };
-        // Heavy cases hold all they move in their transcripts until they are scored, and are bound by processor time anyway.
-        using var heavySlots = new SemaphoreSlim(Math.Max(2, Environment.ProcessorCount));
         try
         {
-            await Parallel.ForEachAsync(cases, parallel, async (@case, token) =>
+            await Parallel.ForEachAsync(cases.OrderBy(c => c.IsBulk).ThenBy(c => c.IsBulk ? c.OctetsSent : 0), parallel, async (@case, token) =>
             {
-                var heavy = @case.IsHeavy;
-                if (heavy) await heavySlots.WaitAsync(token);
-                CaseResult? result;
-                try
-                {
-                    result = await RunCaseAsync(@case, options, token);
-                }
-                finally
-                {
-                    if (heavy) heavySlots.Release();
-                }
+                var result = await scheduler.RunCaseAsync(@case, token);
                 if (result is null) return;
                 results.Add(result);
                 onResult(result);
@@ -71,60 +63,10 @@ public static class Runner
         {
         }
         var ordered = results.OrderBy(r => r.Id, CaseIdComparer.Instance).ToList();
-        return new RunOutcome(ordered, ordered.Count < cases.Count);
+        return new RunOutcome(ordered, ordered.Count < cases.Count, scheduler.LowestParallelism);
     }
 
-    /// <summary>
-    /// Runs and scores one case; null when the run was cancelled while the case ran. A case whose verdict its own timer
-    /// decided although the server answered as expected a little later (<see cref="LateAnswer"/>) is run a second time
-    /// alone: no other case of this process runs meanwhile, and the second result is the one that counts.
-    /// </summary>
-    public static async Task<CaseResult?> RunCaseAsync(CaseDefinition @case, RunOptions options, CancellationToken runCancel)
-    {
-        (CaseResult Result, string? Late)? first;
-        using (await Alone.ReaderLockAsync(runCancel)) first = await RunOnceAsync(@case, options, runCancel);
-        if (first is not { Late: { } late } raced) return first?.Result;
-        try
-        {
-            using (await Alone.WriterLockAsync(runCancel))
-            {
-                var second = await RunOnceAsync(@case, options, runCancel, $"run a second time, alone: the first time, {late}");
-                return second?.Result ?? raced.Result;
-            }
-        }
-        catch (OperationCanceledException) when (runCancel.IsCancellationRequested)
-        {
-            return raced.Result;
-        }
-    }
-
-    private static async Task<(CaseResult Result, string? Late)?> RunOnceAsync(
-        CaseDefinition @case, RunOptions options, CancellationToken runCancel, string? why = null)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(runCancel);
-        deadline.CancelAfter(Budget(@case, options));
-        var transcript = await Session.RunAsync(@case, options.Session, deadline.Token);
-        if (runCancel.IsCancellationRequested) return null;
-        if (@case.Handshake is { Recheck: true })
-        {
-            var problem = await ProbeAsync(options.Session, runCancel);
-            if (runCancel.IsCancellationRequested) return null;
-            transcript.Add(problem is null ? WireEntryKind.RecheckPassed : WireEntryKind.RecheckFailed,
-                text: problem is null ? "afterwards, a normal connection opened" : $"afterwards, a normal connection failed: {problem}");
-        }
-        if (why is not null) transcript.Note(why);
-        var entries = transcript.Entries;
-        var score = Scorer.Score(@case, entries);
-        var result = CaseResult.From(@case, transcript, score);
-        if (why is not null) result = result with { Reason = $"{result.Reason}; {why}", RunAgainBecause = why };
-        return (result, why is null ? LateAnswer.Find(@case, entries, score) : null);
-    }
-
-    private static TimeSpan Budget(CaseDefinition @case, RunOptions options)
-    {
-        var s = options.Session;
-        var own = TimeSpan.FromMilliseconds(@case.Steps.OfType<WaitStep>().Sum(w => (long)w.Milliseconds) + @case.End.AfterMilliseconds)
-                  + s.ConnectTimeout + s.OpenHandshakeTimeout + s.CloseHandshakeTimeout + s.ServerDropTimeout;
-        return own > options.CaseTimeout ? own : options.CaseTimeout;
-    }
+    /// <summary>Runs and scores one case on its own (confirming it alone when a timer decided it); null when cancelled meanwhile.</summary>
+    public static Task<CaseResult?> RunCaseAsync(CaseDefinition @case, RunOptions options, CancellationToken cancel) =>
+        new CaseScheduler(options).RunCaseAsync(@case, cancel);
 }

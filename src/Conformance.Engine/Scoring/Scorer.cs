@@ -10,7 +10,20 @@ public sealed record Score(
     string Reason,
     int? RemoteCloseCode,
     string? RemoteCloseReason,
-    IReadOnlyList<ConversationEvent> Events);
+    IReadOnlyList<ConversationEvent> Events,
+    IReadOnlyList<string>? Violations = null)
+{
+    /// <summary>What the server sent that it must not have; the verdicts say what the suite made of it.</summary>
+    public IReadOnlyList<string> Violations { get; init; } = Violations ?? [];
+
+    /// <summary>
+    /// The suite's timer that may have decided a verdict other than OK, in words; null when the server decided it. A
+    /// timer decides when it ran out before the server had sent anything that settles the case: no violation, and the
+    /// events until then still the start of an expected list. A slower server, or a busier machine, could have had the
+    /// same answer a little later, so such a verdict is worth confirming with the case run alone.
+    /// </summary>
+    public string? DecidedByTimer { get; init; }
+}
 
 /// <summary>
 /// Judges a case from its transcript alone, the way Autobahn|Testsuite judges: the events are compared with the
@@ -20,19 +33,35 @@ public static class Scorer
 {
     public static Score Score(CaseDefinition @case, IReadOnlyList<WireEntry> transcript)
     {
-        var score = ScoreConversation(@case, transcript);
+        var reading = TranscriptReading.Read(transcript);
+        var score = ScoreConversation(@case, reading);
         var recheck = transcript.FirstOrDefault(e => e.Kind is WireEntryKind.RecheckFailed or WireEntryKind.RecheckPassed);
-        return recheck?.Kind switch
+        score = recheck?.Kind switch
         {
             WireEntryKind.RecheckFailed => score with { Behavior = Verdict.Failed, Reason = $"{recheck.Text} ({score.Reason})" },
             WireEntryKind.RecheckPassed => score with { Reason = $"{score.Reason}; {recheck.Text}" },
             _ => score,
         };
+        return score with { DecidedByTimer = TimerThatDecided(@case, transcript, reading, score) };
     }
 
-    private static Score ScoreConversation(CaseDefinition @case, IReadOnlyList<WireEntry> transcript)
+    private static string? TimerThatDecided(CaseDefinition @case, IReadOnlyList<WireEntry> transcript, TranscriptReading reading, Score score)
     {
-        var reading = TranscriptReading.Read(transcript);
+        var best = score.Behavior is Verdict.Ok or Verdict.Informational or Verdict.Unimplemented
+                   && score.BehaviorClose is CloseVerdict.Ok or CloseVerdict.Informational;
+        if (best || reading.FirstTimerAt is not { } timer || reading.FirstViolationAt is not null) return null;
+        var before = reading.Events.Where(e => e.EntryIndex < timer).Select(e => e.Event).ToList();
+        if (!@case.Outcomes.Any(o => before.Count <= o.Events.Count && before.Select((e, i) => e.Equals(o.Events[i])).All(same => same))) return null;
+        var entry = transcript[timer];
+        return entry.Kind switch
+        {
+            WireEntryKind.Mark => $"the wait that ends in mark {entry.Text} passed",
+            _ => entry.Text ?? entry.Kind.ToString(),
+        };
+    }
+
+    private static Score ScoreConversation(CaseDefinition @case, TranscriptReading reading)
+    {
         if (@case.Handshake is { } handshake && HandshakeJudge.Judge(@case, handshake, reading) is { } judged) return judged;
         if (!reading.HandshakeCompleted)
         {
@@ -40,22 +69,20 @@ public static class Scorer
                 $"the opening handshake was never completed: {reading.HandshakeProblem}", null, null, []);
         }
 
+        var serverClose = reading.FirstServerClose is { } sc ? ClosePayload.Parse(sc.Frame.Payload, out _) : null;
         if (@case.DeflateOffers is { } offers && reading.Deflate is null)
         {
             // The case could not run; the suite closed normally at once, and that closing handshake is what is judged.
-            var (closing, closeWhy, _) = JudgeClose(ExpectedClose.NormalBySuite, reading, reading.FirstServerClose is { } c ? ClosePayload.Parse(c.Frame.Payload, out _) : null);
+            var (closing, closeWhy, _) = JudgeClose(ExpectedClose.NormalBySuite, reading, serverClose);
             return new Score(Verdict.Unimplemented, closing,
                 $"the server accepted none of the permessage-deflate offers ({string.Join(", ", offers)}), so the case could not run; {closeWhy}",
-                null, null, []);
+                null, null, [], reading.ServerViolations);
         }
         var events = reading.Events.Select(e => e.Event).ToList();
-        var serverClose = reading.FirstServerClose is { } sc ? ClosePayload.Parse(sc.Frame.Payload, out _) : null;
         var (closeVerdict, closeReason, wrongInitiator) = JudgeClose(@case.Close, reading, serverClose);
         var (behavior, behaviorReason) = JudgeEvents(@case, events);
 
-        if (reading.ServerViolations.Count > 0)
-            (behavior, behaviorReason) = (Verdict.Failed, reading.ServerViolations[0]);
-        else if (reading.DeadlinePassed)
+        if (reading.DeadlinePassed)
             (behavior, behaviorReason) = (Verdict.Failed, "the case did not end before its deadline");
         else if (wrongInitiator && @case.Close.WrongInitiatorFailsBehavior)
             (behavior, behaviorReason) = (Verdict.Failed, $"the server never failed the connection; {closeReason}");
@@ -65,12 +92,14 @@ public static class Scorer
         var reason = behavior == Verdict.Ok && closeVerdict == CloseVerdict.Ok
             ? $"{behaviorReason}; {closeReason}"
             : behavior != Verdict.Ok ? behaviorReason : closeReason;
+        if (reading.ServerViolations.Count > 0)
+            reason = $"{reason}; the server broke the rules, and the suite failed the connection: {string.Join("; ", reading.ServerViolations)}";
         if (@case.Informational)
         {
             (behavior, closeVerdict) = (Verdict.Informational, CloseVerdict.Informational);
             reason = $"the RFC leaves this open; received {ConversationEvent.Describe(events)}; {closeReason}";
         }
-        return new Score(behavior, closeVerdict, reason, serverClose?.Code, serverClose?.ReasonText, events);
+        return new Score(behavior, closeVerdict, reason, serverClose?.Code, serverClose?.ReasonText, events, reading.ServerViolations);
     }
 
     private static (Verdict, string) JudgeEvents(CaseDefinition @case, IReadOnlyList<ConversationEvent> events)
@@ -98,50 +127,47 @@ public static class Scorer
             : $"; the {expected.Count} expected events came, then {received.Count - expected.Count} more";
     }
 
+    /// <summary>
+    /// The close verdict from the facts a client has, in Autobahn|Testsuite's order: the wrong side started the
+    /// closing handshake (FAILED); a clean close was required and did not happen (UNCLEAN); the server's close code is
+    /// not an accepted one (WRONG CODE, where an undefined code counts as 1000, as a client takes it); the suite had
+    /// to close TCP itself (FAILED BY CLIENT); else OK.
+    /// </summary>
     private static (CloseVerdict Verdict, string Reason, bool WrongInitiator) JudgeClose(
         ExpectedClose expected, TranscriptReading reading, ClosePayload? serverClose)
     {
-        var suiteFirst = First(reading.FirstSuiteClose?.EntryIndex, reading.SuiteClosedAt);
-        var serverFirst = First(reading.FirstServerClose?.EntryIndex, reading.PeerClosedAt);
-        var closedBySuite = suiteFirst is not null && (serverFirst is null || suiteFirst < serverFirst);
-        var how = Describe(reading, serverClose, closedBySuite);
-
-        if (closedBySuite != (expected.Initiator == CloseInitiator.Suite))
+        var facts = reading.Closing;
+        var how = Describe(reading, serverClose);
+        if (facts.ClosedBySuite != (expected.Initiator == CloseInitiator.Suite))
         {
             var who = expected.Initiator == CloseInitiator.Server
                 ? "the server should have failed the connection, but the suite had to close it"
                 : "the server closed the connection, but the suite should have";
             return (CloseVerdict.Failed, $"{who} ({how})", true);
         }
-
-        var handshakeDone = reading.FirstSuiteClose is not null && reading.FirstServerClose is not null;
-        var serverDroppedTcp = reading.PeerClosedAt is { } p && (reading.SuiteClosedAt is null || p < reading.SuiteClosedAt);
-        var clean = handshakeDone && serverDroppedTcp;
-        if (expected.RequireClean && !clean)
+        if (expected.RequireClean && !facts.WasClean)
             return (CloseVerdict.Unclean, $"the closing handshake was not clean ({how})", false);
-
-        if (serverClose?.Code is { } code && !expected.Codes.Contains(code))
-            return (CloseVerdict.WrongCode, $"the server closed with {CloseCodes.Describe(code)}, expected {string.Join(" or ", expected.Codes)} ({how})", false);
-
-        if (!serverDroppedTcp && reading.SuiteClosedAt is not null)
-            return (CloseVerdict.FailedByClient, $"the suite had to drop the TCP connection: {reading.SuiteClosedBecause}", false);
-
+        if (facts.ServerCloseCodeTaken is { } code && !expected.Codes.Contains(code))
+        {
+            var sent = serverClose?.Code is { } actual && actual != code ? $"{CloseCodes.Describe(actual)}, which a client takes as {code}" : CloseCodes.Describe(code);
+            return (CloseVerdict.WrongCode, $"the server closed with {sent}, expected {string.Join(" or ", expected.Codes)} ({how})", false);
+        }
+        if (facts.DroppedBySuite)
+            return (CloseVerdict.FailedByClient, $"the suite had to drop the TCP connection: {facts.DropReason ?? reading.SuiteClosedBecause}", false);
         return (CloseVerdict.Ok, how, false);
     }
 
-    private static int? First(int? a, int? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);
-
-    private static string Describe(TranscriptReading reading, ClosePayload? serverClose, bool closedBySuite)
+    private static string Describe(TranscriptReading reading, ClosePayload? serverClose)
     {
+        var facts = reading.Closing;
         var parts = new List<string>();
-        parts.Add(closedBySuite ? "the suite started the close" : "the server started the close");
-        if (reading.FirstServerClose is null) parts.Add("the server sent no close frame");
+        parts.Add(facts.ClosedBySuite ? "the suite started the close" : reading.FirstServerClose is null ? "no close frame started the close" : "the server started the close");
+        if (facts.ServerCloseRefused) parts.Add("the server's close frame broke the framing rules, so the suite did not take it as one");
+        else if (reading.FirstServerClose is null) parts.Add("the server sent no close frame");
         else if (serverClose?.Code is { } c) parts.Add($"server close code {c}");
         else parts.Add("server close without code");
-        if (reading.PeerClosedAt is not null && (reading.SuiteClosedAt is null || reading.PeerClosedAt < reading.SuiteClosedAt))
-            parts.Add("the server closed TCP");
-        else if (reading.SuiteClosedBecause is { } why)
-            parts.Add($"the suite dropped TCP: {why}");
+        if (facts.ServerClosedTcp) parts.Add("the server closed TCP");
+        else if (facts.DroppedBySuite) parts.Add($"the suite dropped TCP: {facts.DropReason ?? reading.SuiteClosedBecause}");
         return string.Join(", ", parts);
     }
 }

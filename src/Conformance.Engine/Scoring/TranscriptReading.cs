@@ -8,6 +8,19 @@ namespace Conformance.Engine.Scoring;
 /// <summary>A frame read back from the transcript, with the index of the entry in which its last octet travelled.</summary>
 public sealed record WireFrame(int EntryIndex, DecodedFrame Frame);
 
+/// <summary>
+/// How the connection ended, as a client sees it (Autobahn|Testsuite's facts): who started the closing handshake,
+/// whether it completed cleanly, who closed TCP, and the server's close code as the client took it.
+/// </summary>
+public sealed record ClosingFacts(
+    bool ClosedBySuite,
+    bool WasClean,
+    bool DroppedBySuite,
+    string? DropReason,
+    int? ServerCloseCodeTaken,
+    bool ServerClosedTcp,
+    bool ServerCloseRefused = false);
+
 /// <summary>The facts a transcript holds, read from its octets alone.</summary>
 public sealed class TranscriptReading
 {
@@ -16,16 +29,22 @@ public sealed class TranscriptReading
     /// <summary>The permessage-deflate parameters the handshake agreed, if any.</summary>
     public Protocol.Deflate.DeflateParameters? Deflate { get; private init; }
     public string? HandshakeProblem { get; private init; }
-    /// <summary>The server's first close frame, the last frame of its that is read.</summary>
+    /// <summary>The server's first close frame that was read as one (possibly invalid).</summary>
     public WireFrame? FirstServerClose { get; private init; }
     /// <summary>The suite's first close frame that starts the closing handshake (a malformed one only provokes the server).</summary>
     public WireFrame? FirstSuiteClose { get; private init; }
     public IReadOnlyList<(int EntryIndex, ConversationEvent Event)> Events { get; private init; } = [];
+    /// <summary>What the server sent that it must not have, in the order the suite met it.</summary>
     public IReadOnlyList<string> ServerViolations { get; private init; } = [];
+    public ClosingFacts Closing { get; private init; } = new(false, false, false, null, null, false);
     public int? PeerClosedAt { get; private init; }
     public int? SuiteClosedAt { get; private init; }
     public string? SuiteClosedBecause { get; private init; }
     public bool DeadlinePassed { get; private init; }
+    /// <summary>The index of the entry in which the server's first violation travelled, or null.</summary>
+    public int? FirstViolationAt { get; private init; }
+    /// <summary>The index of the first entry at which one of the suite's timers fired (a mark is one), or null.</summary>
+    public int? FirstTimerAt { get; private init; }
 
     public bool HandshakeCompleted => Response is not null && HandshakeProblem is null;
 
@@ -57,75 +76,124 @@ public sealed class TranscriptReading
             deflate = DeflateAgreement.Read(head, response, out var deflateProblem);
             problem = deflateProblem is null ? null : $"the permessage-deflate negotiation failed: {deflateProblem}";
         }
-        WireFrame? serverClose = null;
-        var events = new List<(int, ConversationEvent)>();
-        var violations = new List<string>();
-        if (status == ResponseParseStatus.Complete && problem is null)
-        {
-            using var assembler = new MessageAssembler(deflate: deflate);
-            foreach (var (frame, index, decodeError) in Decode(incoming, consumed, maxFramePayload))
-            {
-                if (decodeError is not null) { violations.Add($"the server sent an undecodable frame: {decodeError}"); break; }
-                var ev = assembler.Accept(frame!, out var violation);
-                if (violation is not null) violations.Add(violation);
-                if (ev is not null) events.Add((index, ev));
-                if (frame!.Header.Opcode == Opcodes.Close)
-                {
-                    serverClose = new WireFrame(index, frame);
-                    ClosePayload.Parse(frame.Payload, out var closeViolation);
-                    if (closeViolation is not null) violations.Add($"the server's close frame is invalid: {closeViolation}");
-                    break;
-                }
-            }
-        }
-        var suiteClose = requestEnd < 0 ? null : Decode(outgoing, requestEnd, FrameDecoder.LargestPayloadLength)
-            .TakeWhile(d => d.Error is null).Where(d => d.Frame!.Header.IsWellFormedClose)
-            .Select(d => new WireFrame(d.Index, d.Frame!)).FirstOrDefault();
 
         int? Find(WireEntryKind kind) => entries.Select((e, i) => (e, i)).Where(p => p.e.Kind == kind).Select(p => (int?)p.i).FirstOrDefault();
         var peerClosedAt = Find(WireEntryKind.PeerClosed);
-        var closeSeenAt = new[] { peerClosedAt, serverClose?.EntryIndex }
-            .Where(i => i is not null).Min();
-        for (var i = 0; i < entries.Count; i++)
-        {
-            if (entries[i].Kind == WireEntryKind.Mark && (closeSeenAt is null || i < closeSeenAt))
-                events.Add((i, ConversationEvent.MarkEvent(entries[i].Text ?? "")));
-        }
         var suiteClosedAt = Find(WireEntryKind.ClosedBySuite);
+        var timerAt = entries.Select((e, i) => (e, i))
+            .Where(p => p.e.Kind is WireEntryKind.TimerFired or WireEntryKind.Mark or WireEntryKind.Deadline)
+            .Select(p => (int?)p.i).FirstOrDefault();
+        var handshakeDone = status == ResponseParseStatus.Complete && problem is null && requestEnd >= 0;
+        var replay = handshakeDone ? Replay.Run(entries, requestEnd, consumed, deflate, maxFramePayload) : null;
         return new TranscriptReading
         {
             ConnectionError = error,
             Response = response,
             Deflate = deflate,
             HandshakeProblem = status == ResponseParseStatus.Complete ? problem : error ?? problem,
-            FirstServerClose = serverClose,
-            FirstSuiteClose = suiteClose,
-            Events = events.OrderBy(e => e.Item1).ToList(),
-            ServerViolations = violations,
             PeerClosedAt = peerClosedAt,
             SuiteClosedAt = suiteClosedAt,
             SuiteClosedBecause = suiteClosedAt is { } s ? entries[s].Text : null,
             DeadlinePassed = Find(WireEntryKind.Deadline) is not null,
+            FirstTimerAt = timerAt,
+            FirstServerClose = replay?.ServerClose,
+            FirstSuiteClose = replay?.SuiteClose,
+            Events = replay?.Events ?? [],
+            ServerViolations = replay?.Violations ?? [],
+            FirstViolationAt = replay?.FirstViolationAt,
+            Closing = replay?.Closing ?? new(false, false, suiteClosedAt is not null, null, null, false),
         };
     }
 
     /// <summary>
-    /// Decodes one direction from an offset, fed entry by entry as it travelled, so a frame's index is the entry that
-    /// carried its last octet and no more than a frame is held at once.
+    /// The conversation after the handshake, entry by entry in the order it happened: the suite's frames and the
+    /// server's, each direction fed to a decoder as it travelled, the server's through the client's rules.
     /// </summary>
-    private static IEnumerable<(DecodedFrame? Frame, int Index, string? Error)> Decode(Direction direction, int start, long maxPayload)
+    private sealed class Replay
     {
-        var decoder = new FrameDecoder(maxPayload);
-        foreach (var (piece, index) in direction.From(start))
+        public List<(int, ConversationEvent)> Events { get; } = [];
+        public IReadOnlyList<string> Violations { get; private set; } = [];
+        public int? FirstViolationAt { get; private set; }
+        public WireFrame? ServerClose { get; private set; }
+        public WireFrame? SuiteClose { get; private set; }
+        public ClosingFacts Closing { get; private set; } = null!;
+
+        public static Replay Run(IReadOnlyList<WireEntry> entries, int requestEnd, int responseEnd,
+            Protocol.Deflate.DeflateParameters? deflate, long maxFramePayload)
         {
-            decoder.Append(piece.Span);
-            while (true)
+            var replay = new Replay();
+            using var client = new ClientEndpoint(deflate);
+            var suiteFrames = new FrameDecoder(FrameDecoder.LargestPayloadLength);
+            var serverFrames = new FrameDecoder(maxFramePayload);
+            long sent = 0, received = 0;
+            var suiteUndecodable = false;
+            var serverUndecodable = false;
+            int? closeSeenAt = null;
+            var serverClosedTcp = false;
+            for (var i = 0; i < entries.Count; i++)
             {
-                var status = decoder.TryRead(out var frame);
-                if (status == DecodeStatus.NeedMoreData) break;
-                if (status == DecodeStatus.Error) { yield return (null, -1, decoder.Error); yield break; }
-                yield return (frame, index, null);
+                var e = entries[i];
+                switch (e.Kind)
+                {
+                    case WireEntryKind.Sent when e.Bytes is { Length: > 0 } bytes:
+                        var fromSent = (int)Math.Clamp(requestEnd - sent, 0, bytes.Length);
+                        sent += bytes.Length;
+                        if (suiteUndecodable || fromSent == bytes.Length) break;
+                        suiteFrames.Append(bytes.AsSpan(fromSent));
+                        while (true)
+                        {
+                            var status = suiteFrames.TryRead(out var frame);
+                            if (status == DecodeStatus.NeedMoreData) break;
+                            if (status == DecodeStatus.Error) { suiteUndecodable = true; break; }
+                            if (!frame!.Header.IsWellFormedClose) continue;
+                            replay.SuiteClose ??= new WireFrame(i, frame);
+                            client.SuiteSentClose();
+                        }
+                        break;
+                    case WireEntryKind.Received when e.Bytes is { Length: > 0 } bytes:
+                        var fromReceived = (int)Math.Clamp(responseEnd - received, 0, bytes.Length);
+                        received += bytes.Length;
+                        if (serverUndecodable || fromReceived == bytes.Length || client.Phase == ClientPhase.Closed) break;
+                        serverFrames.Append(bytes.AsSpan(fromReceived));
+                        while (client.Phase != ClientPhase.Closed)
+                        {
+                            var status = serverFrames.TryRead(out var frame);
+                            if (status == DecodeStatus.NeedMoreData) break;
+                            if (status == DecodeStatus.Error)
+                            {
+                                serverUndecodable = true;
+                                client.Undecodable(serverFrames.Error!);
+                                replay.FirstViolationAt ??= i;
+                                break;
+                            }
+                            var hadClose = client.ServerClose is not null;
+                            foreach (var action in client.Receive(frame!))
+                                if (action is DeliverEvent d) replay.Events.Add((i, d.Event));
+                            if (client.Violations.Count > 0) replay.FirstViolationAt ??= i;
+                            if (!hadClose && client.ServerClose is not null)
+                            {
+                                replay.ServerClose = new WireFrame(i, frame!);
+                                closeSeenAt ??= i;
+                            }
+                        }
+                        break;
+                    case WireEntryKind.Mark when closeSeenAt is null:
+                        replay.Events.Add((i, ConversationEvent.MarkEvent(e.Text ?? "")));
+                        break;
+                    case WireEntryKind.ClosedBySuite:
+                        client.SuiteDropped(e.Text ?? "");
+                        break;
+                    case WireEntryKind.PeerClosed:
+                        serverClosedTcp |= client.Phase != ClientPhase.Closed;
+                        closeSeenAt ??= i;
+                        client.PeerClosed();
+                        break;
+                }
             }
+            replay.Violations = client.Violations;
+            replay.Closing = new ClosingFacts(client.ClosedBySuite, client.WasClean, client.DroppedBySuite, client.DropReason,
+                client.ServerCloseCodeTaken, serverClosedTcp, client.ServerCloseRefused);
+            return replay;
         }
     }
 
@@ -151,7 +219,7 @@ public sealed class TranscriptReading
         public byte[] Prefix(int max)
         {
             var prefix = new List<byte>();
-            foreach (var (piece, _) in Pieces())
+            foreach (var piece in Pieces())
             {
                 var take = Math.Min(piece.Length, max - prefix.Count);
                 prefix.AddRange(piece.Span[..take]);
@@ -160,22 +228,10 @@ public sealed class TranscriptReading
             return [.. prefix];
         }
 
-        /// <summary>The octets from a stream offset on, in the pieces they travelled in, with each piece's entry index.</summary>
-        public IEnumerable<(ReadOnlyMemory<byte> Piece, int Index)> From(long offset)
-        {
-            long at = 0;
-            foreach (var (piece, index) in Pieces())
-            {
-                var skip = (int)Math.Clamp(offset - at, 0, piece.Length);
-                at += piece.Length;
-                if (skip < piece.Length) yield return (piece[skip..], index);
-            }
-        }
-
-        private IEnumerable<(ReadOnlyMemory<byte> Piece, int Index)> Pieces()
+        private IEnumerable<ReadOnlyMemory<byte>> Pieces()
         {
             for (var i = 0; i < entries.Count; i++)
-                if (entries[i].Kind == kind && entries[i].Bytes is { Length: > 0 } bytes) yield return (bytes, i);
+                if (entries[i].Kind == kind && entries[i].Bytes is { Length: > 0 } bytes) yield return bytes;
         }
     }
 }

@@ -33,7 +33,7 @@ internal static class AnswerReader
         }
         catch (OperationCanceledException) when (!deadline.IsCancellationRequested)
         {
-            transcript.Note($"no complete answer within {options.OpenHandshakeTimeout.TotalSeconds:0.#} s");
+            transcript.Add(WireEntryKind.TimerFired, text: $"timer: no complete answer within {options.OpenHandshakeTimeout.TotalSeconds:0.#} s");
             wire.Drop("the answer window passed");
         }
     }

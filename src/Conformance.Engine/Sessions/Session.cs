@@ -6,9 +6,9 @@ using Conformance.Protocol.Deflate;
 namespace Conformance.Engine.Sessions;
 
 /// <summary>
-/// Plays one case against the target over one connection and records the transcript. It interprets what
-/// it reads only as far as it must to take part (answer pings, answer a close, notice the events matched);
-/// judging is the scorer's job, from the transcript alone.
+/// Plays one case against the target over one connection and records the transcript. It takes part as a client
+/// (<see cref="ClientEndpoint"/>: answers pings, answers or fails the close, notices the events matched) and performs
+/// every scripted step while the TCP connection is open; judging is the scorer's job, from the transcript alone.
 /// </summary>
 public sealed class Session
 {
@@ -45,11 +45,11 @@ public sealed class Session
         await using var _ = wire;
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(deadline);
         _key = HandshakeKeys.NewKey();
-        Task reader = Task.CompletedTask;
+        Task reader = Task.CompletedTask, closing = Task.CompletedTask;
         try
         {
-            var (request, steps) = OpeningWrite();
-            if (!await wire.WriteAsync(request, _case.Request?.Chop, deadline)) return;
+            var (request, steps, label) = OpeningWrite();
+            if (!await wire.WriteAsync(request, _case.Request?.Chop, deadline, label)) return;
             if (_case.EndsAfterHandshake)
             {
                 await AnswerReader.ReadAsync(wire, _options, _transcript, deadline);
@@ -59,16 +59,17 @@ public sealed class Session
             _requestHead = requestText.IndexOf("\r\n\r\n", StringComparison.Ordinal) is var end and >= 0 ? requestText[..end] : requestText;
             reader = Task.Run(() => ReadLoopAsync(stopReading.Token), CancellationToken.None);
             if (!await AwaitHandshakeAsync(deadline)) return;
+            closing = Task.Run(() => WatchClosingAsync(stopReading.Token), CancellationToken.None);
             if (_case.DeflateOffers is not null && _deflate is null)
             {
                 _transcript.Note(_deflateProblem is null
                     ? "the server accepted no permessage-deflate offer; the suite closes, as the case needs the extension"
                     : $"the server's permessage-deflate answer is one a client must fail ({_deflateProblem}); the suite closes");
-                await SendCloseAsync(ClosePayload.Build(CloseCodes.Normal, []), deadline);
+                await SendCloseAsync(ClosePayload.Build(CloseCodes.Normal, []), "close: the case cannot run", deadline);
             }
             else
             {
-                await PlayStepsAsync(steps, deadline);
+                await PlayStepsAsync(steps, _case.Request is { Pipeline: true } ? 2 : 1, deadline);
             }
             await EndAsync(deadline);
         }
@@ -82,20 +83,21 @@ public sealed class Session
             wire.Drop("the case ended");
             stopReading.Cancel();
             await reader;
+            await closing;
             _deflater?.Dispose();
         }
     }
 
-    /// <summary>The opening request (with the first step's octets when the case pipelines them) and the steps left to play.</summary>
-    private (byte[] Request, IReadOnlyList<Step> Steps) OpeningWrite()
+    /// <summary>The opening request (with the first step's octets when the case pipelines them), the steps left to play, and the write's label.</summary>
+    private (byte[] Request, IReadOnlyList<Step> Steps, string Label) OpeningWrite()
     {
-        if (_case.Request is not { } own) return (BuildRequest(_key), _case.Steps);
+        if (_case.Request is not { } own) return (BuildRequest(_key), _case.Steps, "the opening request");
         _key = OpeningRequestWriter.Key(own, _key);
         var request = OpeningRequestWriter.Write(own, _options, _key);
-        if (!own.Pipeline) return (request, _case.Steps);
+        if (!own.Pipeline) return (request, _case.Steps, "the opening request");
         var first = StepBytes(_case.Steps[0]);
         if (ContainsClose(first)) _state.NoteCloseSent();
-        return ([.. request, .. first], _case.Steps.Skip(1).ToList());
+        return ([.. request, .. first], _case.Steps.Skip(1).ToList(), "the opening request and step 1");
     }
 
     private byte[] BuildRequest(string key)
@@ -116,40 +118,47 @@ public sealed class Session
         if (done == _state.Handshake.Task && _state.Handshake.Task.Result) return true;
         deadline.ThrowIfCancellationRequested();
         if (done == timeout)
-            _transcript.Add(WireEntryKind.Error, text: $"no answer to the opening handshake within {_options.OpenHandshakeTimeout.TotalSeconds:0.#} s");
+        {
+            var seconds = _options.OpenHandshakeTimeout.TotalSeconds;
+            _transcript.Add(WireEntryKind.TimerFired, text: $"timer: {seconds:0.#} s passed without an answer to the opening handshake");
+            _transcript.Add(WireEntryKind.Error, text: $"no answer to the opening handshake within {seconds:0.#} s");
+        }
         _wire.Drop("the opening handshake did not complete");
         return false;
     }
 
-    private async Task PlayStepsAsync(IReadOnlyList<Step> steps, CancellationToken deadline)
+    /// <summary>Every step, in order, while the TCP connection is open; a step after it closed is noted as not sent.</summary>
+    private async Task PlayStepsAsync(IReadOnlyList<Step> steps, int firstNumber, CancellationToken deadline)
     {
-        foreach (var step in steps)
+        for (var i = 0; i < steps.Count; i++)
         {
-            if (_state.ConnectionEnding)
+            var step = steps[i];
+            var label = $"step {firstNumber + i}";
+            if (_wire.IsClosed)
             {
-                _transcript.Note($"skipped (the connection is closing): {step.Describe()}");
+                _transcript.Note($"{label} not sent (the connection is closed): {step.Describe()}");
                 continue;
             }
             switch (step)
             {
                 case SendFramesStep s:
-                    await SendAsync(Encode(s.Frames.Select(f => f.ToFrame())), s.Chop, deadline);
+                    await SendAsync(Encode(s.Frames.Select(f => f.ToFrame())), s.Chop, label, deadline);
                     break;
                 case SendMessageStep s:
-                    await _wire.WriteAsync(Encode(MessageFramesOf(s.Opcode, s.Payload, s.FragmentSize, s.Compress)), s.Chop, deadline);
+                    await _wire.WriteAsync(Encode(MessageFramesOf(s.Opcode, s.Payload, s.FragmentSize, s.Compress)), s.Chop, deadline, label);
                     break;
                 case RoundTripsStep r:
-                    await RoundTripsAsync(r, deadline);
+                    await RoundTripsAsync(r, label, deadline);
                     break;
                 case SendRawStep s:
-                    await SendAsync(s.Bytes, s.Chop, deadline);
+                    await SendAsync(s.Bytes, s.Chop, label, deadline);
                     break;
                 case WaitStep w:
                     await Task.Delay(w.Milliseconds, deadline);
-                    if (w.Mark is not null && !_state.ConnectionEnding)
+                    if (w.Mark is not null && !_wire.IsClosed)
                     {
                         _transcript.Add(WireEntryKind.Mark, text: w.Mark);
-                        _state.AddEvent(ConversationEvent.MarkEvent(w.Mark));
+                        _state.AddMark(w.Mark);
                     }
                     break;
             }
@@ -164,23 +173,29 @@ public sealed class Session
         return MessageFrames.Split(opcode, _deflater.Compress(payload.Span), fragmentSize, compressed: true);
     }
 
-    private async Task RoundTripsAsync(RoundTripsStep step, CancellationToken deadline)
+    /// <summary>
+    /// The series, each message sent once the answer to the one before has arrived; it ends early once either side has
+    /// started closing, since no answer can come after that (RFC 6455 5.5.1).
+    /// </summary>
+    private async Task RoundTripsAsync(RoundTripsStep step, string label, CancellationToken deadline)
     {
         var compressed = _deflate is null ? null : CompressedSeries.For(step.Messages, _deflate);
-        for (var i = 0; i < step.Count && !_state.ConnectionEnding; i++)
+        var sent = 0;
+        for (; sent < step.Count && _state.IsOpen; sent++)
         {
             var answered = _state.EventCount + 1;
             var frames = compressed is null
-                ? MessageFrames.Split(step.Opcode, step.Messages.At(i), step.FragmentSize, compressed: false)
-                : MessageFrames.Split(step.Opcode, compressed.At(i), step.FragmentSize, compressed: true);
-            await _wire.WriteAsync(Encode(frames), null, deadline);
-            while (_state.EventCount < answered && !_state.ConnectionEnding)
+                ? MessageFrames.Split(step.Opcode, step.Messages.At(sent), step.FragmentSize, compressed: false)
+                : MessageFrames.Split(step.Opcode, compressed.At(sent), step.FragmentSize, compressed: true);
+            await _wire.WriteAsync(Encode(frames), null, deadline, label);
+            while (_state.EventCount < answered && _state.IsOpen)
             {
                 var changed = _state.NextChange();
-                if (_state.EventCount >= answered || _state.ConnectionEnding) break;
+                if (_state.EventCount >= answered || !_state.IsOpen) break;
                 await changed.WaitAsync(deadline);
             }
         }
+        if (sent < step.Count) _transcript.Note($"{label}: the series ended after {sent} of {step.Count} messages, as the connection is closing");
     }
 
     /// <summary>The octets of a step that sends something, for a step written together with the request.</summary>
@@ -201,10 +216,10 @@ public sealed class Session
         return bytes;
     }
 
-    private async Task SendAsync(byte[] bytes, int? chop, CancellationToken cancel)
+    private async Task SendAsync(byte[] bytes, int? chop, string label, CancellationToken cancel)
     {
         if (ContainsClose(bytes)) _state.NoteCloseSent();
-        await _wire.WriteAsync(bytes, chop, cancel);
+        await _wire.WriteAsync(bytes, chop, cancel, label);
     }
 
     private static bool ContainsClose(byte[] bytes)
@@ -216,62 +231,73 @@ public sealed class Session
         return false;
     }
 
-    private async Task SendCloseAsync(byte[] payload, CancellationToken cancel)
+    /// <summary>Starts the closing handshake, unless the suite has already sent or answered a close.</summary>
+    private async Task SendCloseAsync(byte[] payload, string label, CancellationToken cancel)
     {
         if (!_state.TryClaimCloseSend()) return;
-        await _wire.WriteAsync(Frame.Client(Opcodes.Close, payload).Encode(), null, cancel);
+        await _wire.WriteAsync(Frame.Client(Opcodes.Close, payload).Encode(), null, cancel, label);
     }
 
-    /// <summary>After the steps: finish on a match, by the case's timer, or by the closing handshake's timeouts.</summary>
+    /// <summary>After the steps: finish on a match or by the case's timer, then wait for the closing handshake to end.</summary>
     private async Task EndAsync(CancellationToken deadline)
     {
         var timerDue = DateTime.UtcNow.AddMilliseconds(_case.End.AfterMilliseconds);
         while (!_wire.IsClosed)
         {
             var changed = _state.NextChange();
-            DateTime wakeAt;
-            if (_state.CloseSentAt is { } sentAt)
+            if (_state.IsOpen && _case.FinishesOnMatch && ExpectedEventsArrived())
             {
-                if (_state.CloseReceivedAt is { } receivedAt)
-                {
-                    wakeAt = Later(sentAt, receivedAt) + _options.ServerDropTimeout;
-                    if (DateTime.UtcNow >= wakeAt)
-                    {
-                        _wire.Drop($"the server did not close the TCP connection within {_options.ServerDropTimeout.TotalSeconds:0.#} s of the closing handshake");
-                        return;
-                    }
-                }
-                else
-                {
-                    wakeAt = sentAt + _options.CloseHandshakeTimeout;
-                    if (DateTime.UtcNow >= wakeAt)
-                    {
-                        _wire.Drop($"the server did not answer the close frame within {_options.CloseHandshakeTimeout.TotalSeconds:0.#} s");
-                        return;
-                    }
-                }
-            }
-            else if (_case.FinishesOnMatch && ExpectedEventsArrived())
-            {
-                await SendCloseAsync(ClosePayload.Build((ushort)_case.Close.Codes[0], []), deadline);
+                await SendCloseAsync(ClosePayload.Build((ushort)_case.Close.Codes[0], []), "close: the expected events arrived", deadline);
                 continue;
             }
-            else if (DateTime.UtcNow >= timerDue)
+            if (_state.IsOpen && DateTime.UtcNow >= timerDue)
             {
                 var failing = _case.End.Action == EndAction.Fail;
                 _transcript.Add(WireEntryKind.TimerFired, text: failing
                     ? $"timer: {_case.End.AfterMilliseconds} ms passed; the suite fails the connection (close 1001)"
                     : $"timer: {_case.End.AfterMilliseconds} ms passed; the suite closes the connection");
-                await SendCloseAsync(failing ? ClosePayload.Build(CloseCodes.GoingAway, []) : [], deadline);
+                await SendCloseAsync(failing ? ClosePayload.Build(CloseCodes.GoingAway, []) : [], "close: the case's timer", deadline);
                 continue;
             }
-            else
-            {
-                wakeAt = timerDue;
-            }
-            var wait = wakeAt - DateTime.UtcNow;
-            if (wait > TimeSpan.Zero) await Task.WhenAny(changed, Task.Delay(wait, deadline));
+            var wait = _state.IsOpen ? timerDue - DateTime.UtcNow : Timeout.InfiniteTimeSpan;
+            if (wait == Timeout.InfiniteTimeSpan || wait > TimeSpan.Zero) await Task.WhenAny(changed, Task.Delay(wait, deadline));
             deadline.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>
+    /// The closing handshake's own timers, beside whatever the steps are doing (Autobahn's): the server must answer the
+    /// suite's close within the close timeout, and close TCP within the drop timeout once both close frames are out.
+    /// </summary>
+    private async Task WatchClosingAsync(CancellationToken cancel)
+    {
+        try
+        {
+            while (!_wire.IsClosed)
+            {
+                var changed = _state.NextChange();
+                var wait = Timeout.InfiniteTimeSpan;
+                if (_state.CloseSentAt is { } sentAt)
+                {
+                    var handshakeDone = _state.CloseReceivedAt is { } receivedAt;
+                    var due = handshakeDone ? Later(sentAt, _state.CloseReceivedAt!.Value) + _options.ServerDropTimeout : sentAt + _options.CloseHandshakeTimeout;
+                    if (DateTime.UtcNow >= due)
+                    {
+                        var why = handshakeDone
+                            ? $"the server did not close the TCP connection within {_options.ServerDropTimeout.TotalSeconds:0.#} s of the closing handshake"
+                            : $"the server did not answer the close frame within {_options.CloseHandshakeTimeout.TotalSeconds:0.#} s";
+                        _transcript.Add(WireEntryKind.TimerFired, text: $"timer: {why}");
+                        _wire.Drop(why);
+                        return;
+                    }
+                    wait = due - DateTime.UtcNow;
+                }
+                await Task.WhenAny(changed, Task.Delay(wait, cancel));
+                cancel.ThrowIfCancellationRequested();
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
         }
     }
 
@@ -292,12 +318,12 @@ public sealed class Session
         var buffer = new byte[64 * 1024];
         var handshake = new HandshakeReader(_options.MaxHandshakeBytes);
         var decoder = new FrameDecoder(_options.MaxFramePayload);
-        MessageAssembler? assembler = null;
+        var undecodable = false;
         long received = 0;
         var peerClosed = false;
         try
         {
-            while (true)
+            while (!_wire.IsClosed)
             {
                 var n = await _wire.ReadAsync(buffer, cancel);
                 if (n == 0)
@@ -324,56 +350,52 @@ public sealed class Session
                         break;
                     }
                     _deflate = DeflateAgreement.Read(_requestHead, response!, out _deflateProblem);
-                    assembler = new MessageAssembler(deflate: _deflate, decompress: false);
+                    _state.Opened(new ClientEndpoint(_deflate, decompress: false));
                     _state.Handshake.TrySetResult(true);
                     data = rest;
                 }
+                if (undecodable) continue;
                 decoder.Append(data.Span);
-                if (!await HandleFramesAsync(decoder, assembler!, cancel)) break;
+                while (!_wire.IsClosed)
+                {
+                    var status = decoder.TryRead(out var frame);
+                    if (status == DecodeStatus.NeedMoreData) break;
+                    if (status == DecodeStatus.Error)
+                    {
+                        undecodable = true;
+                        await PerformAsync(_state.Undecodable(decoder.Error!), cancel);
+                        break;
+                    }
+                    await PerformAsync(_state.Receive(frame!), cancel);
+                }
             }
         }
         catch (OperationCanceledException) { }
         finally
         {
-            assembler?.Dispose();
             _state.Handshake.TrySetResult(false);
             if (peerClosed) _wire.MarkClosedByPeer();
             _state.NotePeerClosed();
         }
     }
 
-    private async Task<bool> HandleFramesAsync(FrameDecoder decoder, MessageAssembler assembler, CancellationToken cancel)
+    private async Task PerformAsync(IReadOnlyList<ClientAction> actions, CancellationToken cancel)
     {
-        while (true)
+        foreach (var action in actions)
         {
-            var status = decoder.TryRead(out var frame);
-            if (status == DecodeStatus.NeedMoreData) return true;
-            if (status == DecodeStatus.Error)
+            switch (action)
             {
-                _transcript.Note($"the server sent an undecodable frame: {decoder.Error}");
-                await SendCloseAsync(ClosePayload.Build(CloseCodes.ProtocolError, []), cancel);
-                return true;
-            }
-            var ev = assembler.Accept(frame!, out _);
-            if (ev is not null) _state.AddEvent(ev);
-            switch (frame!.Header.Opcode)
-            {
-                case Opcodes.Ping when _state.CloseSentAt is null:
-                    await _wire.WriteAsync(Frame.Client(Opcodes.Pong, frame.Payload).Encode(), null, cancel);
+                case SendPong pong:
+                    await _wire.WriteAsync(Frame.Client(Opcodes.Pong, pong.Payload).Encode(), null, cancel, "pong");
                     break;
-                case Opcodes.Close:
-                    _state.NoteCloseReceived();
-                    await SendCloseAsync(CloseReply(frame.Payload), cancel);
+                case SendClose close:
+                    await _wire.WriteAsync(Frame.Client(Opcodes.Close, close.Payload).Encode(), null, cancel,
+                        close.FailsTheConnection ? "close: the suite fails the connection" : "close: the reply to the server's close");
                     break;
+                case DropConnection drop:
+                    _wire.Drop(drop.Reason);
+                    return;
             }
         }
-    }
-
-    /// <summary>The answer to the server's close: its code echoed, nothing for nothing, 1002 for a broken close payload.</summary>
-    private static byte[] CloseReply(byte[] payload)
-    {
-        var close = ClosePayload.Parse(payload, out var violation);
-        if (violation is not null) return ClosePayload.Build(CloseCodes.ProtocolError, []);
-        return close.Code is { } code ? ClosePayload.Build(code, []) : [];
     }
 }

@@ -4,7 +4,7 @@ namespace Conformance.Engine.Sessions;
 
 public enum WireEntryKind
 {
-    /// <summary>Octets the suite wrote, as one write.</summary>
+    /// <summary>Octets the suite wrote, as one write; the text says what they are (the request, a step, a pong, a close).</summary>
     Sent,
     /// <summary>Octets the suite read, as one read.</summary>
     Received,
@@ -22,7 +22,7 @@ public enum WireEntryKind
     RecheckPassed,
     /// <summary>After the case, a normal connection to the target could not be opened; the text says why.</summary>
     RecheckFailed,
-    /// <summary>The case's end timer ran out, and the suite closed or failed the connection; the text says which.</summary>
+    /// <summary>One of the suite's timers ran out (the case's end timer, a closing-handshake or opening-handshake timeout); the text says which and what followed.</summary>
     TimerFired,
     /// <summary>Anything else worth reading (a step was skipped, the case was run again).</summary>
     Note,
@@ -59,7 +59,7 @@ public sealed class Transcript
         lock (_entries) _entries.Add(new WireEntry(ElapsedMicroseconds, kind, bytes, text));
     }
 
-    public void Sent(ReadOnlySpan<byte> bytes) => Add(WireEntryKind.Sent, bytes.ToArray());
+    public void Sent(ReadOnlySpan<byte> bytes, string label) => Add(WireEntryKind.Sent, bytes.ToArray(), label);
     public void Received(ReadOnlySpan<byte> bytes) => Add(WireEntryKind.Received, bytes.ToArray());
     public void Note(string text) => Add(WireEntryKind.Note, text: text);
 }

@@ -37,6 +37,8 @@ internal sealed class WireConnection : IAsyncDisposable
             client.Dispose();
             var why = e is SocketException se ? Describe(se) : cancel.IsCancellationRequested
                 ? "the case was cancelled" : $"no answer within {options.ConnectTimeout.TotalSeconds:0.#} s";
+            if (e is OperationCanceledException && !cancel.IsCancellationRequested)
+                transcript.Add(WireEntryKind.TimerFired, text: $"timer: {options.ConnectTimeout.TotalSeconds:0.#} s passed without a TCP connection");
             transcript.Add(WireEntryKind.Error, text: $"could not connect to {target.Host}:{target.Port}: {why}");
             return null;
         }
@@ -74,8 +76,11 @@ internal sealed class WireConnection : IAsyncDisposable
         _ => e.Message,
     };
 
-    /// <summary>Writes the octets (in pieces of chop octets, each its own write); false when the connection is gone.</summary>
-    public async Task<bool> WriteAsync(ReadOnlyMemory<byte> bytes, int? chop, CancellationToken cancel)
+    /// <summary>
+    /// Writes the octets (in pieces of chop octets, each its own write), each piece recorded with the label that says
+    /// what it is (a step, a pong, a close); false when the connection is gone.
+    /// </summary>
+    public async Task<bool> WriteAsync(ReadOnlyMemory<byte> bytes, int? chop, CancellationToken cancel, string label)
     {
         await _writeLock.WaitAsync(cancel);
         try
@@ -85,7 +90,7 @@ internal sealed class WireConnection : IAsyncDisposable
             {
                 if (IsClosed) return false;
                 var piece = bytes.Slice(at, Math.Min(size, bytes.Length - at));
-                _transcript.Sent(piece.Span);
+                _transcript.Sent(piece.Span, label);
                 await _stream.WriteAsync(piece, cancel);
                 await _stream.FlushAsync(cancel);
                 if (bytes.Length == 0) break;

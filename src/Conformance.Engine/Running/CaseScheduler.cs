@@ -1,0 +1,175 @@
+using Conformance.Engine.Cases;
+using Conformance.Engine.Results;
+using Conformance.Engine.Scoring;
+using Conformance.Engine.Sessions;
+using System.Runtime.InteropServices;
+using Nito.AsyncEx;
+
+namespace Conformance.Engine.Running;
+
+/// <summary>
+/// Runs the cases of one run against one target so that a verdict depends on the server, not on how many cases ran
+/// beside it or how busy the machine was:
+/// <list type="bullet">
+/// <item>cases that move megabytes never run beside cases with short timers (<see cref="KindGate"/>);</item>
+/// <item>the number of cases at once follows how fast the server answers (<see cref="AdaptiveLimit"/>);</item>
+/// <item>a verdict other than OK that one of the suite's timers decided (<see cref="Score.DecidedByTimer"/>) is
+/// confirmed by running the case again alone, with no other case of the run meanwhile, the way Autobahn|Testsuite
+/// runs every case, unless the server answered that case's opening handshake and close well within time (then the
+/// timer did not race a server kept busy, and the verdict is the server's); the second verdict counts, and the first
+/// run is kept beside it. Once <see cref="TrustAfter"/>
+/// confirmations in a row have each given the first run's verdicts again, the server has shown that its timers' verdicts
+/// are its own, and the rest of the run's are kept without running again (a server that never answers would otherwise
+/// hold the run for a timer's length per case, one case at a time).</item>
+/// </list>
+/// </summary>
+public sealed class CaseScheduler(RunOptions options)
+{
+    /// <summary>Confirmations in a row that changed nothing, after which a timer's verdict is trusted.</summary>
+    public const int TrustAfter = 10;
+
+    private int _unchangedInARow;
+
+    private readonly AsyncReaderWriterLock _alone = new();
+    private readonly KindGate _kinds = new();
+    private readonly SemaphoreSlim _heavy = new(Math.Max(2, Environment.ProcessorCount));
+
+    /// <summary>Cases that move a few octets start at the maximum; those that move megabytes start one at a time.</summary>
+    private readonly AdaptiveLimit _light = new(options.Parallelism, options.Parallelism);
+    private readonly AdaptiveLimit _bulk = new(options.Parallelism, 1);
+
+    /// <summary>The fewest cases of a kind the run allowed at once, as it adapted to the server.</summary>
+    public int LowestParallelism => Math.Min(_light.Lowest, _bulk.Lowest);
+
+    /// <summary>Runs and scores one case; null when the run was cancelled while the case ran.</summary>
+    public async Task<CaseResult?> RunCaseAsync(CaseDefinition @case, CancellationToken cancel)
+    {
+        (CaseResult Result, Score Score, bool KeptUp)? first;
+        using (await _kinds.EnterAsync(@case.IsBulk, cancel))
+        using (await LimitOf(@case).EnterAsync(cancel))
+        using (await HeavySlotAsync(@case, cancel))
+        using (await _alone.ReaderLockAsync(cancel))
+        {
+            first = await RunOnceAsync(@case, cancel);
+        }
+        if (first is not ({ } result, { DecidedByTimer: { } timer }, false)) return first?.Result;
+        var trusted = result with { Reason = $"{result.Reason}; a timer decided this verdict ({timer}), and it was not run again alone, as the run's last {TrustAfter} such verdicts were each the same alone" };
+        if (Volatile.Read(ref _unchangedInARow) >= TrustAfter) return trusted;
+
+        try
+        {
+            using (await _alone.WriterLockAsync(cancel))
+            {
+                if (_unchangedInARow >= TrustAfter) return trusted;
+                var second = await RunOnceAsync(@case, cancel);
+                if (second is null) return result;
+                var confirmed = result.ConfirmedBy(second.Value.Result, $"its verdict {result.Behavior}/{result.BehaviorClose} hung on a timer ({timer})");
+                _unchangedInARow = confirmed.Behavior == result.Behavior && confirmed.BehaviorClose == result.BehaviorClose ? _unchangedInARow + 1 : 0;
+                return confirmed;
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            return result;
+        }
+    }
+
+    private AdaptiveLimit LimitOf(CaseDefinition @case) => @case.IsBulk ? _bulk : _light;
+
+    /// <summary>How long the server took to answer the opening handshake and the suite's close, with the timer that waited for each.</summary>
+    private List<(TimeSpan, TimeSpan)> Answers(CaseDefinition @case, IReadOnlyList<WireEntry> entries)
+    {
+        var answers = new List<(TimeSpan, TimeSpan)>();
+        if (AnswerTime(entries) is { } answered) answers.Add((answered, @case.ShortestTimer(options.Session)));
+        var closeTimeout = options.Session.CloseHandshakeTimeout;
+        if (CloseAnswerTime(entries, closeTimeout) is { } closed) answers.Add((closed, closeTimeout));
+        return answers;
+    }
+
+    private async Task<IDisposable?> HeavySlotAsync(CaseDefinition @case, CancellationToken cancel)
+    {
+        // Heavy cases hold all they move in their transcripts until they are scored, and are bound by processor time anyway.
+        if (!@case.IsHeavy) return null;
+        await _heavy.WaitAsync(cancel);
+        return new Release(_heavy);
+    }
+
+    private async Task<(CaseResult Result, Score Score, bool KeptUp)?> RunOnceAsync(CaseDefinition @case, CancellationToken runCancel)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(runCancel);
+        deadline.CancelAfter(Budget(@case));
+        var transcript = await Session.RunAsync(@case, options.Session, deadline.Token);
+        if (runCancel.IsCancellationRequested) return null;
+        var answers = Answers(@case, transcript.Entries);
+        LimitOf(@case).Judge(answers);
+        if (@case.Handshake is { Recheck: true })
+        {
+            var problem = await Runner.ProbeAsync(options.Session, runCancel);
+            if (runCancel.IsCancellationRequested) return null;
+            transcript.Add(problem is null ? WireEntryKind.RecheckPassed : WireEntryKind.RecheckFailed,
+                text: problem is null ? "afterwards, a normal connection opened" : $"afterwards, a normal connection failed: {problem}");
+        }
+        var score = Scorer.Score(@case, transcript.Entries);
+        return (CaseResult.From(@case, transcript, score), score, AdaptiveLimit.WellInTime(answers));
+    }
+
+    /// <summary>
+    /// From the opening request's first octet out to the end of the answer's head in; null when the head never came
+    /// (a server that answers nobody is not slowed by the cases beside it, and testing it one at a time would not help).
+    /// </summary>
+    private static TimeSpan? AnswerTime(IReadOnlyList<WireEntry> entries)
+    {
+        var sent = entries.FirstOrDefault(e => e.Kind == WireEntryKind.Sent);
+        if (sent is null) return null;
+        var head = new List<byte>();
+        foreach (var e in entries)
+        {
+            if (e.Kind != WireEntryKind.Received || e.Bytes is null) continue;
+            head.AddRange(e.Bytes.AsSpan(0, Math.Min(e.Bytes.Length, 64 * 1024 - head.Count)));
+            if (IndexOfHeadEnd(head) >= 0)
+                return TimeSpan.FromMicroseconds(e.AtMicroseconds - sent.AtMicroseconds);
+            if (head.Count >= 64 * 1024) return null;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// From the suite's own close frame out to the server's next octets in; the close timeout when it ran out first; null
+    /// when the suite sent no close of its own or the connection ended without an answer.
+    /// </summary>
+    private static TimeSpan? CloseAnswerTime(IReadOnlyList<WireEntry> entries, TimeSpan closeTimeout)
+    {
+        var close = -1;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var e = entries[i];
+            if (close < 0)
+            {
+                if (e.Kind == WireEntryKind.Sent && e.Text?.StartsWith("close", StringComparison.Ordinal) == true) close = i;
+                continue;
+            }
+            switch (e.Kind)
+            {
+                case WireEntryKind.Received: return TimeSpan.FromMicroseconds(e.AtMicroseconds - entries[close].AtMicroseconds);
+                case WireEntryKind.TimerFired: return closeTimeout;
+                case WireEntryKind.PeerClosed or WireEntryKind.ClosedBySuite: return null;
+            }
+        }
+        return null;
+    }
+
+    private static int IndexOfHeadEnd(List<byte> bytes) => CollectionsMarshal.AsSpan(bytes).IndexOf("\r\n\r\n"u8);
+
+    private TimeSpan Budget(CaseDefinition @case)
+    {
+        var s = options.Session;
+        var own = TimeSpan.FromMilliseconds(@case.Steps.OfType<WaitStep>().Sum(w => (long)w.Milliseconds) + @case.End.AfterMilliseconds)
+                  + s.ConnectTimeout + s.OpenHandshakeTimeout + s.CloseHandshakeTimeout + s.ServerDropTimeout;
+        return own > options.CaseTimeout ? own : options.CaseTimeout;
+    }
+
+    private sealed class Release(SemaphoreSlim semaphore) : IDisposable
+    {
+        public void Dispose() => semaphore.Release();
+    }
+}
