@@ -6,17 +6,22 @@ namespace Conformance.Targets;
 /// <summary>
 /// A WebSocket echo server written on a raw socket with the suite's own Protocol room, correct by default and
 /// deterministic (it echoes a message before it reads the next frame), that commits one <see cref="ServerFault"/>
-/// when asked: the target that proves the suite catches each violation it claims to test.
+/// when asked: the target that proves the suite catches each violation it claims to test. Started slow, it serves
+/// every connection on one thread at a time and spends processor time on each octet, as a single-threaded interpreted
+/// server does: the target that proves a verdict does not depend on how many cases run at once.
 /// </summary>
 public sealed class FaultyEchoServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
+    /// <summary>Slow: the one scheduler every connection runs on, and the octets a second it reads and writes.</summary>
+    private readonly (TaskScheduler OneAtATime, long OctetsPerSecond)? _slow;
 
-    private FaultyEchoServer(ServerFault? fault)
+    private FaultyEchoServer(ServerFault? fault, long? octetsPerSecond)
     {
         Fault = fault;
+        if (octetsPerSecond is { } pace) _slow = (new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler, pace);
         _listener.Start(512);
         Url = new Uri($"ws://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
         _acceptLoop = Task.Run(AcceptLoopAsync);
@@ -27,7 +32,10 @@ public sealed class FaultyEchoServer : IAsyncDisposable
     /// <summary>The fault the server commits, or null for a conforming server.</summary>
     public ServerFault? Fault { get; }
 
-    public static FaultyEchoServer Start(ServerFault? fault = null) => new(fault);
+    public static FaultyEchoServer Start(ServerFault? fault = null) => new(fault, null);
+
+    /// <summary>A server that handles one connection at a time, at the given octets a second each way (default 30 MB/s).</summary>
+    public static FaultyEchoServer StartSlow(long octetsPerSecond = 30_000_000, ServerFault? fault = null) => new(fault, octetsPerSecond);
 
     private async Task AcceptLoopAsync()
     {
@@ -43,7 +51,9 @@ public sealed class FaultyEchoServer : IAsyncDisposable
                 return;
             }
 
-            _ = Task.Run(() => ServeAsync(socket));
+            _ = _slow is { } slow
+                ? Task.Factory.StartNew(() => ServeAsync(socket), CancellationToken.None, TaskCreationOptions.DenyChildAttach, slow.OneAtATime).Unwrap()
+                : Task.Run(() => ServeAsync(socket));
         }
     }
 
@@ -51,7 +61,8 @@ public sealed class FaultyEchoServer : IAsyncDisposable
     {
         socket.NoDelay = true;
         using (socket)
-        await using (var stream = new NetworkStream(socket, ownsSocket: false))
+        await using (Stream stream = _slow is { } slow ? new PacedStream(new NetworkStream(socket, ownsSocket: false), slow.OctetsPerSecond)
+                         : new NetworkStream(socket, ownsSocket: false))
         {
             try
             {
