@@ -43,6 +43,7 @@ internal static class BenchCommand
         if (!wholeOnly) await TimeAsync(cases, Options(settings.Parallelism));
         var parallelTimes = new List<TimeSpan>();
         var processorTimes = new List<TimeSpan>();
+        var everyRound = new List<IReadOnlyList<CaseResult>>();
         IReadOnlyList<CaseResult> parallelResults = [];
         for (var round = 1; round <= rounds; round++)
         {
@@ -52,6 +53,7 @@ internal static class BenchCommand
             parallelTimes.Add(elapsed);
             processorTimes.Add(processor);
             parallelResults = results;
+            everyRound.Add(results);
             Console.Error.WriteLine($"bench: round {round}: {elapsed.TotalSeconds:0.00} s, {processor.TotalSeconds:0.0} s of processor time in this process"
                                     + (embedded is null ? "" : " (the embedded server's included)")
                                     + $", {results.Count(r => r.Behavior != "OK")} not OK");
@@ -75,7 +77,8 @@ internal static class BenchCommand
                                     + (serial is { } s ? $"{s.TotalSeconds:0.00} s one at a time" : "not run one at a time (over a minute in parallel)"));
         }
 
-        var report = Render(cases.Count, settings.Parallelism, loopback, parallelTimes, perCategory, parallelResults, serialResults);
+        var changed = ChangedAcrossRounds(everyRound);
+        var report = Render(cases.Count, settings.Parallelism, loopback, parallelTimes, perCategory, parallelResults, serialResults, changed);
         Console.Write(report);
         Directory.CreateDirectory(settings.Out);
         var file = Path.Combine(settings.Out, "bench.json");
@@ -87,6 +90,8 @@ internal static class BenchCommand
             loopbackMegabytesPerSecond = Math.Round(LoopbackOctets / loopback.TotalSeconds / 1e6),
             roundsSeconds = parallelTimes.Select(t => Math.Round(t.TotalSeconds, 3)),
             roundsProcessorSeconds = processorTimes.Select(t => Math.Round(t.TotalSeconds, 1)),
+            roundsRunTwice = everyRound.Select(r => r.Count(c => c.FirstRun is not null)),
+            verdictsChangedAcrossRounds = changed.Select(c => new { id = c.Id, verdicts = c.Verdicts }),
             categories = perCategory.Select(c => new
             {
                 category = c.Category, title = c.Title, cases = c.Count,
@@ -96,6 +101,14 @@ internal static class BenchCommand
         Console.WriteLine($"bench: {Path.GetFullPath(file)}");
         return ExitCodes.Completed;
     }
+
+    /// <summary>Cases whose verdicts were not the same in every round; a move within a race class is no change.</summary>
+    private static IReadOnlyList<(string Id, IReadOnlyList<string> Verdicts)> ChangedAcrossRounds(IReadOnlyList<IReadOnlyList<CaseResult>> rounds) =>
+        rounds.SelectMany(r => r).GroupBy(r => r.Id)
+            .Select(g => (g.Key, Distinct: g.Select(r => r.IsWithinRace ? $"{string.Join(" or ", r.Race!.Behaviors)}/{r.BehaviorClose}" : $"{r.Behavior}/{r.BehaviorClose}").Distinct().ToList()))
+            .Where(c => c.Distinct.Count > 1)
+            .OrderBy(c => c.Key, CaseIdComparer.Instance)
+            .Select(c => (c.Key, (IReadOnlyList<string>)c.Distinct)).ToList();
 
     private static async Task<(TimeSpan Elapsed, IReadOnlyList<CaseResult> Results)> TimeAsync(IReadOnlyList<CaseDefinition> cases, RunOptions options)
     {
@@ -137,7 +150,8 @@ internal static class BenchCommand
     private static string Render(
         int count, int parallelism, TimeSpan loopback, IReadOnlyList<TimeSpan> rounds,
         IReadOnlyList<(string Category, string Title, int Count, TimeSpan Parallel, TimeSpan? Serial)> perCategory,
-        IReadOnlyList<CaseResult> parallelResults, IReadOnlyList<CaseResult> serialResults)
+        IReadOnlyList<CaseResult> parallelResults, IReadOnlyList<CaseResult> serialResults,
+        IReadOnlyList<(string Id, IReadOnlyList<string> Verdicts)> changedAcrossRounds)
     {
         var text = new StringBuilder();
         var sorted = rounds.OrderBy(t => t).ToList();
@@ -166,9 +180,16 @@ internal static class BenchCommand
             text.AppendLine($"{r.Id} one at a time: {r.DurationMs} ms for the echo of {octets / 2 / (1024 * 1024)} MiB ({Rate(octets, TimeSpan.FromMilliseconds(r.DurationMs))} both ways together)");
         }
 
+        text.AppendLine();
+        text.AppendLine(changedAcrossRounds.Count == 0
+            ? $"verdicts: the same in all {rounds.Count} round(s) (a move within a race class is no change)"
+            : $"verdicts that changed between the {rounds.Count} rounds, outside race classes ({changedAcrossRounds.Count}):");
+        foreach (var (id, verdicts) in changedAcrossRounds) text.AppendLine($"  {id}: {string.Join(", then ", verdicts)}");
+
         var serialById = serialResults.ToDictionary(r => r.Id);
         var differing = parallelResults
-            .Where(r => serialById.TryGetValue(r.Id, out var s) && (s.Behavior, s.BehaviorClose) != (r.Behavior, r.BehaviorClose))
+            .Where(r => serialById.TryGetValue(r.Id, out var s) && (s.Behavior, s.BehaviorClose) != (r.Behavior, r.BehaviorClose)
+                        && !(r.IsWithinRace && s.IsWithinRace && s.BehaviorClose == r.BehaviorClose))
             .Select(r => $"  {r.Id}: {r.Behavior}/{r.BehaviorClose} in parallel, {serialById[r.Id].Behavior}/{serialById[r.Id].BehaviorClose} one at a time")
             .ToList();
         text.AppendLine();

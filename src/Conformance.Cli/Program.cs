@@ -15,9 +15,10 @@ root.Subcommands.Add(list);
 var bench = new Command("bench",
     "Time the selected cases against the embedded server (or --target): whole runs in parallel, each category in parallel " +
     "and one at a time (a category whose parallel run takes over a minute is not also run one at a time), beside the " +
-    "loopback speed and the process's processor time; writes bench.json to the results folder.");
+    "loopback speed and the process's processor time; lists every case whose verdicts changed between the rounds (a move " +
+    "within a race class is no change); writes bench.json to the results folder.");
 flags.AddTo(bench);
-var rounds = new Option<int>("--rounds") { Description = "Parallel runs of the whole selection to time (default 3)", DefaultValueFactory = _ => 3 };
+var rounds = new Option<int>("--rounds") { Description = "Parallel runs of the whole selection to time and compare (default 3)", DefaultValueFactory = _ => 3 };
 bench.Options.Add(rounds);
 var wholeOnly = new Option<bool>("--whole-only")
 {
