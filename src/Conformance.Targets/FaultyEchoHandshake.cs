@@ -1,19 +1,21 @@
 using System.Security.Cryptography;
 using System.Text;
 using Conformance.Protocol;
+using Conformance.Protocol.Deflate;
 
 namespace Conformance.Targets;
+
+/// <summary>What the opening handshake of <see cref="FaultyEchoServer"/> agreed: the octets that followed the request
+/// (frames sent at once) and the permessage-deflate parameters, if any.</summary>
+internal sealed record Upgraded(ReadOnlyMemory<byte> Early, DeflateParameters? Deflate);
 
 /// <summary>The server side of the opening handshake (RFC 6455 4.2): read the request, answer 101 or 400.</summary>
 internal static class FaultyEchoHandshake
 {
     private const int MaxRequestBytes = 16 * 1024;
 
-    /// <summary>
-    /// Reads the request and answers it. Returns the octets that followed the request (frames sent at once),
-    /// or null when the request was refused or never ended.
-    /// </summary>
-    public static async Task<ReadOnlyMemory<byte>?> AnswerAsync(Stream stream, ServerFault? fault, CancellationToken cancel)
+    /// <summary>Reads the request and answers it; null when the request was refused or never ended.</summary>
+    public static async Task<Upgraded?> AnswerAsync(Stream stream, ServerFault? fault, bool deflate, CancellationToken cancel)
     {
         var buffer = new byte[MaxRequestBytes];
         var count = 0;
@@ -41,10 +43,17 @@ internal static class FaultyEchoHandshake
             .Append("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n")
             .Append($"Sec-WebSocket-Accept: {accept}\r\n");
         if (fault == ServerFault.SubprotocolNotOffered) response.Append("Sec-WebSocket-Protocol: chat\r\n");
+        var answer = deflate ? DeflateNegotiation.Answer(ExtensionList.Parse(Values(request, "Sec-WebSocket-Extensions"), out _) ?? []) : null;
+        if (answer is not null) response.Append($"Sec-WebSocket-Extensions: {answer}\r\n");
         response.Append("\r\n");
         await stream.WriteAsync(Encoding.ASCII.GetBytes(response.ToString()), cancel);
-        return buffer.AsMemory(end + 4, count - end - 4);
+        return new Upgraded(buffer.AsMemory(end + 4, count - end - 4), answer is null ? null : DeflateNegotiation.Agreed(answer));
     }
+
+    /// <summary>The values of the request's header fields of that name.</summary>
+    private static string[] Values(string request, string name) => request.Split("\r\n").Skip(1)
+        .Select(l => l.Split(':', 2)).Where(p => p.Length == 2 && p[0].Equals(name, StringComparison.OrdinalIgnoreCase))
+        .Select(p => p[1].Trim(' ', '\t')).ToArray();
 
     private const string BadRequest = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
 

@@ -6,7 +6,8 @@ namespace Conformance.Targets;
 /// <summary>
 /// A WebSocket echo server written on a raw socket with the suite's own Protocol room, correct by default and
 /// deterministic (it echoes a message before it reads the next frame), that commits one <see cref="ServerFault"/>
-/// when asked: the target that proves the suite catches each violation it claims to test.
+/// when asked: the target that proves the suite catches each violation it claims to test. Started with deflate, it
+/// speaks permessage-deflate (RFC 7692) as a conforming server does.
 /// </summary>
 public sealed class FaultyEchoServer : IAsyncDisposable
 {
@@ -14,9 +15,10 @@ public sealed class FaultyEchoServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
 
-    private FaultyEchoServer(ServerFault? fault)
+    private FaultyEchoServer(ServerFault? fault, bool deflate)
     {
         Fault = fault;
+        Deflate = deflate;
         _listener.Start(512);
         Url = new Uri($"ws://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
         _acceptLoop = Task.Run(AcceptLoopAsync);
@@ -27,7 +29,10 @@ public sealed class FaultyEchoServer : IAsyncDisposable
     /// <summary>The fault the server commits, or null for a conforming server.</summary>
     public ServerFault? Fault { get; }
 
-    public static FaultyEchoServer Start(ServerFault? fault = null) => new(fault);
+    /// <summary>Whether the server accepts permessage-deflate offers.</summary>
+    public bool Deflate { get; }
+
+    public static FaultyEchoServer Start(ServerFault? fault = null, bool deflate = false) => new(fault, deflate);
 
     private async Task AcceptLoopAsync()
     {
@@ -55,9 +60,9 @@ public sealed class FaultyEchoServer : IAsyncDisposable
         {
             try
             {
-                var handshake = await FaultyEchoHandshake.AnswerAsync(stream, Fault, _stop.Token);
-                if (handshake is null) return;
-                await new FaultyEchoConnection(socket, stream, Fault, handshake.Value).RunAsync(_stop.Token);
+                var upgraded = await FaultyEchoHandshake.AnswerAsync(stream, Fault, Deflate, _stop.Token);
+                if (upgraded is null) return;
+                await new FaultyEchoConnection(socket, stream, Fault, upgraded).RunAsync(_stop.Token);
             }
             catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
             {
