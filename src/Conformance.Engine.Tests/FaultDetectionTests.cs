@@ -58,7 +58,7 @@ public class FaultDetectionTests
         {
             var cases = CatalogueRuns.Catalogue.Select(expected.Run, []);
             var watch = Stopwatch.StartNew();
-            var results = await RunAsync(fault, cases);
+            var results = await RunAsync(fault, expected, cases);
             var caught = results.Where(r => Verdicts(r) != ConformingVerdicts(r)).ToList();
             matrix.Add($"{fault,-34} {watch.Elapsed.TotalSeconds,5:F1} s {caught.Count,3}/{cases.Count,-3} {Compact(caught, cases)}");
             foreach (var r in results)
@@ -73,13 +73,20 @@ public class FaultDetectionTests
         Assert.That(mismatches, Is.Empty);
     }
 
-    private static async Task<IReadOnlyList<CaseResult>> RunAsync(ServerFault fault, IReadOnlyList<CaseDefinition> cases)
+    private static async Task<IReadOnlyList<CaseResult>> RunAsync(ServerFault fault, FaultCatch expected, IReadOnlyList<CaseDefinition> cases)
+    {
+        var results = expected.OneServerPerCase
+            ? (await Task.WhenAll(cases.Select(c => RunOnServerAsync(fault, [c])))).SelectMany(r => r).ToList()
+            : await RunOnServerAsync(fault, cases);
+        Assert.That(results, Has.Count.EqualTo(cases.Count), $"every case ran against {fault}");
+        return results;
+    }
+
+    private static async Task<IReadOnlyList<CaseResult>> RunOnServerAsync(ServerFault fault, IReadOnlyList<CaseDefinition> cases)
     {
         await using var server = FaultyEchoServer.Start(fault, deflate: true);
         var options = new RunOptions { Session = new SessionOptions { Target = server.Url }, Parallelism = 32 };
-        var outcome = await Runner.RunAsync(cases, options, _ => { }, CancellationToken.None);
-        Assert.That(outcome.Results, Has.Count.EqualTo(cases.Count), $"every case ran against {fault}");
-        return outcome.Results;
+        return (await Runner.RunAsync(cases, options, _ => { }, CancellationToken.None)).Results;
     }
 
     private static string Verdicts(CaseResult r) => $"{r.Behavior}/{r.BehaviorClose}";

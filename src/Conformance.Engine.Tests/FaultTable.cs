@@ -6,7 +6,11 @@ namespace Conformance.Engine.Tests;
 /// <param name="Caught">Verdict ("behaviour/close") to the space-separated case patterns that must get it; every other case
 /// run must get the verdict of a conforming server.</param>
 /// <param name="Note">Why the catch is what it is, where the table cannot say it.</param>
-internal sealed record FaultCatch(string[] Run, Dictionary<string, string> Caught, string? Note = null);
+internal sealed record FaultCatch(string[] Run, Dictionary<string, string> Caught, string? Note = null)
+{
+    /// <summary>The fault stops the server, so each case runs against a server of its own.</summary>
+    public bool OneServerPerCase { get; init; }
+}
 
 /// <summary>For each fault of <see cref="FaultyEchoServer"/>, the cases that must catch it and the verdict they must give.</summary>
 internal static class FaultTable
@@ -25,16 +29,51 @@ internal static class FaultTable
 
     public static readonly IReadOnlyDictionary<ServerFault, FaultCatch> Catches = new Dictionary<ServerFault, FaultCatch>
     {
-        [ServerFault.WrongAcceptKey] = new(Sample, new()
+        [ServerFault.WrongAcceptKey] = new([.. Sample, "0.*"], new()
         {
-            ["FAILED/FAILED"] = "1.1.* 1.2.1 2.* 3.1 4.1.1 5.* 6.1.1 6.3.1 6.4.1 7.1.* 7.3.2 7.7.2 7.9.1 7.13.1 10.1.1",
+            ["FAILED/FAILED"] = "0.1.* 0.4.* 0.5.* 0.6.* 0.8.* 1.1.* 1.2.1 2.* 3.1 4.1.1 5.* 6.1.1 6.3.1 6.4.1 7.1.* 7.3.2 7.7.2 7.9.1 7.13.1 10.1.1",
+            ["FAILED/INFORMATIONAL"] = "0.7.1 0.7.2 0.7.3 0.7.4 0.7.5 0.7.6 0.7.7 0.7.8",
+            ["FAILED/OK"] = "0.7.9 0.7.10",
         },
-            "The opening handshake never completes, so every case is FAILED/FAILED"),
-        [ServerFault.SubprotocolNotOffered] = new(Sample, new()
+            "No opening handshake completes: every case that needs one is FAILED, and in category 0 those whose request must be refused stay OK"),
+        [ServerFault.SubprotocolNotOffered] = new([.. Sample, "0.4.*"], new()
         {
-            ["FAILED/FAILED"] = "1.1.* 1.2.1 2.* 3.1 4.1.1 5.* 6.1.1 6.3.1 6.4.1 7.1.* 7.3.2 7.7.2 7.9.1 7.13.1 10.1.1",
+            ["FAILED/FAILED"] = "0.4.1 0.4.4 1.1.* 1.2.1 2.* 3.1 4.1.1 5.* 6.1.1 6.3.1 6.4.1 7.1.* 7.3.2 7.7.2 7.9.1 7.13.1 10.1.1",
         },
-            "The opening handshake never completes, so every case is FAILED/FAILED"),
+            "Only a request that offers the subprotocol chat (0.4.2, 0.4.3) gets an answer a client accepts"),
+        [ServerFault.EchoesOfferedSubprotocols] = new(["0.4.*"], new()
+        {
+            ["FAILED/FAILED"] = "0.4.2 0.4.3",
+        }),
+        [ServerFault.EchoesOfferedExtensions] = new(["0.5.*", "0.8.*", "12.1.1", "13.3.1"], new()
+        {
+            ["FAILED/FAILED"] = "0.5.4 0.8.1 0.8.2 0.8.3 0.8.4 0.8.5 0.8.6 0.8.7 0.8.8 0.8.9 0.8.10 0.8.11 0.8.12 0.8.22 0.8.26 12.1.1 13.3.1",
+        },
+            "Accepting an offer the request made is no fault in itself: caught where the copy is no valid answer (an offer a server must decline, client_max_window_bits without a value, two offers accepted in 0.8.26)"),
+        [ServerFault.AcceptsDeflateNotOffered] = new(["0.5.*"], new()
+        {
+            ["FAILED/FAILED"] = "0.5.1 0.5.2 0.5.3",
+        }),
+        [ServerFault.UpgradesEveryRequest] = new(["0.2.*", "0.3.*"], new()
+        {
+            ["FAILED/FAILED"] = "0.2.* 0.3.1 0.3.2 0.3.3 0.3.4 0.3.5 0.3.6",
+            ["NON-STRICT/OK"] = "0.3.7 0.3.8 0.3.9",
+        }),
+        [ServerFault.MatchesHeadersLiterally] = new(["0.1.*"], new()
+        {
+            ["FAILED/FAILED"] = "0.1.6 0.1.7 0.1.8 0.1.9 0.1.10 0.1.11 0.1.12",
+        }),
+        [ServerFault.DropsFramesSentWithTheRequest] = new(["0.6.*"], new()
+        {
+            ["NON-STRICT/OK"] = "0.6.1 0.6.2 0.6.3",
+            ["OK/UNCLEAN"] = "0.6.4",
+        }),
+        [ServerFault.StopsServingAfterABadRequest] = new(["0.7.*"], new()
+        {
+            ["FAILED/INFORMATIONAL"] = "0.7.1 0.7.2 0.7.3 0.7.4 0.7.5 0.7.6 0.7.7 0.7.8",
+            ["FAILED/OK"] = "0.7.9 0.7.10",
+        },
+            "Caught by the normal connection each 0.7 case opens afterwards") { OneServerPerCase = true },
         [ServerFault.AcceptsUnmaskedFrames] = new(FramesAndMessages, new()
         {
             ["FAILED/FAILED"] = "R.1.*",

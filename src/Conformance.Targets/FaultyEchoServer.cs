@@ -61,7 +61,11 @@ public sealed class FaultyEchoServer : IAsyncDisposable
             try
             {
                 var upgraded = await FaultyEchoHandshake.AnswerAsync(stream, Fault, Deflate, _stop.Token);
-                if (upgraded is null) return;
+                if (upgraded is null)
+                {
+                    if (Fault == ServerFault.StopsServingAfterABadRequest) _listener.Stop();
+                    return;
+                }
                 await new FaultyEchoConnection(socket, stream, Fault, upgraded).RunAsync(_stop.Token);
             }
             catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)

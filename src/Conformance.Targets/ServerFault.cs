@@ -11,6 +11,23 @@ public enum ServerFault
     WrongAcceptKey,
     /// <summary>Answers with Sec-WebSocket-Protocol: chat, which the client never offered.</summary>
     SubprotocolNotOffered,
+    /// <summary>Answers with Sec-WebSocket-Protocol listing every subprotocol offered instead of choosing one.</summary>
+    EchoesOfferedSubprotocols,
+    /// <summary>Answers with Sec-WebSocket-Extensions copied from the request, accepting every offer as it came.</summary>
+    EchoesOfferedExtensions,
+    /// <summary>Answers with Sec-WebSocket-Extensions: permessage-deflate whatever the request offered, as a server with compression switched on for all.</summary>
+    AcceptsDeflateNotOffered,
+    /// <summary>Upgrades whatever the request holds: any method, HTTP version, version, or missing and doubled header fields.</summary>
+    UpgradesEveryRequest,
+    /// <summary>Matches header fields as strings: names case-sensitively, values whole and exactly ("websocket", "Upgrade").</summary>
+    MatchesHeadersLiterally,
+    /// <summary>Discards the octets that came in the same read as the request, so frames sent at once are lost.</summary>
+    DropsFramesSentWithTheRequest,
+    /// <summary>
+    /// After a request it refuses, that is too large, or that has not ended within a second, the server stops accepting
+    /// connections, as when the error escapes into its accept loop.
+    /// </summary>
+    StopsServingAfterABadRequest,
 
     // Framing the server reads (5.1, 5.2, 5.5)
     AcceptsUnmaskedFrames,
