@@ -113,6 +113,12 @@ internal static class FaultTable
             ["FAILED/OK"] = "5.6 5.7 5.8 5.19 5.20",
             ["FAILED/WRONG CODE"] = "D.2.6",
         }),
+        [ServerFault.EchoesEachFragmentAsAMessage] = new(FramesAndMessages, new()
+        {
+            ["FAILED/OK"] = "5.3 5.4 5.5 5.6 5.7 5.8 5.15 5.18 5.19 5.20 6.1.2 6.1.3 6.2.2 6.2.3 6.2.4 6.3.2 6.4.1 6.4.2 7.1.5",
+            ["FAILED/FAILED"] = "6.6.1 6.6.3 6.6.4 6.6.6 6.6.8 6.6.10 6.14.6 6.14.7 R.2.*",
+            ["FAILED/WRONG CODE"] = "10.1.1",
+        }),
         [ServerFault.SkipsUtf8Validation] = new(FramesAndMessages, new()
         {
             ["FAILED/FAILED"] = "6.3.* 6.4.* 6.6.1 6.6.3 6.6.4 6.6.6 6.6.8 6.6.10 6.8.* 6.10.* 6.11.5 6.12.* 6.13.* 6.14.* 6.15.1 6.16.* 6.17.* 6.18.* 6.19.* 6.20.* 6.21.* D.3.2 R.2.*",
@@ -187,6 +193,26 @@ internal static class FaultTable
         {
             ["FAILED/WRONG CODE"] = "7.7.10 7.7.11 7.7.12 7.7.13",
         }),
+        [ServerFault.EchoesClosePayloadAsItCame] = new(FramesAndMessages, new()
+        {
+            ["FAILED/OK"] = "7.3.2",
+            ["FAILED/WRONG CODE"] = "7.5.1 7.9.*",
+        }),
+        [ServerFault.SendsCloseReasonWithoutCode] = new(["7.*"], new()
+        {
+            ["FAILED/WRONG CODE"] = "7.1.1 7.1.2 7.1.3 7.1.4 7.1.5 7.3.* 7.5.1 7.7.* 7.9.*",
+        },
+            "Every close frame the server sends carries it; run on category 7, where the close is what is judged"),
+        [ServerFault.AnswersPingsAfterClose] = new(FramesAndMessages, new()
+        {
+            ["FAILED/OK"] = "7.1.3",
+        },
+            "The pong follows the server's own close frame: caught because frames the server sends after its close count as events until TCP closes"),
+        [ServerFault.EchoesDataAfterClose] = new(FramesAndMessages, new()
+        {
+            ["FAILED/OK"] = "7.1.4 7.1.5",
+        },
+            "The echo follows the server's own close frame: caught because frames the server sends after its close count as events until TCP closes"),
         [ServerFault.MasksServerFrames] = new(Sample, new()
         {
             ["FAILED/WRONG CODE"] = "1.1.* 1.2.1 7.1.1 10.1.1",
@@ -197,19 +223,27 @@ internal static class FaultTable
             ["FAILED/WRONG CODE"] = "1.1.* 1.2.1 7.1.1 10.1.1",
             ["FAILED/OK"] = "5.3 5.6 6.1.1",
         }),
-        [ServerFault.UsesNonMinimalLengthEncoding] = new(Sample, new()
+        [ServerFault.UsesNonMinimalLengthEncoding] = new([.. Sample, "1.*"], new()
         {
-            ["FAILED/WRONG CODE"] = "1.1.* 1.2.1 7.1.1",
-            ["FAILED/OK"] = "2.* 3.1 4.1.1 5.* 6.1.1 6.3.1 6.4.1 7.3.2 7.7.2 7.9.1 10.1.1",
+            ["FAILED/WRONG CODE"] = "1.1.1 1.1.2 1.1.3 1.1.4 1.1.5 1.1.6 1.2.1 1.2.2 1.2.3 1.2.4 1.2.5 1.2.6 7.1.1",
+            ["FAILED/OK"] = "1.1.7 1.1.8 1.2.7 1.2.8 2.* 3.1 4.1.1 5.* 6.1.1 6.3.1 6.4.1 7.3.2 7.7.2 7.9.1 10.1.1",
         }),
-        [ServerFault.EchoesTextAsBinary] = new(Sample, new()
+        [ServerFault.EchoesTextAsBinary] = new(FramesAndMessages, new()
         {
-            ["FAILED/WRONG CODE"] = "1.1.* 7.1.1 10.1.1",
-            ["FAILED/OK"] = "5.3 5.6 6.1.1",
+            ["FAILED/WRONG CODE"] = "1.1.* 6.5.* 6.6.2 6.6.5 6.6.7 6.6.9 6.6.11 6.7.* 6.9.* 6.11.1 6.11.2 6.11.3 6.11.4 6.22.* 6.23.* 7.1.1 10.1.1",
+            ["FAILED/OK"] = "3.2 3.3 3.4 4.1.3 4.1.4 4.1.5 4.2.3 4.2.4 4.2.5 5.3 5.4 5.5 5.6 5.7 5.8 5.15 5.19 5.20 6.1.* 6.2.* D.2.*",
         }),
         [ServerFault.TruncatesLargeMessages] = new(["1.*", "9.1.1", "9.1.2", "9.2.1", "9.2.2", "10.*"], new()
         {
             ["FAILED/OK"] = "9.1.2 9.2.2",
+        }),
+        [ServerFault.LimitsMessagesTo16KiB] = new(["1.*", "9.1.*", "9.2.*", "9.3.*", "9.4.*", "9.5.*", "9.6.*", "10.*"], new()
+        {
+            ["FAILED/FAILED"] = "1.1.6 1.1.7 1.1.8 1.2.6 1.2.7 1.2.8 9.1.* 9.2.* 9.3.* 9.4.* 9.5.* 9.6.* 10.1.1",
+        }),
+        [ServerFault.LimitsConnectionsTo500Messages] = new(["9.7.*", "9.8.*"], new()
+        {
+            ["FAILED/FAILED"] = "9.7.* 9.8.*",
         }),
     };
 }

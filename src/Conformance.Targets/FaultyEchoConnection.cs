@@ -12,6 +12,8 @@ namespace Conformance.Targets;
 internal sealed partial class FaultyEchoConnection
 {
     private const long MaxMessageBytes = 32L * 1024 * 1024;
+    private const long LimitedMessageBytes = 16 * 1024;
+    private const int MessageQuota = 500;
     private const int TruncatedLength = 64 * 1024;
     private const byte Rsv1 = 4;
     private static readonly TimeSpan LingerLimit = TimeSpan.FromSeconds(5);
@@ -20,7 +22,8 @@ internal sealed partial class FaultyEchoConnection
     private readonly Stream _stream;
     private readonly ServerFault? _fault;
     private readonly ReadOnlyMemory<byte> _early;
-    private readonly FrameDecoder _decoder = new(MaxMessageBytes);
+    private readonly long _maxMessageBytes;
+    private readonly FrameDecoder _decoder;
     private readonly PartialFrameProbe _probe = new();
     /// <summary>The permessage-deflate parameters the connection speaks by; null when none were agreed.</summary>
     private readonly DeflateParameters? _deflate;
@@ -31,6 +34,7 @@ internal sealed partial class FaultyEchoConnection
     private bool _messageCompressed;
     private Utf8Validator _utf8;
     private bool _peerSentClose;
+    private int _messagesReceived;
     private MessageInflater? _inflater;
     private MessageDeflater? _deflater;
 
@@ -41,6 +45,8 @@ internal sealed partial class FaultyEchoConnection
         _fault = fault;
         _early = upgraded.Early;
         _deflate = upgraded.Deflate;
+        _maxMessageBytes = Has(ServerFault.LimitsMessagesTo16KiB) ? LimitedMessageBytes : MaxMessageBytes;
+        _decoder = new FrameDecoder(_maxMessageBytes);
     }
 
     private enum Next { Continue, Stop }
@@ -184,11 +190,18 @@ internal sealed partial class FaultyEchoConnection
 
         _fragments.Add(frame.Payload);
         _fragmentBytes += frame.Payload.Length;
-        if (_fragmentBytes > MaxMessageBytes) return await FailAsync(CloseCodes.TooBig, cancel);
+        if (_fragmentBytes > _maxMessageBytes) return await FailAsync(CloseCodes.TooBig, cancel);
         var validatesText = _messageOpcode == Opcodes.Text && !_messageCompressed;
         if (validatesText && ValidatesWhileReceiving && Feed(ref _utf8, frame.Payload) == Utf8Status.Invalid)
         {
             return await FailAsync(InvalidUtf8Code, cancel);
+        }
+
+        if (Has(ServerFault.EchoesEachFragmentAsAMessage) && !_messageCompressed)
+        {
+            await EchoAsync(frame.Payload, cancel);
+            if (h.Fin) _fragments = null;
+            return Next.Continue;
         }
 
         if (!h.Fin) return Next.Continue;
@@ -197,7 +210,7 @@ internal sealed partial class FaultyEchoConnection
         _fragments = null;
         if (_messageCompressed)
         {
-            _inflater ??= _deflate!.ClientInflater(MaxMessageBytes);
+            _inflater ??= _deflate!.ClientInflater(_maxMessageBytes);
             var inflated = _inflater.Decompress(message, out var inflateError);
             if (inflated is null)
             {
@@ -211,6 +224,11 @@ internal sealed partial class FaultyEchoConnection
         {
             var whole = new Utf8Validator();
             if (Feed(ref whole, message) != Utf8Status.Valid) return await FailAsync(InvalidUtf8Code, cancel);
+        }
+
+        if (Has(ServerFault.LimitsConnectionsTo500Messages) && ++_messagesReceived > MessageQuota)
+        {
+            return await FailAsync(CloseCodes.PolicyViolation, cancel);
         }
 
         await EchoAsync(message, cancel);

@@ -1,8 +1,9 @@
 namespace Conformance.Targets;
 
 /// <summary>
-/// One violation of RFC 6455 that <see cref="FaultyEchoServer"/> commits when it is switched on, each a mistake
-/// real servers have shipped with. The server commits at most one at a time.
+/// One violation of RFC 6455 (or RFC 7692, or a limit that breaks what a client may expect) that
+/// <see cref="FaultyEchoServer"/> commits when it is switched on, each a mistake real servers have shipped with. The
+/// server commits at most one at a time.
 /// </summary>
 public enum ServerFault
 {
@@ -40,6 +41,8 @@ public enum ServerFault
     AcceptsContinuationWithoutStart,
     AcceptsNewMessageInsideFragmented,
     DropsPingsBetweenFragments,
+    /// <summary>Echoes each data frame as a message of its own, so a fragmented message comes back as several.</summary>
+    EchoesEachFragmentAsAMessage,
 
     // UTF-8 (5.6, 8.1)
     SkipsUtf8Validation,
@@ -71,6 +74,14 @@ public enum ServerFault
     AcceptsInvalidUtf8InCloseReason,
     /// <summary>Fails the connection with 1002 on the registered and private codes 3000-4999.</summary>
     FailsOnValidCloseCode,
+    /// <summary>Answers a close frame with its payload as it came, unchecked: a 1-octet payload, an invalid code, invalid UTF-8.</summary>
+    EchoesClosePayloadAsItCame,
+    /// <summary>Puts the reason "bye" in its close frames without a status code, which a client reads as the undefined code 25209.</summary>
+    SendsCloseReasonWithoutCode,
+    /// <summary>Answers the peer's close, then still answers the pings that came after it: the pong follows its own close frame.</summary>
+    AnswersPingsAfterClose,
+    /// <summary>Answers the peer's close, then still echoes the data that came after it (completing a message begun before).</summary>
+    EchoesDataAfterClose,
 
     // Frames the server sends (5.1, 5.2, 5.6)
     MasksServerFrames,
@@ -79,4 +90,10 @@ public enum ServerFault
     EchoesTextAsBinary,
     /// <summary>Echoes only the first 64 KiB of a longer message.</summary>
     TruncatesLargeMessages,
+
+    // Limits (10.4): each fails clients that RFC 6455 lets send what they send
+    /// <summary>Fails the connection with 1009 on a message of more than 16 KiB, a default limit some servers ship.</summary>
+    LimitsMessagesTo16KiB,
+    /// <summary>Closes the connection with 1008 when the client sends its 501st message, a per-connection quota.</summary>
+    LimitsConnectionsTo500Messages,
 }
