@@ -22,6 +22,10 @@ internal static class FaultTable
     /// </summary>
     public static readonly string[] FramesAndMessages = ["1.*", "2.*", "3.*", "4.*", "5.*", "6.*", "7.*", "10.*", "D.*", "R.*"];
 
+    /// <summary>The smallest case of each group of categories 12 and 13: 1000 round trips of 16 octets.</summary>
+    public static readonly string[] CompressedSample =
+        ["12.1.1", "12.2.1", "12.3.1", "12.4.1", "12.5.1", "13.1.1", "13.2.1", "13.3.1", "13.4.1", "13.5.1", "13.6.1", "13.7.1"];
+
     /// <summary>Faults that spoil every case are checked on a sample of each category.</summary>
     public static readonly string[] Sample =
         ["1.1.1", "1.1.6", "1.2.1", "2.1", "2.2", "2.7", "3.1", "4.1.1", "5.1", "5.3", "5.6", "6.1.1", "6.3.1", "6.4.1",
@@ -245,5 +249,28 @@ internal static class FaultTable
         {
             ["FAILED/FAILED"] = "9.7.* 9.8.*",
         }),
+        [ServerFault.AgreesDeflateWithoutImplementingIt] = new(["0.5.*", "0.8.*", "12.*", "13.*", "D.*"], new()
+        {
+            ["FAILED/FAILED"] = "0.8.21 0.8.22 0.8.23 0.8.24 0.8.25 0.8.26 0.8.27 0.8.28 12.1.* 12.2.* 12.3.* 12.4.* 12.5.* 13.1.* 13.2.* 13.3.* 13.4.* 13.5.* 13.6.* 13.7.* D.2.2 D.2.3 D.2.4 D.2.5 D.2.6",
+            ["OK/WRONG CODE"] = "D.3.2",
+        },
+            "The first compressed message ends each case; D.3.2's compressed invalid text is refused, with 1002 for its RSV1 instead of 1007"),
+        [ServerFault.TreatsEveryMessageAsCompressed] = new(["0.8.*", "D.*"], new()
+        {
+            ["FAILED/FAILED"] = "D.2.1",
+        }),
+        [ServerFault.CorruptsOneCompressedEcho] = new(["0.8.*", "D.*", .. CompressedSample], new()
+        {
+            ["FAILED/OK"] = "0.8.21 0.8.22 0.8.23 0.8.24 0.8.25 0.8.26 0.8.27 0.8.28 12.1.1 12.2.1 12.3.1 12.4.1 12.5.1 13.1.1 13.2.1 13.3.1 13.4.1 13.5.1 13.6.1 13.7.1",
+        }),
+        [ServerFault.KeepsContextDespiteServerNoContextTakeover] = new(["0.8.*", .. CompressedSample], new()
+        {
+            ["FAILED/OK"] = "0.8.25 13.2.1 13.5.1 13.6.1 13.7.1",
+        }),
+        [ServerFault.IgnoresServerMaxWindowBits] = new(["0.8.*", .. CompressedSample], new()
+        {
+            ["FAILED/OK"] = "0.8.23 13.3.1",
+        },
+            "Caught where the server's data reaches back further than the agreed window: 8 bits in 0.8.23, 9 bits with context takeover in 13.3.1 (13.5.1's 16-octet messages without context takeover never reach 512 octets back)"),
     };
 }

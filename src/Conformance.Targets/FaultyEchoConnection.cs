@@ -25,7 +25,7 @@ internal sealed partial class FaultyEchoConnection
     private readonly long _maxMessageBytes;
     private readonly FrameDecoder _decoder;
     private readonly PartialFrameProbe _probe = new();
-    /// <summary>The permessage-deflate parameters the connection speaks by; null when none were agreed.</summary>
+    /// <summary>The permessage-deflate parameters the connection speaks by; null when none were agreed (or the fault ignores them).</summary>
     private readonly DeflateParameters? _deflate;
 
     private List<byte[]>? _fragments;
@@ -35,6 +35,7 @@ internal sealed partial class FaultyEchoConnection
     private Utf8Validator _utf8;
     private bool _peerSentClose;
     private int _messagesReceived;
+    private int _compressedEchoes;
     private MessageInflater? _inflater;
     private MessageDeflater? _deflater;
 
@@ -44,7 +45,7 @@ internal sealed partial class FaultyEchoConnection
         _stream = stream;
         _fault = fault;
         _early = upgraded.Early;
-        _deflate = upgraded.Deflate;
+        _deflate = Has(ServerFault.AgreesDeflateWithoutImplementingIt) ? null : upgraded.Deflate;
         _maxMessageBytes = Has(ServerFault.LimitsMessagesTo16KiB) ? LimitedMessageBytes : MaxMessageBytes;
         _decoder = new FrameDecoder(_maxMessageBytes);
     }
@@ -109,7 +110,7 @@ internal sealed partial class FaultyEchoConnection
 
     /// <summary>Whether a message whose first frame has this header is compressed (RFC 7692 6: RSV1 on its first frame).</summary>
     private bool IsCompressed(FrameHeader first) =>
-        _deflate is not null && (first.Rsv & Rsv1) != 0;
+        _deflate is not null && ((first.Rsv & Rsv1) != 0 || Has(ServerFault.TreatsEveryMessageAsCompressed));
 
     /// <summary>RSV bits no agreed extension defines: all but RSV1 on the first frame of a data message under permessage-deflate.</summary>
     private bool HasUndefinedRsv(FrameHeader h)
@@ -243,12 +244,22 @@ internal sealed partial class FaultyEchoConnection
         var rsv = Has(ServerFault.SetsRsvOnServerFrames) ? Rsv1 : (byte)0;
         if (_deflate is not null)
         {
-            _deflater ??= _deflate.ServerDeflater();
-            payload = _deflater.Compress(payload.Span);
+            _deflater ??= NewDeflater(_deflate);
+            var compressed = _deflater.Compress(payload.Span);
+            // The first block's type is in the low bits of the first octet (RFC 1951 3.2.3).
+            if (Has(ServerFault.CorruptsOneCompressedEcho) && ++_compressedEchoes == 2) compressed[0] ^= 0b010;
+            payload = compressed;
             rsv |= Rsv1;
         }
         await SendAsync(opcode, payload, rsv, cancel);
     }
+
+    private MessageDeflater NewDeflater(DeflateParameters agreed) => _fault switch
+    {
+        ServerFault.KeepsContextDespiteServerNoContextTakeover => (agreed with { ServerNoContextTakeover = false }).ServerDeflater(),
+        ServerFault.IgnoresServerMaxWindowBits => (agreed with { ServerMaxWindowBits = 15 }).ServerDeflater(),
+        _ => agreed.ServerDeflater(),
+    };
 
     private async Task<Next> AnswerPingAsync(byte[] payload, CancellationToken cancel)
     {

@@ -96,4 +96,16 @@ public enum ServerFault
     LimitsMessagesTo16KiB,
     /// <summary>Closes the connection with 1008 when the client sends its 501st message, a per-connection quota.</summary>
     LimitsConnectionsTo500Messages,
+
+    // permessage-deflate (RFC 7692), with the server started with deflate
+    /// <summary>Accepts a permessage-deflate offer in the handshake, but its frame reader fails the connection on RSV1 and it never compresses.</summary>
+    AgreesDeflateWithoutImplementingIt,
+    /// <summary>Decompresses every data message once permessage-deflate is agreed, whether RSV1 says it is compressed or not.</summary>
+    TreatsEveryMessageAsCompressed,
+    /// <summary>Its second compressed echo goes out with the type of its first DEFLATE block changed, as by a corrupted buffer.</summary>
+    CorruptsOneCompressedEcho,
+    /// <summary>Agrees to server_no_context_takeover but keeps its LZ77 window from one message to the next.</summary>
+    KeepsContextDespiteServerNoContextTakeover,
+    /// <summary>Agrees to a smaller server_max_window_bits but compresses with the full 32 KiB window.</summary>
+    IgnoresServerMaxWindowBits,
 }
