@@ -59,11 +59,11 @@ public class FaultDetectionTests
             var cases = CatalogueRuns.Catalogue.Select(expected.Run, []);
             var watch = Stopwatch.StartNew();
             var results = await RunAsync(fault, expected, cases);
-            var caught = results.Where(r => Verdicts(r) != ConformingVerdicts(r)).ToList();
+            var caught = results.Where(r => Verdicts(r) != FaultTable.ConformingVerdict(Case(r))).ToList();
             matrix.Add($"{fault,-34} {watch.Elapsed.TotalSeconds,5:F1} s {caught.Count,3}/{cases.Count,-3} {Compact(caught, cases)}");
             foreach (var r in results)
             {
-                var want = ExpectedVerdicts(expected, r);
+                var want = expected.VerdictFor(Case(r));
                 if (Verdicts(r) != want) mismatches.Add($"{fault}: {r.Id} got {Verdicts(r)}, the table says {want} ({r.Reason})");
             }
         }
@@ -91,12 +91,7 @@ public class FaultDetectionTests
 
     private static string Verdicts(CaseResult r) => $"{r.Behavior}/{r.BehaviorClose}";
 
-    private static string ConformingVerdicts(CaseResult r) =>
-        CatalogueRuns.Catalogue.Cases.First(c => c.Id == r.Id).Informational ? "INFORMATIONAL/INFORMATIONAL" : "OK/OK";
-
-    private static string ExpectedVerdicts(FaultCatch expected, CaseResult r) =>
-        expected.Caught.FirstOrDefault(v => v.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(p => CasePattern.Matches(p, r.Id))).Key
-        ?? ConformingVerdicts(r);
+    private static CaseDefinition Case(CaseResult r) => CatalogueRuns.Catalogue.Cases.First(c => c.Id == r.Id);
 
     /// <summary>The changed verdicts grouped, with "x.*" where every case run of a group changed alike.</summary>
     private static string Compact(IReadOnlyList<CaseResult> caught, IReadOnlyList<CaseDefinition> run) =>

@@ -1,3 +1,4 @@
+using Conformance.Engine.Cases;
 using Conformance.Targets;
 
 namespace Conformance.Engine.Tests;
@@ -8,8 +9,19 @@ namespace Conformance.Engine.Tests;
 /// <param name="Note">Why the catch is what it is, where the table cannot say it.</param>
 internal sealed record FaultCatch(string[] Run, Dictionary<string, string> Caught, string? Note = null)
 {
+    /// <summary>
+    /// The fault fails the opening handshake of the cases run outside category 0, so there it proves nothing about what
+    /// those cases check: the mutation score counts its catches in category 0 only.
+    /// </summary>
+    public bool FailsEveryHandshake { get; init; }
+
     /// <summary>The fault stops the server, so each case runs against a server of its own.</summary>
     public bool OneServerPerCase { get; init; }
+
+    /// <summary>The verdict ("behaviour/close") the case must get against the server with the fault.</summary>
+    public string VerdictFor(CaseDefinition @case) =>
+        Caught.FirstOrDefault(v => v.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(p => CasePattern.Matches(p, @case.Id))).Key
+        ?? FaultTable.ConformingVerdict(@case);
 }
 
 /// <summary>For each fault of <see cref="FaultyEchoServer"/>, the cases that must catch it and the verdict they must give.</summary>
@@ -31,6 +43,27 @@ internal static class FaultTable
         ["1.1.1", "1.1.6", "1.2.1", "2.1", "2.2", "2.7", "3.1", "4.1.1", "5.1", "5.3", "5.6", "6.1.1", "6.3.1", "6.4.1",
          "7.1.1", "7.1.6", "7.3.2", "7.7.2", "7.9.1", "7.13.1", "10.1.1"];
 
+    /// <summary>The verdict of a conforming server.</summary>
+    public static string ConformingVerdict(CaseDefinition @case) => @case.Informational ? "INFORMATIONAL/INFORMATIONAL" : "OK/OK";
+
+    /// <summary>
+    /// For each case of the catalogue, the faults the table proves make it non-OK: those that run it and name another
+    /// verdict than a conforming server's for it (a fault that fails every handshake counts in category 0 only).
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<ServerFault>> FaultsFailing(Catalogue catalogue)
+    {
+        var failing = catalogue.Cases.ToDictionary(c => c.Id, _ => new List<ServerFault>());
+        foreach (var (fault, expected) in Catches)
+        {
+            foreach (var @case in catalogue.Select(expected.Run, []))
+            {
+                if (expected.FailsEveryHandshake && @case.Category != "0") continue;
+                if (expected.VerdictFor(@case) != ConformingVerdict(@case)) failing[@case.Id].Add(fault);
+            }
+        }
+        return failing.ToDictionary(f => f.Key, f => (IReadOnlyList<ServerFault>)f.Value);
+    }
+
     public static readonly IReadOnlyDictionary<ServerFault, FaultCatch> Catches = new Dictionary<ServerFault, FaultCatch>
     {
         [ServerFault.WrongAcceptKey] = new([.. Sample, "0.*"], new()
@@ -39,12 +72,14 @@ internal static class FaultTable
             ["FAILED/INFORMATIONAL"] = "0.7.1 0.7.2 0.7.3 0.7.4 0.7.5 0.7.6 0.7.7 0.7.8",
             ["FAILED/OK"] = "0.7.9 0.7.10",
         },
-            "No opening handshake completes: every case that needs one is FAILED, and in category 0 those whose request must be refused stay OK"),
+            "No opening handshake completes: every case that needs one is FAILED, and in category 0 those whose request must be refused stay OK")
+        { FailsEveryHandshake = true },
         [ServerFault.SubprotocolNotOffered] = new([.. Sample, "0.4.*"], new()
         {
             ["FAILED/FAILED"] = "0.4.1 0.4.4 1.1.* 1.2.1 2.* 3.1 4.1.1 5.* 6.1.1 6.3.1 6.4.1 7.1.* 7.3.2 7.7.2 7.9.1 7.13.1 10.1.1",
         },
-            "Only a request that offers the subprotocol chat (0.4.2, 0.4.3) gets an answer a client accepts"),
+            "Only a request that offers the subprotocol chat (0.4.2, 0.4.3) gets an answer a client accepts")
+        { FailsEveryHandshake = true },
         [ServerFault.EchoesOfferedSubprotocols] = new(["0.4.*"], new()
         {
             ["FAILED/FAILED"] = "0.4.2 0.4.3",
