@@ -17,9 +17,17 @@ internal static class FaultyEchoHandshake
     /// <summary>How long a server with <see cref="ServerFault.StopsServingAfterABadRequest"/> waits for a request to end.</summary>
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(1);
 
-    /// <summary>Reads the request and answers it; null when the request was refused or never ended.</summary>
-    public static async Task<Upgraded?> AnswerAsync(Stream stream, ServerFault? fault, bool deflate, CancellationToken cancel)
+    /// <summary>
+    /// Reads the request and answers it; null when the request was refused or never ended. With
+    /// <see cref="ServerFault.StopsServingAfterABadRequest"/>, stopServing is called before a bad request is answered or dropped.
+    /// </summary>
+    public static async Task<Upgraded?> AnswerAsync(Stream stream, ServerFault? fault, bool deflate, Action stopServing, CancellationToken cancel)
     {
+        void BadRequest()
+        {
+            if (fault == ServerFault.StopsServingAfterABadRequest) stopServing();
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         if (fault == ServerFault.StopsServingAfterABadRequest) timeout.CancelAfter(RequestTimeout);
         var buffer = new byte[MaxRequestBytes];
@@ -29,7 +37,11 @@ internal static class FaultyEchoHandshake
         {
             while ((end = buffer.AsSpan(0, count).IndexOf("\r\n\r\n"u8)) < 0)
             {
-                if (count == buffer.Length) return null;
+                if (count == buffer.Length)
+                {
+                    BadRequest();
+                    return null;
+                }
                 var read = await stream.ReadAsync(buffer.AsMemory(count), timeout.Token);
                 if (read == 0) return null;
                 count += read;
@@ -37,6 +49,7 @@ internal static class FaultyEchoHandshake
         }
         catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {
+            BadRequest();
             return null;
         }
 
@@ -44,6 +57,7 @@ internal static class FaultyEchoHandshake
         var refusal = fault == ServerFault.UpgradesEveryRequest ? null : Refusal(request);
         if (refusal is not null)
         {
+            BadRequest();
             await stream.WriteAsync(Encoding.ASCII.GetBytes(refusal), cancel);
             return null;
         }

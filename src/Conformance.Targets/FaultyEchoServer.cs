@@ -60,12 +60,8 @@ public sealed class FaultyEchoServer : IAsyncDisposable
         {
             try
             {
-                var upgraded = await FaultyEchoHandshake.AnswerAsync(stream, Fault, Deflate, _stop.Token);
-                if (upgraded is null)
-                {
-                    if (Fault == ServerFault.StopsServingAfterABadRequest) _listener.Stop();
-                    return;
-                }
+                var upgraded = await FaultyEchoHandshake.AnswerAsync(stream, Fault, Deflate, _listener.Stop, _stop.Token);
+                if (upgraded is null) return;
                 await new FaultyEchoConnection(socket, stream, Fault, upgraded).RunAsync(_stop.Token);
             }
             catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
