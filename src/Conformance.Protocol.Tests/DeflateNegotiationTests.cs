@@ -81,6 +81,26 @@ public class DeflateNegotiationTests
         Assert.That(problem, Does.Contain(expected));
     }
 
+    [TestCase("permessage-deflate", "permessage-deflate")]
+    [TestCase("permessage-deflate; client_max_window_bits", "permessage-deflate")]
+    [TestCase("permessage-deflate; client_max_window_bits=\"10\"", "permessage-deflate; client_max_window_bits=10")]
+    [TestCase("permessage-deflate; Server_No_Context_Takeover; client_no_context_takeover; server_max_window_bits=9",
+        "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=9")]
+    [TestCase("permessage-deflate; server_max_window_bits=7, permessage-deflate; server_max_window_bits=8", "permessage-deflate; server_max_window_bits=8")]
+    [TestCase("x-other, permessage-deflate; x_unknown, permessage-deflate; client_no_context_takeover", "permessage-deflate; client_no_context_takeover")]
+    public void A_server_accepts_the_first_valid_offer_with_an_answer_a_client_accepts(string offers, string answer)
+    {
+        var answered = DeflateNegotiation.Answer(List(offers));
+        Assert.That(answered?.ToString(), Is.EqualTo(answer));
+        Assert.That(DeflateNegotiation.Judge(List(offers), [answered!], out var problem), Is.EqualTo(DeflateNegotiation.Agreed(answered!)));
+        Assert.That(problem, Is.Null);
+    }
+
+    [TestCase("permessage-deflate; server_max_window_bits")]
+    [TestCase("permessage-deflate; server_max_window_bits=010, permessage-deflate; x_unknown")]
+    [TestCase("x-other")]
+    public void A_server_declines_when_no_offer_is_valid(string offers) => Assert.That(DeflateNegotiation.Answer(List(offers)), Is.Null);
+
     [Test]
     public void An_answer_without_deflate_agrees_to_nothing_and_is_no_problem()
     {

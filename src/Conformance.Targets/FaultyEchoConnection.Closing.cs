@@ -15,6 +15,7 @@ internal sealed partial class FaultyEchoConnection
             return Next.Stop;
         }
 
+        if (Has(ServerFault.EchoesClosePayloadAsItCame)) return await CloseAsync(payload, cancel);
         if (payload.Length == 1)
         {
             return Has(ServerFault.AcceptsCloseWithOneOctetPayload)
@@ -23,7 +24,7 @@ internal sealed partial class FaultyEchoConnection
         }
 
         var close = ClosePayload.Parse(payload, out _);
-        if (close.Code is not { } code) return await CloseAsync(null, cancel);
+        if (close.Code is not { } code) return await CloseAsync([], cancel);
         if (!CloseCodes.IsValidOnWire(code))
         {
             return Has(ServerFault.EchoesInvalidCloseCode) ? await CloseAsync(code, cancel) : await FailAsync(ProtocolErrorCode, cancel);
@@ -39,12 +40,36 @@ internal sealed partial class FaultyEchoConnection
         return await CloseAsync(answer, cancel);
     }
 
+    private Task<Next> CloseAsync(ushort code, CancellationToken cancel) => CloseAsync(ClosePayload.Build(code, []), cancel);
+
     /// <summary>Answers the peer's close frame, then closes TCP.</summary>
-    private async Task<Next> CloseAsync(ushort? code, CancellationToken cancel)
+    private async Task<Next> CloseAsync(byte[] payload, CancellationToken cancel)
     {
-        await SendCloseAsync(code, cancel);
+        await SendCloseAsync(payload, cancel);
+        if (Has(ServerFault.AnswersPingsAfterClose) || Has(ServerFault.EchoesDataAfterClose))
+        {
+            if (await HandleFramesAfterCloseAsync(cancel) == Next.Stop) return Next.Stop;
+        }
         await CloseTcpAsync(cancel);
         return Next.Stop;
+    }
+
+    /// <summary>What a server that goes on reading after its close does with the frames that came behind the peer's close.</summary>
+    private async Task<Next> HandleFramesAfterCloseAsync(CancellationToken cancel)
+    {
+        while (_decoder.TryRead(out var frame) == DecodeStatus.Frame)
+        {
+            var opcode = frame!.Header.Opcode;
+            if (opcode == Opcodes.Ping && Has(ServerFault.AnswersPingsAfterClose))
+            {
+                await SendAsync(Opcodes.Pong, frame.Payload, 0, cancel);
+            }
+            else if (opcode is Opcodes.Text or Opcodes.Binary or Opcodes.Continuation && Has(ServerFault.EchoesDataAfterClose))
+            {
+                if (await ReceiveDataAsync(frame, cancel) == Next.Stop) return Next.Stop;
+            }
+        }
+        return Next.Continue;
     }
 
     /// <summary>
@@ -53,14 +78,14 @@ internal sealed partial class FaultyEchoConnection
     /// </summary>
     private async Task<Next> FailAsync(ushort code, CancellationToken cancel, bool midFrame = false)
     {
-        await SendCloseAsync(code, cancel);
+        await SendCloseAsync(ClosePayload.Build(code, []), cancel);
         if (!_peerSentClose && !midFrame) await AwaitPeerCloseAsync(cancel);
         await CloseTcpAsync(cancel);
         return Next.Stop;
     }
 
-    private Task SendCloseAsync(ushort? code, CancellationToken cancel) =>
-        SendAsync(Opcodes.Close, code is { } c ? ClosePayload.Build(c, []) : [], 0, cancel);
+    private Task SendCloseAsync(byte[] payload, CancellationToken cancel) =>
+        SendAsync(Opcodes.Close, Has(ServerFault.SendsCloseReasonWithoutCode) ? "bye"u8.ToArray() : payload, 0, cancel);
 
     private async Task AwaitPeerCloseAsync(CancellationToken cancel)
     {

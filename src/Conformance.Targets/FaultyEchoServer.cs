@@ -6,9 +6,10 @@ namespace Conformance.Targets;
 /// <summary>
 /// A WebSocket echo server written on a raw socket with the suite's own Protocol room, correct by default and
 /// deterministic (it echoes a message before it reads the next frame), that commits one <see cref="ServerFault"/>
-/// when asked: the target that proves the suite catches each violation it claims to test. Started slow, it serves
-/// every connection on one thread at a time and spends processor time on each octet, as a single-threaded interpreted
-/// server does: the target that proves a verdict does not depend on how many cases run at once.
+/// when asked: the target that proves the suite catches each violation it claims to test. Started with deflate, it
+/// speaks permessage-deflate (RFC 7692) as a conforming server does. Started slow, it serves every connection on one
+/// thread at a time and spends processor time on each octet, as a single-threaded interpreted server does: the target
+/// that proves a verdict does not depend on how many cases run at once.
 /// </summary>
 public sealed class FaultyEchoServer : IAsyncDisposable
 {
@@ -18,9 +19,10 @@ public sealed class FaultyEchoServer : IAsyncDisposable
     /// <summary>Slow: the one scheduler every connection runs on, and the octets a second it reads and writes.</summary>
     private readonly (TaskScheduler OneAtATime, long OctetsPerSecond)? _slow;
 
-    private FaultyEchoServer(ServerFault? fault, long? octetsPerSecond)
+    private FaultyEchoServer(ServerFault? fault, bool deflate, long? octetsPerSecond)
     {
         Fault = fault;
+        Deflate = deflate;
         if (octetsPerSecond is { } pace) _slow = (new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler, pace);
         _listener.Start(512);
         Url = new Uri($"ws://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
@@ -32,10 +34,13 @@ public sealed class FaultyEchoServer : IAsyncDisposable
     /// <summary>The fault the server commits, or null for a conforming server.</summary>
     public ServerFault? Fault { get; }
 
-    public static FaultyEchoServer Start(ServerFault? fault = null) => new(fault, null);
+    /// <summary>Whether the server accepts permessage-deflate offers.</summary>
+    public bool Deflate { get; }
+
+    public static FaultyEchoServer Start(ServerFault? fault = null, bool deflate = false) => new(fault, deflate, null);
 
     /// <summary>A server that handles one connection at a time, at the given octets a second each way (default 30 MB/s).</summary>
-    public static FaultyEchoServer StartSlow(long octetsPerSecond = 30_000_000, ServerFault? fault = null) => new(fault, octetsPerSecond);
+    public static FaultyEchoServer StartSlow(long octetsPerSecond = 30_000_000, ServerFault? fault = null) => new(fault, false, octetsPerSecond);
 
     private async Task AcceptLoopAsync()
     {
@@ -66,9 +71,9 @@ public sealed class FaultyEchoServer : IAsyncDisposable
         {
             try
             {
-                var handshake = await FaultyEchoHandshake.AnswerAsync(stream, Fault, _stop.Token);
-                if (handshake is null) return;
-                await new FaultyEchoConnection(socket, stream, Fault, handshake.Value).RunAsync(_stop.Token);
+                var upgraded = await FaultyEchoHandshake.AnswerAsync(stream, Fault, Deflate, _listener.Stop, _stop.Token);
+                if (upgraded is null) return;
+                await new FaultyEchoConnection(socket, stream, Fault, upgraded).RunAsync(_stop.Token);
             }
             catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
             {

@@ -26,6 +26,22 @@ public static class DeflateNegotiation
     }
 
     /// <summary>
+    /// A server's answer accepting the first valid offer, or null when every offer must be declined (RFC 7692 5.1). The answer
+    /// grants what the offer asks (server_no_context_takeover, server_max_window_bits) and takes up what it allows
+    /// (client_no_context_takeover, client_max_window_bits with a value), so the agreed parameters are the offer's own.
+    /// </summary>
+    public static ExtensionElement? Answer(IReadOnlyList<ExtensionElement> offered)
+    {
+        var offer = offered.Where(IsDeflate).FirstOrDefault(o => OfferProblem(o) is null);
+        if (offer is null) return null;
+        var granted = offer.Parameters
+            .Where(p => !p.Name.Equals(ClientMaxWindowBits, StringComparison.OrdinalIgnoreCase) || p.Value is not null)
+            .Select(p => new ExtensionParameter(p.Name.ToLowerInvariant(), p.Value))
+            .ToList();
+        return new ExtensionElement(DeflateParameters.ExtensionName, granted);
+    }
+
+    /// <summary>
     /// Judges the server's answer: the agreed parameters when the answer accepts permessage-deflate validly for one of the
     /// valid offers; null with no problem when it accepts none; null with the problem when a client must fail the connection.
     /// </summary>

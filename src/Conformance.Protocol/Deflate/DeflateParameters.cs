@@ -16,6 +16,10 @@ public sealed record DeflateParameters(
 
     public MessageInflater ServerInflater(long maxMessageBytes) => new(ServerMaxWindowBits, !ServerNoContextTakeover, maxMessageBytes);
 
+    public MessageDeflater ServerDeflater(int level = 1) => new(ServerMaxWindowBits, !ServerNoContextTakeover, level);
+
+    public MessageInflater ClientInflater(long maxMessageBytes) => new(ClientMaxWindowBits, !ClientNoContextTakeover, maxMessageBytes);
+
     public override string ToString() =>
         $"server window {ServerMaxWindowBits} bits{(ServerNoContextTakeover ? " without" : " with")} context takeover, "
         + $"client window {ClientMaxWindowBits} bits{(ClientNoContextTakeover ? " without" : " with")} context takeover";
