@@ -69,6 +69,7 @@ public class FaultDetectionTests
 
         TestContext.Out.WriteLine($"Detection matrix (fault, run time, cases that changed verdict / cases run, their verdicts), {total.Elapsed.TotalSeconds:F0} s:");
         matrix.ForEach(TestContext.Out.WriteLine);
+        mismatches.ForEach(m => TestContext.Out.WriteLine($"mismatch: {m}"));
         Assert.That(mismatches, Is.Empty);
     }
 

@@ -154,8 +154,9 @@ internal static class FaultTable
         }),
         [ServerFault.EchoesEachFragmentAsAMessage] = new(FramesAndMessages, new()
         {
-            ["FAILED/OK"] = "5.3 5.4 5.5 5.6 5.7 5.8 5.15 5.18 5.19 5.20 6.1.2 6.1.3 6.2.2 6.2.3 6.2.4 6.3.2 6.4.1 6.4.2 7.1.5",
-            ["FAILED/FAILED"] = "6.6.1 6.6.3 6.6.4 6.6.6 6.6.8 6.6.10 6.14.6 6.14.7 R.2.*",
+            ["FAILED/OK"] = "5.3 5.4 5.5 5.6 5.7 5.8 5.15 5.18 5.19 5.20 6.1.2 6.1.3 6.2.2 6.4.1 7.1.5",
+            ["FAILED/UNCLEAN"] = "6.2.3 6.2.4",
+            ["FAILED/FAILED"] = "6.3.2 6.4.2 6.6.1 6.6.3 6.6.4 6.6.6 6.6.8 6.6.10 6.14.6 6.14.7 R.2.*",
             ["FAILED/WRONG CODE"] = "10.1.1",
         }),
         [ServerFault.SkipsUtf8Validation] = new(FramesAndMessages, new()
@@ -234,12 +235,13 @@ internal static class FaultTable
         }),
         [ServerFault.EchoesClosePayloadAsItCame] = new(FramesAndMessages, new()
         {
-            ["FAILED/OK"] = "7.3.2",
+            ["OK/FAILED BY CLIENT"] = "7.3.2",
             ["FAILED/WRONG CODE"] = "7.5.1 7.9.*",
         }),
         [ServerFault.SendsCloseReasonWithoutCode] = new(["7.*"], new()
         {
-            ["FAILED/WRONG CODE"] = "7.1.1 7.1.2 7.1.3 7.1.4 7.1.5 7.3.* 7.5.1 7.7.* 7.9.*",
+            ["OK/UNCLEAN"] = "7.1.1 7.1.2 7.1.3 7.1.4 7.1.5 7.3.1 7.3.3 7.3.4 7.3.5 7.7.*",
+            ["FAILED/WRONG CODE"] = "7.3.2 7.3.6 7.5.1 7.9.*",
         },
             "Every close frame the server sends carries it; run on category 7, where the close is what is judged"),
         [ServerFault.AnswersPingsAfterClose] = new(FramesAndMessages, new()
@@ -254,18 +256,23 @@ internal static class FaultTable
             "The echo follows the server's own close frame: caught because frames the server sends after its close count as events until TCP closes"),
         [ServerFault.MasksServerFrames] = new(Sample, new()
         {
-            ["FAILED/WRONG CODE"] = "1.1.* 1.2.1 7.1.1 10.1.1",
-            ["FAILED/OK"] = "2.* 3.1 4.1.1 5.* 6.1.1 6.3.1 6.4.1 7.3.2 7.7.2 7.9.1",
+            ["FAILED/UNCLEAN"] = "1.1.* 1.2.1 5.3 5.6 6.1.1 7.1.1 10.1.1",
+            ["OK/UNCLEAN"] = "2.* 7.7.2",
+            ["OK/FAILED"] = "3.1 4.1.1 5.1",
+            ["FAILED/FAILED"] = "6.3.1 6.4.1",
+            ["OK/FAILED BY CLIENT"] = "7.3.2 7.9.1",
         }),
         [ServerFault.SetsRsvOnServerFrames] = new(Sample, new()
         {
-            ["FAILED/WRONG CODE"] = "1.1.* 1.2.1 7.1.1 10.1.1",
-            ["FAILED/OK"] = "5.3 5.6 6.1.1",
+            ["FAILED/WRONG CODE"] = "1.1.* 1.2.1 5.3 5.6 6.1.1 7.1.1 10.1.1",
         }),
         [ServerFault.UsesNonMinimalLengthEncoding] = new([.. Sample, "1.*"], new()
         {
-            ["FAILED/WRONG CODE"] = "1.1.1 1.1.2 1.1.3 1.1.4 1.1.5 1.1.6 1.2.1 1.2.2 1.2.3 1.2.4 1.2.5 1.2.6 7.1.1",
-            ["FAILED/OK"] = "1.1.7 1.1.8 1.2.7 1.2.8 2.* 3.1 4.1.1 5.* 6.1.1 6.3.1 6.4.1 7.3.2 7.7.2 7.9.1 10.1.1",
+            ["FAILED/UNCLEAN"] = "1.1.1 1.1.2 1.1.3 1.1.4 1.1.5 1.1.6 1.2.1 1.2.2 1.2.3 1.2.4 1.2.5 1.2.6 5.3 5.6 6.1.1 7.1.1",
+            ["OK/UNCLEAN"] = "1.1.7 1.1.8 1.2.7 1.2.8 2.* 7.7.2 10.1.1",
+            ["OK/FAILED"] = "3.1 4.1.1 5.1",
+            ["FAILED/FAILED"] = "6.3.1 6.4.1",
+            ["OK/FAILED BY CLIENT"] = "7.3.2 7.9.1",
         }),
         [ServerFault.EchoesTextAsBinary] = new(FramesAndMessages, new()
         {
