@@ -14,17 +14,13 @@ internal static class Cli
 
     public static CliRun Run(params string[] args) => Run(TimeSpan.FromMinutes(3), args);
 
-    public static CliRun Run(TimeSpan limit, params string[] args)
+    public static CliRun Run(TimeSpan limit, params string[] args) => Run(limit, new Dictionary<string, string>(), args);
+
+    /// <param name="environment">variables set for this run only (no other CONFORMANCE_* variable is passed on)</param>
+    public static CliRun Run(TimeSpan limit, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet", [Dll, .. args])
-        {
-            WorkingDirectory = Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("CONFORMANCE_")).ToList()) start.Environment.Remove(key);
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(StartInfo(environment, args))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(limit))
@@ -34,6 +30,19 @@ internal static class Cli
         }
         process.WaitForExit();
         return new CliRun(process.ExitCode, output.Result, errors.Result, clock.Elapsed);
+    }
+
+    public static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [Dll, .. args])
+        {
+            WorkingDirectory = Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("CONFORMANCE_")).ToList()) start.Environment.Remove(key);
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        return start;
     }
 
     private static string FindRoot()

@@ -79,10 +79,10 @@ internal static unsafe partial class Zlib
     public static string? Unavailable()
     {
         if (!NativeLibrary.TryLoad(Library, typeof(Zlib).Assembly, null, out var handle))
-            return $"permessage-deflate needs the .NET runtime's native compression library ({Library}), which could not be loaded";
+            return $"the .NET runtime's native compression library ({Library}) could not be loaded";
         var missing = EntryPoints.Where(name => !NativeLibrary.TryGetExport(handle, name, out _)).ToList();
         return missing.Count == 0 ? null
-            : $"permessage-deflate needs {string.Join(", ", missing)} from the .NET runtime's native compression library ({Library}), which lacks them";
+            : $"the .NET runtime's native compression library ({Library}) lacks {string.Join(", ", missing)}";
     }
 }
 
