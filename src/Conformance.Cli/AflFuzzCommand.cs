@@ -19,7 +19,7 @@ internal static class AflFuzzCommand
         var options = new AflOptions
         {
             RepositoryRoot = Directory.GetCurrentDirectory(), Harnesses = harnesses, Duration = budget, Jobs = jobs,
-            Out = Path.GetFullPath(outFolder), Corpus = Path.GetFullPath(corpus), Suites = commandLine.GetValueOrDefault("suites") ?? "suites",
+            Out = Path.GetFullPath(outFolder), Corpus = Path.GetFullPath(corpus), Suites = commandLine.GetValueOrDefault("suites") ?? Catalogue.BesideProgram,
         };
         if (!File.Exists(Path.Combine(options.RepositoryRoot, HarnessBuild.Project)))
             return Fail($"--engine afl runs from the repository's root (where {HarnessBuild.Project} is); use ./run.sh fuzz --engine afl");

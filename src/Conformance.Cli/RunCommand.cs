@@ -65,8 +65,8 @@ internal static class RunCommand
         // The embedded server running the catalogue is held to what it is known to get, as under dotnet test,
         // unless told otherwise (--expect, --fail-on, another target or other cases).
         if (settings.Expect is null && settings.FailOn.Count == 0 && settings.Targets.Count == 0 && settings.Suites == new Settings().Suites
-            && File.Exists(EmbeddedServerExpectations))
-            settings = settings with { Expect = EmbeddedServerExpectations };
+            && File.Exists(KestrelEchoServer.Expectations))
+            settings = settings with { Expect = KestrelEchoServer.Expectations };
         ExpectationSet expectations;
         try
         {
@@ -122,8 +122,6 @@ internal static class RunCommand
         var failing = runs.SelectMany(r => r.Cases).Count(r => settings.FailOn.Contains(r.Behavior) || settings.FailOn.Contains(r.BehaviorClose));
         return failing > 0 ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
     }
-
-    private const string EmbeddedServerExpectations = "src/Conformance.Targets/expectations/kestrel-embedded.json";
 
     internal static async Task<RunResults> RunTargetAsync(
         Settings settings, IReadOnlyList<CaseDefinition> cases, Uri target, string agent, bool embedded, ResultsWriter writer, CancellationToken stop)
