@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the project's own tests need beside the .NET SDK: the independently written WebSocket servers
-# they run against (node "ws" from npm, Python "websockets" from Debian) and Debian's chromium, in which the
-# report tests open the HTML report, and (through the fuzzing harnesses' install.sh) AFL++ and sharpfuzz.
+# they run against (node "ws" from npm, Python "websockets" from Debian), Debian's chromium, in which the
+# report tests open the HTML report, PowerShell (the NuGet tool), with which a test compares run.ps1 to run.sh,
+# and (through the fuzzing harnesses' install.sh) AFL++ and sharpfuzz.
 # Safe to run again; does nothing when all is present.
 # Exit status: 0 when everything is there; 2 when something is missing that this machine cannot install (no apt-get,
 # neither root nor sudo, no npm, not Linux), each on a line "install.sh: needs NAME: ..." that the tests needing it
 # repeat when they are ignored; 1 when an install failed.
 set -euo pipefail
 dir="${CONFORMANCE_TARGETS_DIR:-$HOME/.cache/conformance/targets}"
+tools="${CONFORMANCE_TOOLS_DIR:-$HOME/.cache/conformance/tools}"
+powershell_version=7.6.9
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cannot=0
 
@@ -60,6 +63,12 @@ if [ ! -f "$dir/node_modules/ws/package.json" ]; then
     (cd "$dir" && { [ -f package.json ] || echo '{"name":"conformance-targets","private":true}' > package.json; } \
        && npm install --no-audit --no-fund --silent ws@8 >/dev/null)
   fi
+fi
+
+if ! command -v pwsh >/dev/null 2>&1 && [ ! -x "$tools/pwsh" ]; then
+  echo "install.sh: installing PowerShell $powershell_version (NuGet tool) into $tools" >&2
+  mkdir -p "$tools"
+  dotnet tool install PowerShell --version "$powershell_version" --tool-path "$tools" >/dev/null
 fi
 
 # The coverage-guided fuzzing test runs AFL++ on a planted bug.
