@@ -17,10 +17,14 @@ internal static class Cli
     public static CliRun Run(TimeSpan limit, params string[] args) => Run(limit, new Dictionary<string, string>(), args);
 
     /// <param name="environment">variables set for this run only (no other CONFORMANCE_* variable is passed on)</param>
-    public static CliRun Run(TimeSpan limit, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static CliRun Run(TimeSpan limit, IReadOnlyDictionary<string, string> environment, params string[] args) => RunIn(Root, limit, environment, args);
+
+    public static CliRun RunIn(string folder, TimeSpan limit, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(StartInfo(environment, args))!;
+        var start = StartInfo(environment, args);
+        start.WorkingDirectory = folder;
+        using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(limit))
