@@ -74,7 +74,7 @@ internal static class FuzzCommand
     private static IReadOnlyList<string> HarnessNames(string[]? values) =>
         (values ?? []).SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
 
-    public static async Task<int> ExecuteAsync(
+    private static async Task<int> ExecuteAsync(
         Dictionary<string, string?> commandLine, string? configFile, TimeSpan? budget, long? count, long? seed, string corpus, CancellationToken interrupt)
     {
         Settings settings;
