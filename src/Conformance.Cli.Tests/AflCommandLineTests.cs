@@ -36,7 +36,7 @@ public class AflCommandLineTests
     {
         var run = Cli.Run("fuzz", "--engine", "libfuzzer");
         Assert.That(run.ExitCode, Is.EqualTo(2));
-        Assert.That(run.Errors.Trim(), Is.EqualTo("conformance: --engine: \"libfuzzer\" is not an engine: property or afl"));
+        Assert.That(run.Errors.Trim(), Is.EqualTo("conformance: --engine: Argument 'libfuzzer' not recognized. Must be one of: 'property' 'afl'"));
     }
 
     [Test]

@@ -14,16 +14,16 @@ internal static class Cli
 
     public static CliRun Run(params string[] args) => Run(TimeSpan.FromMinutes(3), args);
 
-    public static CliRun Run(TimeSpan limit, params string[] args)
+    public static CliRun Run(TimeSpan limit, params string[] args) => Run(limit, new Dictionary<string, string>(), args);
+
+    /// <param name="environment">variables set for this run only (no other CONFORMANCE_* variable is passed on)</param>
+    public static CliRun Run(TimeSpan limit, IReadOnlyDictionary<string, string> environment, params string[] args) => RunIn(Root, limit, environment, args);
+
+    public static CliRun RunIn(string folder, TimeSpan limit, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet", [Dll, .. args])
-        {
-            WorkingDirectory = Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("CONFORMANCE_")).ToList()) start.Environment.Remove(key);
         var clock = Stopwatch.StartNew();
+        var start = StartInfo(environment, args);
+        start.WorkingDirectory = folder;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
@@ -34,6 +34,19 @@ internal static class Cli
         }
         process.WaitForExit();
         return new CliRun(process.ExitCode, output.Result, errors.Result, clock.Elapsed);
+    }
+
+    public static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [Dll, .. args])
+        {
+            WorkingDirectory = Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("CONFORMANCE_")).ToList()) start.Environment.Remove(key);
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        return start;
     }
 
     private static string FindRoot()

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 
 namespace Conformance.Cli.Tests;
@@ -59,12 +61,95 @@ public class CommandLineTests
     }
 
     [Test]
-    public void A_bad_config_value_names_the_key()
+    public void A_bad_value_names_the_flag_or_the_setting_and_where_it_came_from()
     {
-        var run = Cli.Run("--parallel", "lots", "--out", _out);
-        Assert.That(run.ExitCode, Is.EqualTo(2));
-        Assert.That(run.Errors, Does.StartWith("conformance: parallelism (command line): \"lots\""));
-        Assert.That(run.Errors, Does.Not.Contain("   at "));
+        var flag = Cli.Run("--parallel", "lots", "--out", _out);
+        Assert.That(flag.ExitCode, Is.EqualTo(2));
+        Assert.That(flag.Errors.Trim(), Is.EqualTo("conformance: --parallel: \"lots\" is not a whole number from 1 to 1024"));
+
+        var variable = Cli.Run(TimeSpan.FromMinutes(1), new Dictionary<string, string> { ["CONFORMANCE_PARALLELISM"] = "lots" }, "--out", _out);
+        Assert.That(variable.ExitCode, Is.EqualTo(2));
+        Assert.That(variable.Errors, Does.StartWith("conformance: parallelism (environment CONFORMANCE_PARALLELISM): \"lots\""));
+        Assert.That(variable.Errors, Does.Not.Contain("   at "));
+    }
+
+    [Test]
+    public void Flags_override_variables_which_override_the_settings_file_and_defaults_override_nothing()
+    {
+        var config = Path.Combine(_out, "conformance.json");
+        File.WriteAllText(config, """{ "parallelism": 3, "caseTimeout": 20 }""");
+        string[] run = ["--config", config, "--cases", "1.1.1", "--out", _out];
+        var variable = new Dictionary<string, string> { ["CONFORMANCE_PARALLELISM"] = "5" };
+
+        Assert.That(Cli.Run(run).Errors, Does.Contain(", 3 at a time"), "the file");
+        Assert.That(Cli.Run(TimeSpan.FromMinutes(1), variable, run).Errors, Does.Contain(", 5 at a time"), "the variable over the file");
+        Assert.That(Cli.Run(TimeSpan.FromMinutes(1), variable, [.. run, "-j", "7"]).Errors, Does.Contain(", 7 at a time"), "the flag over both");
+    }
+
+    [Test]
+    public void Help_shows_the_value_of_each_option_and_its_default()
+    {
+        var run = Cli.Run("--help");
+        Assert.That(run.Output, Does.Match(@"-j, --parallel <N>\s+Cases run at once.*\[default: 16\]"));
+        Assert.That(run.Output, Does.Match(@"--timeout <seconds>\s+.*\[default: 30\]"));
+        var fuzz = Cli.Run("fuzz", "--help");
+        Assert.That(fuzz.Output, Does.Match(@"--engine <afl\|property>\s+.*\[default: property\]"));
+        Assert.That(fuzz.Output, Does.Contain("--duration <90s|10m|2h>").And.Contain("--seed <number>"));
+    }
+
+    [Test]
+    public void A_run_cut_short_by_its_time_limit_writes_what_ran_and_exits_4()
+    {
+        var suites = SlowCases(3);
+        var run = Cli.Run("--suites", suites, "--out", _out, "--parallel", "1", "--run-timeout", "2");
+        Assert.That(run.ExitCode, Is.EqualTo(4), run.Errors);
+        Assert.That(run.Errors, Does.Contain("the run stopped after"));
+        AssertInterruptedResultsWritten();
+    }
+
+    [Test]
+    public async Task SIGTERM_stops_the_run_which_writes_its_results_and_exits_4()
+    {
+        if (OperatingSystem.IsWindows()) Assert.Ignore("needs a POSIX signal; on Windows Ctrl+C reaches a console process only from its own console");
+        var suites = SlowCases(3);
+        using var process = Process.Start(Cli.StartInfo(new Dictionary<string, string>(), "--suites", suites, "--out", _out, "--parallel", "1"))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = new StringBuilder();
+        var started = new TaskCompletionSource();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (errors) errors.AppendLine(e.Data);
+            if (e.Data?.Contains("case(s) against") == true) started.TrySetResult();
+        };
+        process.BeginErrorReadLine();
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await Task.Delay(500);
+        Assert.That(Posix.kill(process.Id, Posix.SIGTERM), Is.EqualTo(0));
+        Assert.That(process.WaitForExit(TimeSpan.FromSeconds(30)), Is.True, "the run ends soon after the signal");
+        process.WaitForExit();
+        await output;
+        Assert.That(process.ExitCode, Is.EqualTo(4), errors.ToString());
+        Assert.That(errors.ToString(), Does.Contain("interrupted; writing the results so far"));
+        AssertInterruptedResultsWritten();
+    }
+
+    private void AssertInterruptedResultsWritten()
+    {
+        using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "results.json")));
+        Assert.That(results.RootElement.GetProperty("runs")[0].GetProperty("interrupted").GetBoolean(), Is.True);
+        Assert.That(File.Exists(Path.Combine(_out, "index.html")));
+    }
+
+    /// <summary>Cases that each wait 20 s for a pong that never comes.</summary>
+    private string SlowCases(int count)
+    {
+        var suites = Directory.CreateDirectory(Path.Combine(_out, "slow-suites")).FullName;
+        var cases = Enumerable.Range(1, count).Select(i => $$"""
+            { "id": "2.{{i}}", "title": "waits for a pong that will not come", "rfc": [], "requirement": "r", "expectation": "e",
+              "steps": [], "expect": { "OK": [ { "pong": "never" } ] }, "end": { "after": 20000, "action": "close" } }
+            """);
+        File.WriteAllText(Path.Combine(suites, "slow.json"), $$"""{ "category": "2", "title": "t", "cases": [ {{string.Join(",", cases)}} ] }""");
+        return suites;
     }
 
     [Test]

@@ -10,41 +10,24 @@ namespace Conformance.Cli;
 internal static class AflFuzzCommand
 {
     public static async Task<int> ExecuteAsync(
-        Dictionary<string, string?> commandLine, string engine, string[] harnessNames, string? duration, int jobs, long? count, int? seed, string corpus)
+        Dictionary<string, string?> commandLine, IReadOnlyList<string> harnessNames, TimeSpan? duration, int jobs, string corpus, CancellationToken interrupt)
     {
-        if (engine != "afl") return Fail($"--engine: \"{engine}\" is not an engine: property or afl");
-        var notForAfl = new[] { ("--target", commandLine.ContainsKey("target")), ("--count", count is not null), ("--seed", seed is not null) }
-            .Where(f => f.Item2).Select(f => f.Item1).ToList();
-        if (notForAfl.Count > 0) return Fail($"{string.Join(", ", notForAfl)}: not used by --engine afl, which fuzzes the harnesses, not a server");
-
-        var names = harnessNames.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-        if (names.FirstOrDefault(n => HarnessCatalogue.Find(n) is null) is { } unknown)
-            return Fail($"--harness: no harness \"{unknown}\"; the harnesses are {HarnessCatalogue.Names}");
-        var harnesses = names.Count == 0 ? HarnessCatalogue.Default.ToList() : names.Distinct().Select(n => HarnessCatalogue.Find(n)!).ToList();
-        var budget = TimeSpan.FromMinutes(1);
-        if (duration is not null)
-        {
-            if (FuzzCommand.ParseDuration(duration) is not { } parsed || parsed < TimeSpan.FromSeconds(1))
-                return Fail($"--duration: \"{duration}\" is not a duration such as 90s, 10m or 2h");
-            budget = parsed;
-        }
-        if (jobs is < 1 or > 64) return Fail($"--jobs: {jobs} is not a number of AFL++ instances from 1 to 64");
+        var harnesses = harnessNames.Count == 0 ? HarnessCatalogue.Default.ToList() : harnessNames.Distinct().Select(n => HarnessCatalogue.Find(n)!).ToList();
+        var budget = duration ?? TimeSpan.FromMinutes(1);
 
         var outFolder = commandLine.GetValueOrDefault("out") ?? Path.Combine("reports", "afl");
         var options = new AflOptions
         {
             RepositoryRoot = Directory.GetCurrentDirectory(), Harnesses = harnesses, Duration = budget, Jobs = jobs,
-            Out = Path.GetFullPath(outFolder), Corpus = Path.GetFullPath(corpus), Suites = commandLine.GetValueOrDefault("suites") ?? "suites",
+            Out = Path.GetFullPath(outFolder), Corpus = Path.GetFullPath(corpus), Suites = commandLine.GetValueOrDefault("suites") ?? Catalogue.BesideProgram,
         };
         if (!File.Exists(Path.Combine(options.RepositoryRoot, HarnessBuild.Project)))
             return Fail($"--engine afl runs from the repository's root (where {HarnessBuild.Project} is); use ./run.sh fuzz --engine afl");
 
-        using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
         IReadOnlyList<AflHarnessOutcome> outcomes;
         try
         {
-            outcomes = await AflEngine.RunAsync(options, line => Console.Error.WriteLine($"fuzz: {line}"), stop.Token);
+            outcomes = await AflEngine.RunAsync(options, line => Console.Error.WriteLine($"fuzz: {line}"), interrupt);
         }
         catch (AflSetupException e)
         {
@@ -64,7 +47,7 @@ internal static class AflFuzzCommand
         await File.WriteAllTextAsync(summary, JsonSerializer.Serialize(outcomes, ResultsWriter.Json));
         await File.WriteAllTextAsync(Path.ChangeExtension(summary, ".md"), Markdown(outcomes));
         Console.WriteLine($"AFL++'s output: {options.Out}/HARNESS/findings; figures: {summary} (and .md); kept inputs and crashes: {options.Corpus}/HARNESS/");
-        if (stop.IsCancellationRequested) return ExitCodes.Interrupted;
+        if (interrupt.IsCancellationRequested) return ExitCodes.Interrupted;
         if (outcomes.Any(o => o.Error is not null)) return ExitCodes.Usage;
         return outcomes.Any(o => o.Crashes.Count > 0 || o.Stats?.SavedCrashes > 0) ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
     }

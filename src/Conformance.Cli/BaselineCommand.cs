@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Conformance.Engine.Expectations;
 using Conformance.Engine.Results;
 using Conformance.Targets;
@@ -7,10 +8,19 @@ namespace Conformance.Cli;
 /// <summary>`conformance baseline --out FILE`: runs the selection against one target and writes an expectations file from it.</summary>
 internal static class BaselineCommand
 {
-    public static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile)
+    public static Command Create()
     {
-        if (!commandLine.Remove("out", out var file) || string.IsNullOrWhiteSpace(file))
-            return Fail("baseline: --out FILE names the expectations file to write", ExitCodes.Usage);
+        var baseline = new Command("baseline", "Run the selection against one target and write an expectations file from it to --out FILE (reasons left to fill in).");
+        var flags = new CommandLineFlags();
+        flags.AddTo(baseline, withOut: false);
+        var file = new Option<string>("--out", "-o") { Description = "The expectations file to write", HelpName = "file", Required = true };
+        baseline.Options.Add(file);
+        baseline.SetAction((parse, cancel) => ExecuteAsync(flags.ToConfiguration(parse), flags.ConfigFile(parse), parse.GetValue(file)!, cancel));
+        return baseline;
+    }
+
+    private static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, string file, CancellationToken interrupt)
+    {
         if (Selection.Load(commandLine, configFile) is not var (settings, cases)) return ExitCodes.Usage;
         if (settings.Targets.Count > 1) return Fail("baseline: give one target", ExitCodes.Usage);
 
@@ -22,8 +32,9 @@ internal static class BaselineCommand
         {
             RunResults run;
             using (var writer = new ResultsWriter(scratch))
-                run = await RunCommand.RunTargetAsync(settings, cases, target, agent, embedded is not null, writer, CancellationToken.None);
+                run = await RunCommand.RunTargetAsync(settings, cases, target, agent, embedded is not null, writer, interrupt);
             if (run.Error is not null) return ExitCodes.Unreachable;
+            if (run.Interrupted) return Fail("interrupted; no expectations file written", ExitCodes.Interrupted);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
             await File.WriteAllTextAsync(file, Baseline.Write(run));
             var entries = run.Cases.Count(c => !ExpectationSet.Default.Allows(c.Behavior, c.BehaviorClose));

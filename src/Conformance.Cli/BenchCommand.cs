@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -23,13 +24,44 @@ internal static class BenchCommand
 
     private static readonly TimeSpan LongestSerialCategory = TimeSpan.FromMinutes(1);
 
-    public static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, int rounds, bool wholeOnly)
+    public static Command Create()
+    {
+        var bench = new Command("bench",
+            "Time the selected cases against the embedded server (or --target): whole runs in parallel, each category in parallel " +
+            "and one at a time (a category whose parallel run takes over a minute is not also run one at a time), beside the " +
+            "loopback speed and the process's processor time; lists every case whose verdicts changed between the rounds (a move " +
+            "within a race class is no change); writes bench.json to the results folder.");
+        var flags = new CommandLineFlags();
+        flags.AddTo(bench);
+        var rounds = TypedOptions.WholeNumber("--rounds", "Parallel runs of the whole selection to time and compare", 1, 100, 3, text => $"{text} is not a whole number from 1 to 100");
+        var wholeOnly = new Option<bool>("--whole-only")
+        {
+            Description = "Time only whole runs of the selection: no warm-up run, no per-category runs (for long selections such as 12.*,13.*)",
+        };
+        bench.Options.Add(rounds);
+        bench.Options.Add(wholeOnly);
+        bench.SetAction(async (parse, cancel) =>
+        {
+            try
+            {
+                return await ExecuteAsync(flags.ToConfiguration(parse), flags.ConfigFile(parse), parse.GetValue(rounds), parse.GetValue(wholeOnly), cancel);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                Console.Error.WriteLine("\nconformance: interrupted; no figures written");
+                return ExitCodes.Interrupted;
+            }
+        });
+        return bench;
+    }
+
+    private static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, int rounds, bool wholeOnly, CancellationToken interrupt)
     {
         if (Selection.Load(commandLine, configFile) is not var (settings, cases)) return ExitCodes.Usage;
 
         await using var embedded = settings.Targets.Count == 0 ? await KestrelEchoServer.StartAsync() : null;
         var session = settings.SessionFor(embedded?.Url ?? settings.Targets[0]);
-        if (await Runner.ProbeAsync(session, CancellationToken.None) is { } unreachable)
+        if (await Runner.ProbeAsync(session, interrupt) is { } unreachable)
         {
             Console.Error.WriteLine($"conformance: cannot test {session.Target}: {unreachable}");
             return ExitCodes.Unreachable;
@@ -40,7 +72,7 @@ internal static class BenchCommand
         var loopback = MeasureLoopback();
         Console.Error.WriteLine($"bench: loopback TCP {Rate(LoopbackOctets, loopback)}");
 
-        if (!wholeOnly) await TimeAsync(cases, Options(settings.Parallelism));
+        if (!wholeOnly) await TimeAsync(cases, Options(settings.Parallelism), interrupt);
         var parallelTimes = new List<TimeSpan>();
         var processorTimes = new List<TimeSpan>();
         var everyRound = new List<IReadOnlyList<CaseResult>>();
@@ -48,7 +80,7 @@ internal static class BenchCommand
         for (var round = 1; round <= rounds; round++)
         {
             var processorBefore = Process.GetCurrentProcess().TotalProcessorTime;
-            var (elapsed, results) = await TimeAsync(cases, Options(settings.Parallelism));
+            var (elapsed, results) = await TimeAsync(cases, Options(settings.Parallelism), interrupt);
             var processor = Process.GetCurrentProcess().TotalProcessorTime - processorBefore;
             parallelTimes.Add(elapsed);
             processorTimes.Add(processor);
@@ -64,11 +96,11 @@ internal static class BenchCommand
         foreach (var category in wholeOnly ? [] : cases.GroupBy(c => c.Category))
         {
             var list = category.ToList();
-            var (parallel, _) = await TimeAsync(list, Options(settings.Parallelism));
+            var (parallel, _) = await TimeAsync(list, Options(settings.Parallelism), interrupt);
             TimeSpan? serial = null;
             if (parallel <= LongestSerialCategory)
             {
-                var (took, results) = await TimeAsync(list, Options(1));
+                var (took, results) = await TimeAsync(list, Options(1), interrupt);
                 serial = took;
                 serialResults.AddRange(results);
             }
@@ -110,10 +142,12 @@ internal static class BenchCommand
             .OrderBy(c => c.Key, CaseIdComparer.Instance)
             .Select(c => (c.Key, (IReadOnlyList<string>)c.Distinct)).ToList();
 
-    private static async Task<(TimeSpan Elapsed, IReadOnlyList<CaseResult> Results)> TimeAsync(IReadOnlyList<CaseDefinition> cases, RunOptions options)
+    private static async Task<(TimeSpan Elapsed, IReadOnlyList<CaseResult> Results)> TimeAsync(
+        IReadOnlyList<CaseDefinition> cases, RunOptions options, CancellationToken interrupt)
     {
         var clock = Stopwatch.StartNew();
-        var outcome = await Runner.RunAsync(cases, options, _ => { }, CancellationToken.None);
+        var outcome = await Runner.RunAsync(cases, options, _ => { }, interrupt);
+        interrupt.ThrowIfCancellationRequested();
         return (clock.Elapsed, outcome.Results);
     }
 

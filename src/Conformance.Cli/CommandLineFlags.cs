@@ -3,64 +3,103 @@ using System.Globalization;
 
 namespace Conformance.Cli;
 
-/// <summary>The command-line flags, and their translation into settings keys (those of conformance.json).</summary>
+/// <summary>
+/// The flags of a run, and their translation into settings keys (those of conformance.json). Only the flags given
+/// become settings, so that conformance.json and CONFORMANCE_* variables keep their values otherwise; the defaults
+/// shown by --help are those of a run without either.
+/// </summary>
 internal sealed class CommandLineFlags
 {
-    private readonly Option<string[]> _target = new("--target", "-t") { Description = "ws:// or wss:// URL of the server to test (default: the embedded Kestrel echo server)" };
+    private readonly Option<string[]> _target = new("--target", "-t")
+    {
+        Description = "ws:// or wss:// URL of the server to test (default: the embedded Kestrel echo server)", HelpName = "url",
+    };
     private readonly Option<bool> _insecure = new("--insecure", "-k") { Description = "Accept an untrusted TLS certificate (wss:// targets)" };
-    private readonly Option<string[]> _cases = new("--cases", "-c") { Description = "Cases to run: ids or patterns, comma-separated (1.*,2.1,5.19)" };
-    private readonly Option<string[]> _exclude = new("--exclude", "-x") { Description = "Cases to leave out, same form as --cases" };
-    private readonly Option<string[]> _header = new("--header", "-H") { Description = "Extra request header \"Name: value\" (repeatable), e.g. an auth token" };
-    private readonly Option<string[]> _subprotocol = new("--subprotocol") { Description = "Subprotocol to offer (repeatable)" };
-    private readonly Option<string?> _origin = new("--origin") { Description = "Origin header to send" };
-    private readonly Option<string?> _timeout = new("--timeout") { Description = "Seconds a case may take at least before it is cut off (default 30)" };
-    private readonly Option<string?> _runTimeout = new("--run-timeout") { Description = "Seconds the whole run may take; cases not run by then are left out (default: none)" };
-    private readonly Option<string?> _parallel = new("--parallel", "-j") { Description = "Cases run at once, each on its own connection (default 16)" };
-    private readonly Option<string?> _out = new("--out", "-o") { Description = "Folder for results (default reports/)" };
-    private readonly Option<string[]> _failOn = new("--fail-on") { Description = "Verdicts that make the exit code 1, comma-separated (e.g. FAILED,WRONG CODE,UNCLEAN)" };
-    private readonly Option<string?> _agent = new("--agent") { Description = "Name of the target in results (default: host_port)" };
-    private readonly Option<string?> _suites = new("--suites") { Description = "Folder of case scripts (default suites/)" };
-    private readonly Option<string?> _expect = new("--expect") { Description = "Expectations file: exit 1 only on regressions against it, list unexpected passes" };
-    private readonly Option<string?> _config = new("--config") { Description = "Settings file (default conformance.json in the current folder, if present)" };
+    private readonly Option<string[]> _cases = new("--cases", "-c") { Description = "Cases to run: ids or patterns, comma-separated (1.*,2.1,5.19)", HelpName = "ids" };
+    private readonly Option<string[]> _exclude = new("--exclude", "-x") { Description = "Cases to leave out, same form as --cases", HelpName = "ids" };
+    private readonly Option<string[]> _header = new("--header", "-H")
+    {
+        Description = "Extra request header (repeatable), e.g. an auth token", HelpName = "\"Name: value\"",
+    };
+    private readonly Option<string[]> _subprotocol = new("--subprotocol") { Description = "Subprotocol to offer (repeatable)", HelpName = "name" };
+    private readonly Option<string?> _origin = new("--origin") { Description = "Origin header to send", HelpName = "origin" };
+    private readonly Option<double?> _timeout = TypedOptions.Seconds("--timeout", "Seconds a case may take at least before it is cut off", defaultValue: 30);
+    private readonly Option<double?> _runTimeout = TypedOptions.Seconds("--run-timeout", "Seconds the whole run may take; cases not run by then are left out (default: none)");
+    private readonly Option<int> _parallel = TypedOptions.WholeNumber("--parallel", "Cases run at once, each on its own connection", 1, 1024, 16,
+        text => $"\"{text}\" is not a whole number from 1 to 1024", "-j");
+    private readonly Option<string> _out = new("--out", "-o") { Description = "Folder for results", HelpName = "folder", DefaultValueFactory = _ => "reports" };
+    private readonly Option<string[]> _failOn = new("--fail-on")
+    {
+        Description = "Verdicts that make the exit code 1, comma-separated (e.g. FAILED,WRONG CODE,UNCLEAN)", HelpName = "verdicts",
+    };
+    private readonly Option<string?> _agent = new("--agent") { Description = "Name of the target in results (default: host_port)", HelpName = "name" };
+    private readonly Option<string?> _suites = new("--suites")
+    {
+        Description = "Folder of case scripts (default: the catalogue installed with conformance)", HelpName = "folder",
+    };
+    private readonly Option<string?> _expect = new("--expect")
+    {
+        Description = "Expectations file: exit 1 only on regressions against it, list unexpected passes", HelpName = "file",
+    };
+    private readonly Option<string?> _config = new("--config")
+    {
+        Description = "Settings file (default conformance.json in the current folder, if present)", HelpName = "file",
+    };
+
+    public CommandLineFlags()
+    {
+        _header.Validators.Add(result =>
+        {
+            foreach (var header in result.GetValueOrDefault<string[]>() ?? [])
+                if (header.IndexOf(':') <= 0) result.AddError($"\"{header}\" is not \"Name: value\"");
+        });
+    }
+
+    public Option<string[]> Target => _target;
 
     private IEnumerable<Option> All =>
         [_target, _insecure, _cases, _exclude, _header, _subprotocol, _origin, _timeout, _runTimeout, _parallel, _out, _failOn, _agent, _suites, _expect, _config];
 
-    public void AddTo(Command command)
+    /// <param name="withOut">false for a command whose --out means something else</param>
+    public void AddTo(Command command, bool withOut = true)
     {
-        foreach (var option in All) command.Options.Add(option);
+        foreach (var option in All.Where(o => withOut || o != _out)) command.Options.Add(option);
     }
-
-    public bool WantsRun(ParseResult parse) => !parse.Tokens.Any(t => t.Value is "--help" or "-h" or "-?" or "--version");
 
     public string? ConfigFile(ParseResult parse) => parse.GetValue(_config);
 
     public Dictionary<string, string?> ToConfiguration(ParseResult parse)
     {
         var config = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        void Set(string key, string? value) { if (value is not null) config[key] = value; }
-        void SetList(string key, string[]? values) { if (values is { Length: > 0 }) config[key] = string.Join(",", values); }
+        void Set<T>(string key, Option<T> option, Func<T, string?> text)
+        {
+            if (parse.IsGiven(option) && parse.GetValue(option) is { } value) config[key] = text(value);
+        }
+        void SetList(string key, Option<string[]> option)
+        {
+            if (parse.GetValue(option) is { Length: > 0 } values) config[key] = string.Join(",", values);
+        }
+        static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 
-        SetList("target", parse.GetValue(_target));
+        SetList("target", _target);
         if (parse.GetValue(_insecure)) config["insecure"] = "true";
-        SetList("cases", parse.GetValue(_cases));
-        SetList("exclude", parse.GetValue(_exclude));
+        SetList("cases", _cases);
+        SetList("exclude", _exclude);
         foreach (var header in parse.GetValue(_header) ?? [])
         {
             var colon = header.IndexOf(':');
-            if (colon <= 0) throw new Engine.Configuration.SettingsException($"--header: \"{header}\" is not \"Name: value\"");
             config["headers:" + header[..colon].Trim()] = header[(colon + 1)..].Trim();
         }
-        SetList("subprotocols", parse.GetValue(_subprotocol));
-        Set("origin", parse.GetValue(_origin));
-        Set("caseTimeout", parse.GetValue(_timeout));
-        Set("runTimeout", parse.GetValue(_runTimeout));
-        Set("parallelism", parse.GetValue(_parallel));
-        Set("out", parse.GetValue(_out));
-        SetList("failOn", parse.GetValue(_failOn));
-        Set("agent", parse.GetValue(_agent));
-        Set("suites", parse.GetValue(_suites));
-        Set("expect", parse.GetValue(_expect));
+        SetList("subprotocols", _subprotocol);
+        Set("origin", _origin, v => v);
+        Set("caseTimeout", _timeout, v => Number(v!.Value));
+        Set("runTimeout", _runTimeout, v => Number(v!.Value));
+        Set("parallelism", _parallel, v => v.ToString(CultureInfo.InvariantCulture));
+        Set("out", _out, v => v);
+        SetList("failOn", _failOn);
+        Set("agent", _agent, v => v);
+        Set("suites", _suites, v => v);
+        Set("expect", _expect, v => v);
         return config;
     }
 }

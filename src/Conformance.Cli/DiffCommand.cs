@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Conformance.Engine.Expectations;
 using Conformance.Engine.Results;
 
@@ -6,7 +7,18 @@ namespace Conformance.Cli;
 /// <summary>`conformance diff OLD NEW`: two results files compared target by target; exit 1 when something got worse.</summary>
 internal static class DiffCommand
 {
-    public static int Execute(string oldFile, string newFile)
+    public static Command Create()
+    {
+        var diff = new Command("diff", "Compare two results files: regressions, fixes, changed close codes; exit 1 when something got worse.");
+        var oldResults = new Argument<string>("old") { Description = "the earlier results.json" };
+        var newResults = new Argument<string>("new") { Description = "the later results.json" };
+        diff.Arguments.Add(oldResults);
+        diff.Arguments.Add(newResults);
+        diff.SetAction(parse => Execute(parse.GetValue(oldResults)!, parse.GetValue(newResults)!));
+        return diff;
+    }
+
+    private static int Execute(string oldFile, string newFile)
     {
         ResultsDocument before, after;
         try

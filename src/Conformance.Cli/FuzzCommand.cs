@@ -1,9 +1,10 @@
-using System.Globalization;
+using System.CommandLine;
 using System.Text.Json;
 using Conformance.Engine.Configuration;
 using Conformance.Engine.Results;
 using Conformance.Engine.Running;
 using Conformance.Fuzzing;
+using Conformance.Fuzzing.CoverageGuided;
 using Conformance.Reports;
 using Conformance.Targets;
 
@@ -12,7 +13,69 @@ namespace Conformance.Cli;
 /// <summary>`conformance fuzz`: generated conversations against the target until --duration or --count; findings shrunk and kept.</summary>
 internal static class FuzzCommand
 {
-    public static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, string? duration, long? count, int? seed, string corpus)
+    public const string PropertyEngine = "property";
+    public const string AflEngine = "afl";
+
+    public static Command Create()
+    {
+        var fuzz = new Command("fuzz",
+            "--engine property (the default): send generated conversations (valid, and invalid in one known way each) to the target until " +
+            "--duration or --count; each finding is shrunk to a minimal conversation and kept in the corpus as a replayable case script.\n" +
+            "--engine afl: coverage-guided fuzzing of the harnesses (--harness) with AFL++ and SharpFuzz for --duration each, AFL++'s output " +
+            "in --out (default reports/afl); new inputs and crashes (minimised) are kept in the corpus under the harness's name. " +
+            "Installs Debian's afl++ and the sharpfuzz tool when missing.\nExit 1 with findings or crashes.");
+        var flags = new CommandLineFlags();
+        flags.AddTo(fuzz);
+        var duration = TypedOptions.Duration("--duration", "How long to fuzz (default 1m unless --count; afl: for each harness)");
+        var count = TypedOptions.Count("--count", "How many conversations to send", text => $"{text} is not a positive number of conversations");
+        var seed = new Option<long?>("--seed") { Description = "Seed of the run, to repeat it (default: random, printed)", HelpName = "number" };
+        var corpus = new Option<string>("--corpus") { Description = "Folder for findings", HelpName = "folder", DefaultValueFactory = _ => "fuzz-corpus" };
+        var engine = new Option<string>("--engine")
+        {
+            Description = "property (conversations against a server) or afl (AFL++ on the harnesses)", DefaultValueFactory = _ => PropertyEngine,
+        };
+        engine.AcceptOnlyFromAmong(PropertyEngine, AflEngine);
+        var harness = new Option<string[]>("--harness")
+        {
+            Description = $"afl: the harnesses to fuzz, one after another, comma-separated or repeated (default: all but planted-bug): {HarnessCatalogue.Names}",
+            HelpName = "names",
+        };
+        harness.Validators.Add(result =>
+        {
+            if (HarnessNames(result.GetValueOrDefault<string[]>()).FirstOrDefault(n => HarnessCatalogue.Find(n) is null) is { } unknown)
+                result.AddError($"no harness \"{unknown}\"; the harnesses are {HarnessCatalogue.Names}");
+        });
+        var jobs = TypedOptions.WholeNumber("--jobs", "afl: AFL++ instances per harness, one main (-M) and the rest secondaries (-S)", 1, 64, 1,
+            text => $"{text} is not a number of AFL++ instances from 1 to 64");
+        foreach (var option in new Option[] { duration, count, seed, corpus, engine, harness, jobs }) fuzz.Options.Add(option);
+
+        fuzz.Validators.Add(command =>
+        {
+            if (command.GetValue(engine) == AflEngine)
+            {
+                var notForAfl = new[] { ("--target", command.GetValue(flags.Target) is { Length: > 0 }), ("--count", command.IsGiven(count)), ("--seed", command.IsGiven(seed)) }
+                    .Where(f => f.Item2).Select(f => f.Item1).ToList();
+                if (notForAfl.Count > 0) command.AddError($"{string.Join(", ", notForAfl)}: not used by --engine afl, which fuzzes the harnesses, not a server");
+                if (command.GetResult(duration)?.Tokens is [.., var given] && TypedOptions.ParseDuration(given.Value) < TimeSpan.FromSeconds(1))
+                    command.AddError($"--duration: \"{given.Value}\" is not a duration such as 90s, 10m or 2h");
+            }
+            else if (command.IsGiven(harness) || command.IsGiven(jobs))
+                command.AddError("--harness and --jobs are for --engine afl");
+        });
+
+        fuzz.SetAction((parse, cancel) => parse.GetValue(engine) == AflEngine
+            ? AflFuzzCommand.ExecuteAsync(flags.ToConfiguration(parse), HarnessNames(parse.GetValue(harness)), parse.GetValue(duration),
+                parse.GetValue(jobs), parse.GetValue(corpus)!, cancel)
+            : ExecuteAsync(flags.ToConfiguration(parse), flags.ConfigFile(parse), parse.GetValue(duration), parse.GetValue(count),
+                parse.GetValue(seed), parse.GetValue(corpus)!, cancel));
+        return fuzz;
+    }
+
+    private static IReadOnlyList<string> HarnessNames(string[]? values) =>
+        (values ?? []).SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+
+    private static async Task<int> ExecuteAsync(
+        Dictionary<string, string?> commandLine, string? configFile, TimeSpan? budget, long? count, long? seed, string corpus, CancellationToken interrupt)
     {
         Settings settings;
         try
@@ -24,22 +87,13 @@ internal static class FuzzCommand
             return Fail(e.Message, ExitCodes.Usage);
         }
         if (settings.Targets.Count > 1) return Fail("fuzz: give one target", ExitCodes.Usage);
-        TimeSpan? budget = null;
-        if (duration is not null)
-        {
-            if (ParseDuration(duration) is not { } parsed) return Fail($"--duration: \"{duration}\" is not a duration such as 90s, 10m or 2h", ExitCodes.Usage);
-            budget = parsed;
-        }
-        if (count is < 1) return Fail($"--count: {count} is not a positive number of conversations", ExitCodes.Usage);
         if (budget is null && count is null) budget = TimeSpan.FromMinutes(1);
 
-        using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
         await using var embedded = settings.Targets.Count == 0 ? await KestrelEchoServer.StartAsync() : null;
         var target = embedded?.Url ?? settings.Targets[0];
         var agent = settings.Agent ?? (embedded is null ? $"{target.Host}_{target.Port}" : "kestrel-embedded");
         var session = settings.SessionFor(target);
-        if (await Runner.ProbeAsync(session, stop.Token) is { } unreachable)
+        if (await Runner.ProbeAsync(session, interrupt) is { } unreachable)
             return Fail($"cannot test {target}: {unreachable}", ExitCodes.Unreachable);
 
         var runSeed = seed ?? Random.Shared.Next();
@@ -56,7 +110,7 @@ internal static class FuzzCommand
             if (p.Elapsed - lastPrinted < TimeSpan.FromSeconds(2)) return;
             lastPrinted = p.Elapsed;
             Console.Error.WriteLine($"fuzz: {p.Conversations} conversations, {p.Conversations / p.Elapsed.TotalSeconds:0} per second, {p.Findings} finding(s)");
-        }, stop.Token);
+        }, interrupt);
 
         Console.WriteLine($"\n{outcome.Conversations} conversations in {outcome.Elapsed.TotalSeconds:0.0} s ({outcome.PerSecond:0} per second), seed {runSeed}");
         foreach (var f in outcome.Findings)
@@ -94,22 +148,6 @@ internal static class FuzzCommand
         Console.WriteLine($"report: {Path.GetFullPath(ReportWriter.IndexPath(settings.Out))} (and fuzz.json)");
         if (outcome.Interrupted) return ExitCodes.Interrupted;
         return outcome.Findings.Count > 0 || outcome.ServerStopped is not null ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
-    }
-
-    /// <summary>90s, 10m, 2h, or a number of seconds.</summary>
-    public static TimeSpan? ParseDuration(string text)
-    {
-        text = text.Trim();
-        var unit = text.Length > 0 && char.IsLetter(text[^1]) ? text[^1] : 's';
-        var number = char.IsLetter(text[^1]) ? text[..^1] : text;
-        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || n <= 0) return null;
-        return unit switch
-        {
-            's' => TimeSpan.FromSeconds(n),
-            'm' => TimeSpan.FromMinutes(n),
-            'h' => TimeSpan.FromHours(n),
-            _ => null,
-        };
     }
 
     private static int Fail(string message, int code)

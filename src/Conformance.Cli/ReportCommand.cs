@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Conformance.Engine.Results;
 using Conformance.Reports;
 
@@ -6,7 +7,18 @@ namespace Conformance.Cli;
 /// <summary>`conformance report FILE...`: the reports of saved results files, side by side, without running anything.</summary>
 internal static class ReportCommand
 {
-    public static int Execute(IReadOnlyList<string> files, string output)
+    public static Command Create()
+    {
+        var report = new Command("report", "Write the reports (HTML, index.json, junit.xml) of saved results files, side by side, into --out.");
+        var files = new Argument<string[]>("results") { Description = "results.json files of earlier runs", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out", "-o") { Description = "Folder for the report", HelpName = "folder", DefaultValueFactory = _ => "reports" };
+        report.Arguments.Add(files);
+        report.Options.Add(output);
+        report.SetAction(parse => Execute(parse.GetValue(files)!, parse.GetValue(output)!));
+        return report;
+    }
+
+    private static int Execute(IReadOnlyList<string> files, string output)
     {
         var runs = new List<RunResults>();
         string? version = null;

@@ -28,8 +28,8 @@ internal sealed record Selection(Settings Settings, IReadOnlyList<CaseDefinition
         var compressing = cases.Count(c => c.MayUseDeflate);
         if (compressing > 0 && Protocol.Deflate.DeflateParameters.ZlibMissing() is { } missing)
         {
-            Console.Error.WriteLine($"conformance: {compressing} selected case(s) use {missing}. Install it, or leave those cases out " +
-                                    "(--exclude '0.5.4,0.5.5,0.8.*,12.*,13.*,D.*').");
+            Console.Error.WriteLine($"conformance: {compressing} selected case(s) use permessage-deflate, but {missing}. Repair the .NET " +
+                                    "installation, or leave those cases out (--exclude '0.5.4,0.5.5,0.8.*,12.*,13.*,D.*').");
             return null;
         }
         return new Selection(settings, cases);

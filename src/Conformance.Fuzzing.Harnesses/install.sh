@@ -2,17 +2,22 @@
 # Installs what coverage-guided fuzzing (`./run.sh fuzz --engine afl`) needs beside the .NET SDK: Debian's afl++
 # (afl-fuzz, afl-tmin, afl-cmin) and the SharpFuzz.CommandLine tool (sharpfuzz, which instruments assemblies) into
 # ~/.cache/conformance/tools (or $CONFORMANCE_TOOLS_DIR). Safe to run again; does nothing when all is present.
-# When it cannot install, it says what to install and exits 1.
+# Exit status: 0 when all is there; 2 when this machine cannot install what is missing, said on a line
+# "install.sh: needs afl: ..." with what to install; 1 when an install failed.
 set -euo pipefail
 tools="${CONFORMANCE_TOOLS_DIR:-$HOME/.cache/conformance/tools}"
 sharpfuzz_version=2.3.0
 
+if [ "$(uname -s)" != Linux ]; then
+  echo "install.sh: needs afl: Linux (AFL++ with SharpFuzz runs on Linux only)" >&2; exit 2
+fi
+
 if ! command -v afl-fuzz >/dev/null 2>&1 || ! command -v afl-tmin >/dev/null 2>&1 || ! command -v afl-cmin >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
-    echo "install.sh: AFL++ is missing: install Debian's package afl++ as root (apt-get install afl++)" >&2; exit 1
-  fi
   if ! command -v apt-get >/dev/null 2>&1; then
-    echo "install.sh: AFL++ is missing and there is no apt-get: install AFL++ 4 (afl-fuzz, afl-tmin, afl-cmin on PATH)" >&2; exit 1
+    echo "install.sh: needs afl: AFL++ 4 (afl-fuzz, afl-tmin, afl-cmin on PATH); there is no apt-get to install it with" >&2; exit 2
+  fi
+  if [ "$(id -u)" = 0 ]; then sudo=""; elif sudo -n true >/dev/null 2>&1; then sudo="sudo -n"; else
+    echo "install.sh: needs afl: Debian's package afl++, installed as root (apt-get install afl++)" >&2; exit 2
   fi
   echo "install.sh: installing afl++ (Debian)" >&2
   $sudo apt-get update -qq >/dev/null

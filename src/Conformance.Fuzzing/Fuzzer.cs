@@ -17,7 +17,7 @@ public sealed record FuzzOptions
     public required string Target { get; init; }
     public long? Count { get; init; }
     public TimeSpan? Duration { get; init; }
-    public int Seed { get; init; }
+    public long Seed { get; init; }
     public int Parallelism { get; init; } = 8;
     /// <summary>Where minimal findings are kept as case scripts; null keeps them in memory only.</summary>
     public string? Corpus { get; init; }
@@ -42,7 +42,7 @@ public sealed record FuzzOutcome(long Conversations, TimeSpan Elapsed, IReadOnly
 /// </summary>
 public static class Fuzzer
 {
-    public static Conversation Generate(int seed, long index) =>
+    public static Conversation Generate(long seed, long index) =>
         ConversationGenerators.Conversation.Sample(1, new Rnd(Mix(seed, index)), 50).Single();
 
     public static async Task<FuzzOutcome> RunAsync(FuzzOptions options, Action<FuzzProgress>? progress, CancellationToken cancel)
@@ -164,9 +164,11 @@ public static class Fuzzer
     public static string SafeName(string name) =>
         new(name.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '.' ? ch : '_').ToArray());
 
-    private static ulong Mix(int seed, long index)
+    private static ulong Mix(long seed, long index)
     {
-        var x = (ulong)(uint)seed * 0x9E3779B97F4A7C15UL ^ (ulong)index * 0xBF58476D1CE4E5B9UL;
+        // A negative seed that fits in an int is taken as the 32 bits it had when seeds were ints, so runs keep their conversations.
+        var bits = seed is < 0 and >= int.MinValue ? (uint)(int)seed : (ulong)seed;
+        var x = bits * 0x9E3779B97F4A7C15UL ^ (ulong)index * 0xBF58476D1CE4E5B9UL;
         x ^= x >> 31;
         return x * 0x94D049BB133111EBUL;
     }

@@ -2,14 +2,35 @@ using System.Diagnostics;
 
 namespace Conformance.Reports.Tests;
 
-/// <summary>Debian's chromium, headless, as src/Conformance.Targets/external/install.sh installs it.</summary>
+/// <summary>Chromium (or Chrome), headless: the first on PATH, as src/Conformance.Targets/external/install.sh installs Debian's chromium.</summary>
 internal static class HeadlessChromium
 {
-    private static readonly string[] Candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+    private static readonly string[] Names = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"];
 
-    public static string Binary =>
-        Candidates.FirstOrDefault(File.Exists)
-        ?? throw new AssertionException("no chromium found: src/Conformance.Targets/external/install.sh installs Debian's chromium");
+    /// <summary>Where macOS and Windows install them, off PATH.</summary>
+    private static readonly string[] Installed =
+    [
+        "/Applications/Chromium.app/Contents/MacOS/Chromium", "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ProgramFiles), "Google", "Chrome", "Application", "chrome.exe"),
+    ];
+
+    private static readonly Lazy<string?> Found = new(() =>
+    {
+        var folders = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        var suffix = OperatingSystem.IsWindows() ? ".exe" : "";
+        return folders.SelectMany(folder => Names.Select(name => Path.Combine(folder, name + suffix))).Concat(Installed).FirstOrDefault(File.Exists);
+    });
+
+    public static string Binary
+    {
+        get
+        {
+            if (Found.Value is null)
+                Assert.Ignore("needs chromium: Chromium or Chrome on PATH (src/Conformance.Targets/external/install.sh, which ./run.sh test runs, " +
+                              "installs Debian's chromium where it has apt-get)");
+            return Found.Value!;
+        }
+    }
 
     /// <summary>The DOM after the page's scripts ran.</summary>
     public static string DumpDom(string file) => Run("--dump-dom", new Uri(file).AbsoluteUri);

@@ -28,6 +28,9 @@ public sealed class KestrelEchoServer : IAsyncDisposable
 
     public Uri Url { get; }
 
+    /// <summary>What this server is known to get where it does not get OK, shipped beside the program (expectations/).</summary>
+    public static string Expectations { get; } = Path.Combine(AppContext.BaseDirectory, "expectations", "kestrel-embedded.json");
+
     public static async Task<KestrelEchoServer> StartAsync(bool tls = false, CancellationToken cancel = default)
     {
         var builder = WebApplication.CreateSlimBuilder();

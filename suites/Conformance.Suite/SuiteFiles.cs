@@ -1,30 +1,31 @@
+using System.Reflection;
+using Conformance.Engine.Cases;
+using Conformance.Engine.Expectations;
+using Conformance.Targets;
+
 namespace Conformance.Suite;
 
-/// <summary>Where the case scripts are and where reports go by default: the repository this project sits in.</summary>
+/// <summary>Where the case scripts are (copied beside this assembly when it is built) and where reports go by default.</summary>
 internal static class SuiteFiles
 {
-    private static readonly Lazy<string?> RepositoryRoot = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Conformance.sln"))) return dir.FullName;
-        return null;
-    });
+    /// <summary>The repository this project was built in, as the build recorded it.</summary>
+    private static readonly string? RepositoryRoot = typeof(SuiteFiles).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
 
-    /// <summary>The suites folder: the "suites" test run parameter, else the repository's suites/.</summary>
+    /// <summary>The suites folder: the "suites" test run parameter, else the catalogue beside this assembly.</summary>
     public static string Suites(string? parameter) =>
-        parameter is not null ? Path.GetFullPath(parameter, DefaultOutputBase)
-        : RepositoryRoot.Value is { } root ? Path.Combine(root, "suites")
-        : throw new DirectoryNotFoundException("the suites folder was not found; give it as the \"suites\" test run parameter");
+        parameter is not null ? Path.GetFullPath(parameter, DefaultOutputBase) : Catalogue.BesideProgram;
 
     /// <summary>
-    /// What the embedded Kestrel server is known to get (src/Conformance.Targets/expectations), so that testing it
-    /// without a target fails only on regressions; null outside the repository.
+    /// What the embedded Kestrel server is known to get (src/Conformance.Targets/expectations, copied beside this
+    /// assembly), so that testing it without a target fails only on regressions.
     /// </summary>
-    public static Engine.Expectations.ExpectationSet? EmbeddedServerExpectations() =>
-        RepositoryRoot.Value is { } root && File.Exists(Path.Combine(root, "src/Conformance.Targets/expectations/kestrel-embedded.json"))
-            ? Engine.Expectations.ExpectationSet.Read(Path.Combine(root, "src/Conformance.Targets/expectations/kestrel-embedded.json"))
-            : null;
+    public static ExpectationSet? EmbeddedServerExpectations() =>
+        File.Exists(KestrelEchoServer.Expectations) ? ExpectationSet.Read(KestrelEchoServer.Expectations) : null;
 
-    /// <summary>Relative paths (the "out" parameter, default reports/) are taken from the repository root, else the working folder.</summary>
-    public static string DefaultOutputBase => RepositoryRoot.Value ?? Directory.GetCurrentDirectory();
+    /// <summary>
+    /// Relative paths (the "out" parameter, default reports/) are taken from the repository the project was built in
+    /// while it is there, else from the working folder.
+    /// </summary>
+    public static string DefaultOutputBase => RepositoryRoot is { } root && Directory.Exists(root) ? root : Directory.GetCurrentDirectory();
 }

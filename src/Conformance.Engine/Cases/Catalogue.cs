@@ -7,6 +7,9 @@ public sealed class Catalogue
 
     private Catalogue(IReadOnlyList<CaseDefinition> cases) => Cases = cases;
 
+    /// <summary>The case scripts that ship beside the program (its folder's suites/), the default catalogue.</summary>
+    public static string BesideProgram { get; } = Path.Combine(AppContext.BaseDirectory, "suites");
+
     /// <summary>
     /// Every case of the *.json files below a folder, or of one case file; several, comma-separated, are one
     /// catalogue (e.g. "suites,fuzz-corpus" to run the fuzzing findings with the scripted cases).
@@ -15,7 +18,10 @@ public sealed class Catalogue
     {
         var cases = new List<CaseDefinition>();
         var seen = new Dictionary<string, string>();
-        foreach (var source in suites.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var sources = File.Exists(suites) || Directory.Exists(suites)
+            ? [suites]
+            : suites.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var source in sources)
         {
             foreach (var (path, display) in CaseFiles(source))
             {

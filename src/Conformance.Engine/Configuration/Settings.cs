@@ -15,7 +15,7 @@ public sealed record Settings
     public TimeSpan? RunTimeout { get; init; }
     public int Parallelism { get; init; } = 16;
     public string Out { get; init; } = "reports";
-    public string Suites { get; init; } = "suites";
+    public string Suites { get; init; } = Engine.Cases.Catalogue.BesideProgram;
     public string? Agent { get; init; }
     /// <summary>Behaviour or close verdict words that make the exit code 1.</summary>
     public IReadOnlyList<string> FailOn { get; init; } = [];

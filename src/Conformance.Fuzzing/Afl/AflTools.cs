@@ -1,7 +1,12 @@
 namespace Conformance.Fuzzing.Afl;
 
 /// <summary>A tool the afl engine needs is missing and could not be installed; the message says what to install.</summary>
-public sealed class AflSetupException(string message) : Exception(message);
+/// <param name="CannotInstallHere">true when this machine has no way to install it (not Linux, no apt-get, neither root nor
+/// sudo), false when an install was tried and failed</param>
+public sealed class AflSetupException(string message, bool CannotInstallHere = false) : Exception(message)
+{
+    public bool CannotInstallHere { get; } = CannotInstallHere;
+}
 
 /// <summary>Where the programs of AFL++ and SharpFuzz's instrumenter are.</summary>
 public sealed record AflTools(string AflFuzz, string AflTmin, string AflCmin, string Sharpfuzz)
@@ -34,7 +39,7 @@ public sealed record AflTools(string AflFuzz, string AflTmin, string AflCmin, st
     public static async Task<AflTools> EnsureAsync(string repositoryRoot, Action<string> log, CancellationToken cancel)
     {
         if (!OperatingSystem.IsLinux())
-            throw new AflSetupException("the afl engine runs on Linux only (AFL++ with SharpFuzz); use --engine property elsewhere");
+            throw new AflSetupException("the afl engine runs on Linux only (AFL++ with SharpFuzz); use --engine property elsewhere", CannotInstallHere: true);
         var (tools, missing) = Find();
         if (tools is not null) return tools;
 
@@ -42,6 +47,6 @@ public sealed record AflTools(string AflFuzz, string AflTmin, string AflCmin, st
         var install = await ExternalProcess.RunAsync("bash", [Path.Combine(repositoryRoot, InstallScript)], TimeSpan.FromMinutes(15), cancel);
         (tools, missing) = Find();
         return tools ?? throw new AflSetupException(
-            $"missing {string.Join(", ", missing)}; {InstallScript} could not install them:\n{install.Tail()}");
+            $"missing {string.Join(", ", missing)}; {InstallScript} could not install them:\n{install.Tail()}", CannotInstallHere: install.ExitCode == 2);
     }
 }

@@ -9,7 +9,7 @@ public sealed record DeflateParameters(
 {
     public const string ExtensionName = "permessage-deflate";
 
-    /// <summary>Null when the system zlib the codec calls can be loaded; otherwise what is missing, in words.</summary>
+    /// <summary>Null when the zlib the codec calls can be loaded; otherwise what is missing, in words.</summary>
     public static string? ZlibMissing() => Zlib.Unavailable();
 
     public MessageDeflater ClientDeflater(int level = 1) => new(ClientMaxWindowBits, !ClientNoContextTakeover, level);

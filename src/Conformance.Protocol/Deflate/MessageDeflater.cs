@@ -2,13 +2,13 @@ namespace Conformance.Protocol.Deflate;
 
 /// <summary>
 /// Compresses messages as permessage-deflate sends them (RFC 7692 7.2.1): raw DEFLATE ended by a sync flush, with the
-/// flush's 0x00 0x00 0xff 0xff tail removed. With context takeover the LZ77 window carries over to the next message.
+/// flush's 0x00 0x00 0xff 0xff tail removed. With context takeover the LZ77 window carries over to the next message;
+/// without it each message ends with a full flush, after which zlib refers to nothing written before.
 /// </summary>
 public sealed unsafe class MessageDeflater : IDisposable
 {
     private readonly ZlibStreamHandle _zlib;
-    private readonly bool _contextTakeover;
-    private bool _used;
+    private readonly int _flush;
 
     /// <param name="windowBits">8 to 15. zlib cannot compress raw DEFLATE with a 256-octet window, so 8 is served by
     /// Huffman-only coding, which refers to no earlier octets and so fits any window.</param>
@@ -20,14 +20,12 @@ public sealed unsafe class MessageDeflater : IDisposable
         _zlib = windowBits == 8
             ? ZlibStreamHandle.ForDeflate(level, 9, Zlib.HuffmanOnly)
             : ZlibStreamHandle.ForDeflate(level, windowBits, Zlib.DefaultStrategy);
-        _contextTakeover = contextTakeover;
+        _flush = contextTakeover ? Zlib.SyncFlush : Zlib.FullFlush;
     }
 
     public byte[] Compress(ReadOnlySpan<byte> message)
     {
         var z = _zlib.Stream;
-        if (_used && !_contextTakeover) Zlib.DeflateReset(z);
-        _used = true;
         var output = new byte[message.Length + message.Length / 100 + 64];
         var produced = 0;
         fixed (byte* input = message)
@@ -40,7 +38,7 @@ public sealed unsafe class MessageDeflater : IDisposable
                 {
                     z->NextOut = o + produced;
                     z->AvailOut = (uint)(output.Length - produced);
-                    var code = Zlib.Deflate(z, Zlib.SyncFlush);
+                    var code = Zlib.Deflate(z, _flush);
                     if (code != Zlib.Ok && code != Zlib.BufError) throw new InvalidOperationException($"zlib deflate failed: {Zlib.MessageOf(z, code)}");
                     produced = output.Length - (int)z->AvailOut;
                 }

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Conformance.Protocol.Deflate;
 
 /// <summary>
@@ -10,8 +12,12 @@ public sealed unsafe class MessageInflater : IDisposable
     internal static ReadOnlySpan<byte> FlushTail => [0x00, 0x00, 0xff, 0xff];
 
     private readonly ZlibStreamHandle _zlib;
+    private readonly int _windowBits;
     private readonly bool _contextTakeover;
     private readonly long _maxMessageBytes;
+    /// <summary>With context takeover, the latest messages (as returned, not copied) that together fill the window.</summary>
+    private readonly Queue<byte[]> _recent = new();
+    private long _recentLength;
     private bool _used;
     private bool _streamEnded;
 
@@ -20,6 +26,7 @@ public sealed unsafe class MessageInflater : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(windowBits, 8);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(windowBits, 15);
         _zlib = ZlibStreamHandle.ForInflate(windowBits);
+        _windowBits = windowBits;
         _contextTakeover = contextTakeover;
         _maxMessageBytes = maxMessageBytes;
     }
@@ -28,13 +35,23 @@ public sealed unsafe class MessageInflater : IDisposable
     public byte[]? Decompress(ReadOnlySpan<byte> payload, out string? error)
     {
         var z = _zlib.Stream;
-        if (_used && !_contextTakeover) Zlib.InflateReset(z);
-        else if (_streamEnded) ContinueAfterFinalBlock();
+        if (_used && !_contextTakeover) Zlib.InflateReset(z, _windowBits);
+        else if (_streamEnded) ContinueAfterFinalBlock([]);
         _used = true;
         _streamEnded = false;
         var output = new Output(Math.Max(256, payload.Length * 4), _maxMessageBytes);
         error = Feed(payload, ref output, isTail: false) ?? Feed(FlushTail, ref output, isTail: true);
-        return error is null ? output.ToArray() : null;
+        if (error is not null) return null;
+        var message = output.ToArray();
+        if (_contextTakeover) Remember(message);
+        return message;
+    }
+
+    private void Remember(byte[] message)
+    {
+        _recent.Enqueue(message);
+        _recentLength += message.Length;
+        while (_recentLength - _recent.Peek().Length >= 1L << _windowBits) _recentLength -= _recent.Dequeue().Length;
     }
 
     private string? Feed(ReadOnlySpan<byte> input, ref Output output, bool isTail)
@@ -61,7 +78,7 @@ public sealed unsafe class MessageInflater : IDisposable
                     // the appended tail completes; a new DEFLATE stream starts there, keeping the window.
                     _streamEnded = true;
                     if (isTail || z->AvailIn == 0) return null;
-                    ContinueAfterFinalBlock();
+                    ContinueAfterFinalBlock(output.Buffer.AsSpan(0, output.Length));
                     _streamEnded = false;
                     continue;
                 }
@@ -77,18 +94,48 @@ public sealed unsafe class MessageInflater : IDisposable
         }
     }
 
-    /// <summary>After a final block, a new DEFLATE stream starts; with context takeover it keeps the window it had.</summary>
-    private void ContinueAfterFinalBlock()
+    /// <summary>
+    /// After a final block, a new DEFLATE stream starts; it may refer to the octets before it in the window: those of
+    /// this message so far, and with context takeover those of the messages before.
+    /// </summary>
+    private void ContinueAfterFinalBlock(ReadOnlySpan<byte> messageSoFar)
     {
         var z = _zlib.Stream;
-        var window = new byte[32 * 1024];
-        uint length = 0;
-        fixed (byte* w = window)
+        Zlib.InflateReset(z, _windowBits);
+        var window = Window(messageSoFar);
+        if (window.Length == 0) return;
+        // The library has no inflateSetDictionary; a stored block holding the window's octets, its output thrown away,
+        // puts them in the window the same way.
+        var block = new byte[5 + window.Length];
+        block[0] = 0x00;
+        BinaryPrimitives.WriteUInt16LittleEndian(block.AsSpan(1), (ushort)window.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(block.AsSpan(3), (ushort)~window.Length);
+        window.CopyTo(block.AsSpan(5));
+        var discarded = new byte[window.Length];
+        var nextIn = z->NextIn;
+        var availIn = z->AvailIn;
+        fixed (byte* i = block)
+        fixed (byte* o = discarded)
         {
-            Zlib.InflateGetDictionary(z, w, &length);
-            Zlib.InflateReset(z);
-            if (length > 0) Zlib.InflateSetDictionary(z, w, length);
+            z->NextIn = i;
+            z->AvailIn = (uint)block.Length;
+            z->NextOut = o;
+            z->AvailOut = (uint)discarded.Length;
+            var code = Zlib.Inflate(z, Zlib.NoFlush);
+            if (code != Zlib.Ok || z->AvailIn != 0 || z->AvailOut != 0)
+                throw new InvalidOperationException($"zlib did not take the window back: {Zlib.MessageOf(z, code)}");
         }
+        z->NextIn = nextIn;
+        z->AvailIn = availIn;
+    }
+
+    /// <summary>The last octets decompressed in this context, as many as the window holds.</summary>
+    private byte[] Window(ReadOnlySpan<byte> messageSoFar)
+    {
+        var size = 1 << _windowBits;
+        var earlier = _contextTakeover ? _recent.SelectMany(m => m) : [];
+        var all = earlier.Concat(messageSoFar.ToArray()).ToArray();
+        return all.Length <= size ? all : all[^size..];
     }
 
     public void Dispose() => _zlib.Dispose();

@@ -3,97 +3,94 @@ using System.Runtime.InteropServices;
 namespace Conformance.Protocol.Deflate;
 
 /// <summary>
-/// The system zlib (libz.so.1), called directly because .NET's DeflateStream cannot choose the LZ77 window size
-/// that permessage-deflate negotiates (RFC 7692 7.1.2). Raw DEFLATE only: negative window bits, no zlib header.
+/// The zlib inside the .NET runtime's own native compression library (System.IO.Compression.Native, shipped beside the
+/// runtime on Linux, macOS and Windows), called directly because DeflateStream cannot choose the LZ77 window that
+/// permessage-deflate negotiates (RFC 7692 7.1.2). Raw DEFLATE only: negative window bits, no zlib header. The library
+/// wraps each z_stream in a stream of its own whose layout (four pointers, two 32-bit counts) is the same on every
+/// platform, unlike z_stream, whose counters are C longs.
 /// </summary>
 internal static unsafe partial class Zlib
 {
-    private const string Library = "libz.so.1";
+    public const string Library = "System.IO.Compression.Native";
+
+    /// <summary>The library's functions the codec calls.</summary>
+    public static readonly string[] EntryPoints =
+    [
+        "CompressionNative_DeflateInit2_", "CompressionNative_Deflate", "CompressionNative_DeflateEnd",
+        "CompressionNative_InflateInit2_", "CompressionNative_Inflate", "CompressionNative_InflateReset2_", "CompressionNative_InflateEnd",
+    ];
 
     public const int Ok = 0;
     public const int StreamEnd = 1;
     public const int BufError = -5;
     public const int NoFlush = 0;
     public const int SyncFlush = 2;
+    public const int FullFlush = 3;
     public const int Deflated = 8;
     public const int DefaultStrategy = 0;
     public const int HuffmanOnly = 2;
+    private const int MemoryLevel = 8;
 
-    /// <summary>z_stream of a 64-bit Unix zlib, where uLong is 64 bits wide.</summary>
+    /// <summary>The library's PAL_ZStream.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct Stream
     {
         public byte* NextIn;
-        public uint AvailIn;
-        public nuint TotalIn;
         public byte* NextOut;
-        public uint AvailOut;
-        public nuint TotalOut;
         public sbyte* Message;
-        public nint State;
-        public nint Alloc;
-        public nint Free;
-        public nint Opaque;
-        public int DataType;
-        public nuint Adler;
-        public nuint Reserved;
+        public nint InternalState;
+        public uint AvailIn;
+        public uint AvailOut;
     }
 
-    [LibraryImport(Library, EntryPoint = "zlibVersion")]
-    public static partial sbyte* Version();
+    [LibraryImport(Library, EntryPoint = "CompressionNative_DeflateInit2_")]
+    private static partial int DeflateInit2(Stream* stream, int level, int method, int windowBits, int memLevel, int strategy);
 
-    [LibraryImport(Library, EntryPoint = "deflateInit2_")]
-    public static partial int DeflateInit(Stream* stream, int level, int method, int windowBits, int memLevel, int strategy, sbyte* version, int streamSize);
+    public static int DeflateInit(Stream* stream, int level, int rawWindowBits, int strategy) =>
+        DeflateInit2(stream, level, Deflated, -rawWindowBits, MemoryLevel, strategy);
 
-    [LibraryImport(Library, EntryPoint = "deflate")]
+    [LibraryImport(Library, EntryPoint = "CompressionNative_Deflate")]
     public static partial int Deflate(Stream* stream, int flush);
 
-    [LibraryImport(Library, EntryPoint = "deflateReset")]
-    public static partial int DeflateReset(Stream* stream);
-
-    [LibraryImport(Library, EntryPoint = "deflateEnd")]
+    [LibraryImport(Library, EntryPoint = "CompressionNative_DeflateEnd")]
     public static partial int DeflateEnd(Stream* stream);
 
-    [LibraryImport(Library, EntryPoint = "inflateInit2_")]
-    public static partial int InflateInit(Stream* stream, int windowBits, sbyte* version, int streamSize);
+    [LibraryImport(Library, EntryPoint = "CompressionNative_InflateInit2_")]
+    private static partial int InflateInit2(Stream* stream, int windowBits);
 
-    [LibraryImport(Library, EntryPoint = "inflate")]
+    public static int InflateInit(Stream* stream, int rawWindowBits) => InflateInit2(stream, -rawWindowBits);
+
+    [LibraryImport(Library, EntryPoint = "CompressionNative_Inflate")]
     public static partial int Inflate(Stream* stream, int flush);
 
-    [LibraryImport(Library, EntryPoint = "inflateReset")]
-    public static partial int InflateReset(Stream* stream);
+    [LibraryImport(Library, EntryPoint = "CompressionNative_InflateReset2_")]
+    private static partial int InflateReset2(Stream* stream, int windowBits);
 
-    [LibraryImport(Library, EntryPoint = "inflateGetDictionary")]
-    public static partial int InflateGetDictionary(Stream* stream, byte* dictionary, uint* length);
+    /// <summary>Empties the window and starts a new raw DEFLATE stream, keeping the allocated state.</summary>
+    public static int InflateReset(Stream* stream, int rawWindowBits) => InflateReset2(stream, -rawWindowBits);
 
-    [LibraryImport(Library, EntryPoint = "inflateSetDictionary")]
-    public static partial int InflateSetDictionary(Stream* stream, byte* dictionary, uint length);
-
-    [LibraryImport(Library, EntryPoint = "inflateEnd")]
+    [LibraryImport(Library, EntryPoint = "CompressionNative_InflateEnd")]
     public static partial int InflateEnd(Stream* stream);
 
     public static string MessageOf(Stream* stream, int code) =>
         stream->Message != null ? new string(stream->Message) : $"zlib error {code}";
 
-    /// <summary>Null when the system zlib can be loaded; otherwise what is missing, in words.</summary>
+    /// <summary>Null when the library and every function the codec calls can be loaded; otherwise what is missing, in words.</summary>
     public static string? Unavailable()
     {
-        try
-        {
-            _ = Version();
-            return null;
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return $"permessage-deflate needs the system zlib ({Library}; on Debian the zlib1g package): {e.Message}";
-        }
+        if (!NativeLibrary.TryLoad(Library, typeof(Zlib).Assembly, null, out var handle))
+            return $"the .NET runtime's native compression library ({Library}) could not be loaded";
+        var missing = EntryPoints.Where(name => !NativeLibrary.TryGetExport(handle, name, out _)).ToList();
+        return missing.Count == 0 ? null
+            : $"the .NET runtime's native compression library ({Library}) lacks {string.Join(", ", missing)}";
     }
 }
 
-/// <summary>A z_stream in native memory (zlib keeps pointers to it), ended when the owner is disposed or collected.</summary>
+/// <summary>A stream of the compression library in native memory (zlib keeps pointers to it), ended when the owner is disposed or collected.</summary>
 internal sealed unsafe class ZlibStreamHandle : SafeHandle
 {
     private readonly bool _inflating;
+    private bool _initialised;
 
     private ZlibStreamHandle(bool inflating) : base(IntPtr.Zero, ownsHandle: true)
     {
@@ -108,7 +105,7 @@ internal sealed unsafe class ZlibStreamHandle : SafeHandle
     public static ZlibStreamHandle ForDeflate(int level, int windowBits, int strategy)
     {
         var z = new ZlibStreamHandle(inflating: false);
-        var code = Zlib.DeflateInit(z.Stream, level, Zlib.Deflated, -windowBits, 8, strategy, Zlib.Version(), sizeof(Zlib.Stream));
+        var code = Zlib.DeflateInit(z.Stream, level, windowBits, strategy);
         if (code != Zlib.Ok) throw new InvalidOperationException($"zlib refused deflateInit2 with window bits {windowBits}: {Zlib.MessageOf(z.Stream, code)}");
         z._initialised = true;
         return z;
@@ -117,13 +114,11 @@ internal sealed unsafe class ZlibStreamHandle : SafeHandle
     public static ZlibStreamHandle ForInflate(int windowBits)
     {
         var z = new ZlibStreamHandle(inflating: true);
-        var code = Zlib.InflateInit(z.Stream, -windowBits, Zlib.Version(), sizeof(Zlib.Stream));
+        var code = Zlib.InflateInit(z.Stream, windowBits);
         if (code != Zlib.Ok) throw new InvalidOperationException($"zlib refused inflateInit2 with window bits {windowBits}: {Zlib.MessageOf(z.Stream, code)}");
         z._initialised = true;
         return z;
     }
-
-    private bool _initialised;
 
     protected override bool ReleaseHandle()
     {
