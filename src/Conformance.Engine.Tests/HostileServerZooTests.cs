@@ -67,7 +67,8 @@ public class HostileServerZooTests
             var verdicts = outcome.Results.GroupBy(r => $"{r.Behavior}/{r.BehaviorClose}").Select(g => $"{g.Key} {g.Count()}");
             TestContext.Out.WriteLine(
                 $"{hostile.Name}: {cases.Count} cases in {watch.Elapsed.TotalSeconds:F1} s, peak managed heap {memory.PeakManagedHeap / (1024 * 1024)} MiB, " +
-                $"peak working set {memory.PeakWorkingSet / (1024 * 1024)} MiB; {string.Join(", ", verdicts)}");
+                $"peak working set {memory.PeakWorkingSet / (1024 * 1024)} MiB; {string.Join(", ", verdicts)}; " +
+                $"{outcome.Results.Count(r => r.FirstRun is not null)} run again alone, down to {outcome.LowestParallelism} at once");
 
             Assert.That(outcome.Interrupted, Is.False, $"the run ended within {RunDeadline}");
             Assert.That(outcome.Results.Select(r => r.Id), Is.EquivalentTo(cases.Select(c => c.Id)), "every case got a verdict");

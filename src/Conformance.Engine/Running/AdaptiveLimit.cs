@@ -26,8 +26,8 @@ public sealed class AdaptiveLimit
     public AdaptiveLimit(int maximum, int start)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maximum, 1);
-        _maximum = maximum;
-        _limit = Lowest = Math.Clamp(start, 1, maximum);
+        _maximum = Lowest = maximum;
+        _limit = Math.Clamp(start, 1, maximum);
     }
 
     public int Current
@@ -35,7 +35,7 @@ public sealed class AdaptiveLimit
         get { lock (_gate) return _limit; }
     }
 
-    /// <summary>The lowest the limit has been in this run.</summary>
+    /// <summary>The lowest the limit has been cut to in this run (the maximum when it never was).</summary>
     public int Lowest { get; private set; }
 
     public async Task<IDisposable> EnterAsync(CancellationToken cancel)
@@ -73,11 +73,13 @@ public sealed class AdaptiveLimit
     /// <summary>How late an answer was, against a fifth of its timer: over 1, the server is falling behind.</summary>
     private static double Late((TimeSpan Took, TimeSpan Timer) answer) => answer.Took / (answer.Timer / 5);
 
-    /// <summary>A case ended; each answer is how long the server took and the timer that waited for it.</summary>
+    /// <summary>
+    /// A case ended; each answer is how long the server took and the timer that waited for it. A case with no answer
+    /// to measure (a server that answers nobody) counts as answered in time: running it beside others slows nothing.
+    /// </summary>
     public void Judge(IReadOnlyList<(TimeSpan Took, TimeSpan Timer)> answers)
     {
-        if (answers.Count == 0) return;
-        var worst = answers.Max(Late);
+        var worst = answers.Count == 0 ? 0 : answers.Max(Late);
         lock (_gate)
         {
             _judged++;

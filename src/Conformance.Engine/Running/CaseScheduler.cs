@@ -2,7 +2,6 @@ using Conformance.Engine.Cases;
 using Conformance.Engine.Results;
 using Conformance.Engine.Scoring;
 using Conformance.Engine.Sessions;
-using System.Runtime.InteropServices;
 using Nito.AsyncEx;
 
 namespace Conformance.Engine.Running;
@@ -26,7 +25,7 @@ namespace Conformance.Engine.Running;
 public sealed class CaseScheduler(RunOptions options)
 {
     /// <summary>Confirmations in a row that changed nothing, after which a timer's verdict is trusted.</summary>
-    public const int TrustAfter = 10;
+    public const int TrustAfter = 5;
 
     private int _unchangedInARow;
 
@@ -76,14 +75,20 @@ public sealed class CaseScheduler(RunOptions options)
 
     private AdaptiveLimit LimitOf(CaseDefinition @case) => @case.IsBulk ? _bulk : _light;
 
-    /// <summary>How long the server took to answer the opening handshake and the suite's close, with the timer that waited for each.</summary>
-    private List<(TimeSpan, TimeSpan)> Answers(CaseDefinition @case, IReadOnlyList<WireEntry> entries)
+    /// <summary>
+    /// How long the server took to answer the opening handshake and the suite's close, each with the timer that waited
+    /// for it, and whether it kept up: answered both well within time. An answer that never came is no measure of how
+    /// busy the server was (a server may never answer a close, or a request it must refuse), so it does not change the
+    /// parallelism; but a case without its answers did not show the server keeping up.
+    /// </summary>
+    private (List<(TimeSpan, TimeSpan)> Answers, bool KeptUp) Answers(CaseDefinition @case, IReadOnlyList<WireEntry> entries, TranscriptReading reading)
     {
+        var handshake = ServerAnswers.Handshake(entries);
+        var close = ServerAnswers.Close(entries, reading);
         var answers = new List<(TimeSpan, TimeSpan)>();
-        if (AnswerTime(entries) is { } answered) answers.Add((answered, @case.ShortestTimer(options.Session)));
-        var closeTimeout = options.Session.CloseHandshakeTimeout;
-        if (CloseAnswerTime(entries, closeTimeout) is { } closed) answers.Add((closed, closeTimeout));
-        return answers;
+        if (handshake.Took is { } opened) answers.Add((opened, @case.ShortestTimer(options.Session)));
+        if (close.Took is { } closed) answers.Add((closed, options.Session.CloseHandshakeTimeout));
+        return (answers, !handshake.TimedOut && !close.TimedOut && AdaptiveLimit.WellInTime(answers));
     }
 
     private async Task<IDisposable?> HeavySlotAsync(CaseDefinition @case, CancellationToken cancel)
@@ -100,8 +105,6 @@ public sealed class CaseScheduler(RunOptions options)
         deadline.CancelAfter(Budget(@case));
         var transcript = await Session.RunAsync(@case, options.Session, deadline.Token);
         if (runCancel.IsCancellationRequested) return null;
-        var answers = Answers(@case, transcript.Entries);
-        LimitOf(@case).Judge(answers);
         if (@case.Handshake is { Recheck: true })
         {
             var problem = await Runner.ProbeAsync(options.Session, runCancel);
@@ -109,56 +112,13 @@ public sealed class CaseScheduler(RunOptions options)
             transcript.Add(problem is null ? WireEntryKind.RecheckPassed : WireEntryKind.RecheckFailed,
                 text: problem is null ? "afterwards, a normal connection opened" : $"afterwards, a normal connection failed: {problem}");
         }
-        var score = Scorer.Score(@case, transcript.Entries);
-        return (CaseResult.From(@case, transcript, score), score, AdaptiveLimit.WellInTime(answers));
+        var entries = transcript.Entries;
+        var reading = TranscriptReading.Read(entries);
+        var score = Scorer.Score(@case, entries, reading);
+        var (answers, keptUp) = Answers(@case, entries, reading);
+        LimitOf(@case).Judge(answers);
+        return (CaseResult.From(@case, transcript, score), score, keptUp);
     }
-
-    /// <summary>
-    /// From the opening request's first octet out to the end of the answer's head in; null when the head never came
-    /// (a server that answers nobody is not slowed by the cases beside it, and testing it one at a time would not help).
-    /// </summary>
-    private static TimeSpan? AnswerTime(IReadOnlyList<WireEntry> entries)
-    {
-        var sent = entries.FirstOrDefault(e => e.Kind == WireEntryKind.Sent);
-        if (sent is null) return null;
-        var head = new List<byte>();
-        foreach (var e in entries)
-        {
-            if (e.Kind != WireEntryKind.Received || e.Bytes is null) continue;
-            head.AddRange(e.Bytes.AsSpan(0, Math.Min(e.Bytes.Length, 64 * 1024 - head.Count)));
-            if (IndexOfHeadEnd(head) >= 0)
-                return TimeSpan.FromMicroseconds(e.AtMicroseconds - sent.AtMicroseconds);
-            if (head.Count >= 64 * 1024) return null;
-        }
-        return null;
-    }
-
-    /// <summary>
-    /// From the suite's own close frame out to the server's next octets in; the close timeout when it ran out first; null
-    /// when the suite sent no close of its own or the connection ended without an answer.
-    /// </summary>
-    private static TimeSpan? CloseAnswerTime(IReadOnlyList<WireEntry> entries, TimeSpan closeTimeout)
-    {
-        var close = -1;
-        for (var i = 0; i < entries.Count; i++)
-        {
-            var e = entries[i];
-            if (close < 0)
-            {
-                if (e.Kind == WireEntryKind.Sent && e.Text?.StartsWith("close", StringComparison.Ordinal) == true) close = i;
-                continue;
-            }
-            switch (e.Kind)
-            {
-                case WireEntryKind.Received: return TimeSpan.FromMicroseconds(e.AtMicroseconds - entries[close].AtMicroseconds);
-                case WireEntryKind.TimerFired: return closeTimeout;
-                case WireEntryKind.PeerClosed or WireEntryKind.ClosedBySuite: return null;
-            }
-        }
-        return null;
-    }
-
-    private static int IndexOfHeadEnd(List<byte> bytes) => CollectionsMarshal.AsSpan(bytes).IndexOf("\r\n\r\n"u8);
 
     private TimeSpan Budget(CaseDefinition @case)
     {

@@ -31,9 +31,12 @@ public sealed record Score(
 /// </summary>
 public static class Scorer
 {
-    public static Score Score(CaseDefinition @case, IReadOnlyList<WireEntry> transcript)
+    public static Score Score(CaseDefinition @case, IReadOnlyList<WireEntry> transcript) =>
+        Score(@case, transcript, TranscriptReading.Read(transcript));
+
+    /// <summary>The score from a transcript already read (<see cref="TranscriptReading.Read"/>).</summary>
+    public static Score Score(CaseDefinition @case, IReadOnlyList<WireEntry> transcript, TranscriptReading reading)
     {
-        var reading = TranscriptReading.Read(transcript);
         var score = ScoreConversation(@case, reading);
         var recheck = transcript.FirstOrDefault(e => e.Kind is WireEntryKind.RecheckFailed or WireEntryKind.RecheckPassed);
         score = recheck?.Kind switch

@@ -279,9 +279,11 @@ public sealed class Session
                 var wait = Timeout.InfiniteTimeSpan;
                 if (_state.CloseSentAt is { } sentAt)
                 {
-                    var handshakeDone = _state.CloseReceivedAt is { } receivedAt;
-                    var due = handshakeDone ? Later(sentAt, _state.CloseReceivedAt!.Value) + _options.ServerDropTimeout : sentAt + _options.CloseHandshakeTimeout;
-                    if (DateTime.UtcNow >= due)
+                    var receivedAt = _state.CloseReceivedAt;
+                    var handshakeDone = receivedAt is not null;
+                    var due = receivedAt is { } r ? Later(sentAt, r) + _options.ServerDropTimeout : sentAt + _options.CloseHandshakeTimeout;
+                    var now = DateTime.UtcNow;
+                    if (now >= due)
                     {
                         var why = handshakeDone
                             ? $"the server did not close the TCP connection within {_options.ServerDropTimeout.TotalSeconds:0.#} s of the closing handshake"
@@ -290,7 +292,7 @@ public sealed class Session
                         _wire.Drop(why);
                         return;
                     }
-                    wait = due - DateTime.UtcNow;
+                    wait = due - now;
                 }
                 await Task.WhenAny(changed, Task.Delay(wait, cancel));
                 cancel.ThrowIfCancellationRequested();
