@@ -31,7 +31,7 @@ internal static class HostileResults
         Add(WireEntryKind.Received, new Frame(Opcodes.Pong, Encoding.UTF8.GetBytes(Script)).Encode());
         byte[] reason = [.. Encoding.UTF8.GetBytes(Script), 0xFF, 0x01, 0x1B];
         Add(WireEntryKind.Received, new Frame(Opcodes.Close, ClosePayload.Build(1000, reason)).Encode());
-        Add(WireEntryKind.Sent, new Frame(Opcodes.Close, ClosePayload.Build(1000, []), maskKey: [5, 6, 7, 8]).Encode());
+        Add(WireEntryKind.Sent, new Frame(Opcodes.Close, ClosePayload.Build(CloseCodes.InvalidPayload, []), maskKey: [5, 6, 7, 8]).Encode());
         Add(WireEntryKind.PeerClosed, text: "the server closed the TCP connection");
 
         var @case = new CaseDefinition

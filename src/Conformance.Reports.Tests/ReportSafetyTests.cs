@@ -39,7 +39,8 @@ public class ReportSafetyTests
         var junit = XDocument.Load(Path.Combine(_out, "junit.xml"));
         var testcase = junit.Descendants("testcase").Single();
         Assert.That(testcase.Attribute("name")!.Value, Does.StartWith("2.2 A ping <script>"));
-        Assert.That(testcase.Element("failure")!.Attribute("type")!.Value, Is.EqualTo("FAILED/FAILED"), "the pong was wrong, and the server closed first");
+        Assert.That(testcase.Element("failure")!.Attribute("type")!.Value, Is.EqualTo("FAILED/OK"),
+            "the pong was wrong; the server's close reason is invalid UTF-8, so the suite failed the connection (1007) and started the closing itself");
         Assert.That(junit.Root!.Element("testsuite")!.Attribute("failures")!.Value, Is.EqualTo("1"));
     }
 }

@@ -4,8 +4,8 @@ namespace Conformance.Engine.Running;
 /// How many cases of one kind run against the target at once, adapted to how fast it answers. A case's answers are
 /// the server's answer to its opening handshake and to the suite's close; each is held against a fifth of the timer
 /// that waited for it. When one took longer, the server is falling behind and timers would start to race it: the
-/// limit halves. Until that first happens the limit grows by one with every case answered well within time (from
-/// where it started up to the maximum); after it, by one only after <see cref="PatienceAfterCut"/> such cases in a row.
+/// limit halves. Until that first happens the limit doubles with every case answered well within time (from where it
+/// started up to the maximum); after it, it grows by one only after <see cref="PatienceAfterCut"/> such cases in a row.
 /// A fast server stays at the maximum; a server that serves one connection at a time ends up tested nearly one case
 /// at a time, as Autobahn|Testsuite tests every server.
 /// </summary>
@@ -98,7 +98,7 @@ public sealed class AdaptiveLimit
             _wellInTimeInARow++;
             if (_everCut && _wellInTimeInARow < PatienceAfterCut) return;
             _wellInTimeInARow = 0;
-            _limit++;
+            _limit = _everCut ? _limit + 1 : Math.Min(_maximum, _limit * 2);
             Admit();
         }
     }

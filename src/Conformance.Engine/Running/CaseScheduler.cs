@@ -19,7 +19,8 @@ namespace Conformance.Engine.Running;
 /// run is kept beside it. Once <see cref="TrustAfter"/>
 /// confirmations in a row have each given the first run's verdicts again, the server has shown that its timers' verdicts
 /// are its own, and the rest of the run's are kept without running again (a server that never answers would otherwise
-/// hold the run for a timer's length per case, one case at a time).</item>
+/// hold the run for a timer's length per case, one case at a time); nor is a case that got no HTTP answer while
+/// the server has answered none in the run.</item>
 /// </list>
 /// </summary>
 public sealed class CaseScheduler(RunOptions options)
@@ -28,6 +29,8 @@ public sealed class CaseScheduler(RunOptions options)
     public const int TrustAfter = 5;
 
     private int _unchangedInARow;
+    /// <summary>The server has given some case an HTTP answer: it can, so a case without one may have met a busy server.</summary>
+    private volatile bool _answeredHttp;
 
     private readonly AsyncReaderWriterLock _alone = new();
     private readonly KindGate _kinds = new();
@@ -43,7 +46,7 @@ public sealed class CaseScheduler(RunOptions options)
     /// <summary>Runs and scores one case; null when the run was cancelled while the case ran.</summary>
     public async Task<CaseResult?> RunCaseAsync(CaseDefinition @case, CancellationToken cancel)
     {
-        (CaseResult Result, Score Score, bool KeptUp)? first;
+        (CaseResult Result, Score Score, bool KeptUp, bool AnsweredHttp)? first;
         using (await _kinds.EnterAsync(@case.IsBulk, cancel))
         using (await LimitOf(@case).EnterAsync(cancel))
         using (await HeavySlotAsync(@case, cancel))
@@ -51,7 +54,9 @@ public sealed class CaseScheduler(RunOptions options)
         {
             first = await RunOnceAsync(@case, cancel);
         }
-        if (first is not ({ } result, { DecidedByTimer: { } timer }, false)) return first?.Result;
+        if (first is not ({ } result, { DecidedByTimer: { } timer }, false, var answeredHttp)) return first?.Result;
+        if (!answeredHttp && !_answeredHttp)
+            return result with { Reason = $"{result.Reason}; a timer decided this verdict ({timer}), and it was not run again alone, as the server has answered no opening handshake in this run" };
         var trusted = result with { Reason = $"{result.Reason}; a timer decided this verdict ({timer}), and it was not run again alone, as the run's last {TrustAfter} such verdicts were each the same alone" };
         if (Volatile.Read(ref _unchangedInARow) >= TrustAfter) return trusted;
 
@@ -99,7 +104,7 @@ public sealed class CaseScheduler(RunOptions options)
         return new Release(_heavy);
     }
 
-    private async Task<(CaseResult Result, Score Score, bool KeptUp)?> RunOnceAsync(CaseDefinition @case, CancellationToken runCancel)
+    private async Task<(CaseResult Result, Score Score, bool KeptUp, bool AnsweredHttp)?> RunOnceAsync(CaseDefinition @case, CancellationToken runCancel)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(runCancel);
         deadline.CancelAfter(Budget(@case));
@@ -117,7 +122,9 @@ public sealed class CaseScheduler(RunOptions options)
         var score = Scorer.Score(@case, entries, reading);
         var (answers, keptUp) = Answers(@case, entries, reading);
         LimitOf(@case).Judge(answers);
-        return (CaseResult.From(@case, transcript, score), score, keptUp);
+        var answeredHttp = reading.Response is not null;
+        if (answeredHttp) _answeredHttp = true;
+        return (CaseResult.From(@case, transcript, score), score, keptUp, answeredHttp);
     }
 
     private TimeSpan Budget(CaseDefinition @case)
