@@ -226,6 +226,7 @@ internal static class BenchCommand
                         && !(r.IsWithinRace && s.IsWithinRace && s.BehaviorClose == r.BehaviorClose))
             .Select(r => $"  {r.Id}: {r.Behavior}/{r.BehaviorClose} in parallel, {serialById[r.Id].Behavior}/{serialById[r.Id].BehaviorClose} one at a time")
             .ToList();
+        if (serialResults.Count == 0) return text.ToString();
         text.AppendLine();
         text.AppendLine(differing.Count == 0
             ? "verdicts: the same in parallel and one at a time"

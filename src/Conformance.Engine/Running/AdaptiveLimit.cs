@@ -77,7 +77,8 @@ public sealed class AdaptiveLimit
     /// A case ended; each answer is how long the server took and the timer that waited for it. A case with no answer
     /// to measure (a server that answers nobody) counts as answered in time: running it beside others slows nothing.
     /// </summary>
-    public void Judge(IReadOnlyList<(TimeSpan Took, TimeSpan Timer)> answers)
+    /// <returns>Whether the limit was cut: the server fell behind.</returns>
+    public bool Judge(IReadOnlyList<(TimeSpan Took, TimeSpan Timer)> answers)
     {
         var worst = answers.Count == 0 ? 0 : answers.Max(Late);
         lock (_gate)
@@ -87,19 +88,20 @@ public sealed class AdaptiveLimit
             {
                 _wellInTimeInARow = 0;
                 // One overload shows in every case that was running; cut once for them all.
-                if (_judged - _lastCutAt < _limit) return;
+                if (_judged - _lastCutAt < _limit) return true;
                 _limit = Math.Max(1, _limit / 2);
                 _lastCutAt = _judged;
                 _everCut = true;
                 Lowest = Math.Min(Lowest, _limit);
-                return;
+                return true;
             }
-            if (worst > 0.25 || _limit >= _maximum) return;
+            if (worst > 0.25 || _limit >= _maximum) return false;
             _wellInTimeInARow++;
-            if (_everCut && _wellInTimeInARow < PatienceAfterCut) return;
+            if (_everCut && _wellInTimeInARow < PatienceAfterCut) return false;
             _wellInTimeInARow = 0;
             _limit = _everCut ? _limit + 1 : Math.Min(_maximum, _limit * 2);
             Admit();
+            return false;
         }
     }
 

@@ -10,7 +10,8 @@ namespace Conformance.Engine.Running;
 /// Runs the cases of one run against one target so that a verdict depends on the server, not on how many cases ran
 /// beside it or how busy the machine was:
 /// <list type="bullet">
-/// <item>cases that move megabytes never run beside cases with short timers (<see cref="KindGate"/>);</item>
+/// <item>once the server has fallen behind, cases that move megabytes never run beside cases with short timers
+/// (<see cref="KindGate"/>);</item>
 /// <item>the number of cases at once follows how fast the server answers (<see cref="AdaptiveLimit"/>);</item>
 /// <item>a verdict other than OK that one of the suite's timers decided (<see cref="Score.DecidedByTimer"/>) is
 /// confirmed by running the case again alone, with no other case of the run meanwhile, the way Autobahn|Testsuite
@@ -60,6 +61,7 @@ public sealed class CaseScheduler(RunOptions options)
         var trusted = result with { Reason = $"{result.Reason}; a timer decided this verdict ({timer}), and it was not run again alone, as the run's last {TrustAfter} such verdicts were each the same alone" };
         if (Volatile.Read(ref _unchangedInARow) >= TrustAfter) return trusted;
 
+        _kinds.KeepApart();
         try
         {
             using (await _alone.WriterLockAsync(cancel))
@@ -121,7 +123,7 @@ public sealed class CaseScheduler(RunOptions options)
         var reading = TranscriptReading.Read(entries);
         var score = Scorer.Score(@case, entries, reading);
         var (answers, keptUp) = Answers(@case, entries, reading);
-        LimitOf(@case).Judge(answers);
+        if (LimitOf(@case).Judge(answers)) _kinds.KeepApart();
         var answeredHttp = reading.Response is not null;
         if (answeredHttp) _answeredHttp = true;
         return (CaseResult.From(@case, transcript, score), score, keptUp, answeredHttp);

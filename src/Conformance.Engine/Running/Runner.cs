@@ -38,11 +38,7 @@ public static class Runner
         return reading.HandshakeCompleted ? null : reading.HandshakeProblem;
     }
 
-    /// <summary>
-    /// Runs the cases against one target: those that move a few octets first, then those that move megabytes, never
-    /// the two kinds at once (<see cref="CaseScheduler"/>); the second kind smallest first, as its parallelism starts
-    /// at one and grows while the server keeps up.
-    /// </summary>
+    /// <summary>Runs the cases against one target, never the two kinds at once (<see cref="CaseScheduler"/>).</summary>
     public static async Task<RunOutcome> RunAsync(
         IReadOnlyList<CaseDefinition> cases, RunOptions options, Action<CaseResult> onResult, CancellationToken cancel)
     {
@@ -51,7 +47,7 @@ public static class Runner
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancel };
         try
         {
-            await Parallel.ForEachAsync(cases.OrderBy(c => c.IsBulk).ThenBy(c => c.IsBulk ? c.OctetsSent : 0), parallel, async (@case, token) =>
+            await Parallel.ForEachAsync(InRunOrder(cases), parallel, async (@case, token) =>
             {
                 var result = await scheduler.RunCaseAsync(@case, token);
                 if (result is null) return;
@@ -65,6 +61,16 @@ public static class Runner
         var ordered = results.OrderBy(r => r.Id, CaseIdComparer.Instance).ToList();
         return new RunOutcome(ordered, ordered.Count < cases.Count, scheduler.LowestParallelism);
     }
+
+    /// <summary>
+    /// The cases that move a few octets first, those with the longest scripted waits first among them (the run of that
+    /// kind lasts as long as its longest case), then those that move megabytes, smallest first, as their parallelism
+    /// starts at one and grows while the server keeps up.
+    /// </summary>
+    private static IEnumerable<CaseDefinition> InRunOrder(IReadOnlyList<CaseDefinition> cases) =>
+        cases.OrderBy(c => c.IsBulk)
+            .ThenByDescending(c => c.IsBulk ? 0 : c.Steps.OfType<WaitStep>().Sum(w => (long)w.Milliseconds))
+            .ThenBy(c => c.IsBulk ? c.OctetsSent : 0);
 
     /// <summary>Runs and scores one case on its own (confirming it alone when a timer decided it); null when cancelled meanwhile.</summary>
     public static Task<CaseResult?> RunCaseAsync(CaseDefinition @case, RunOptions options, CancellationToken cancel) =>
