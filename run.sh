@@ -16,8 +16,18 @@ case "${1:-}" in
     if [ "$status" != 0 ] && [ "$status" != 2 ]; then exit "$status"; fi
     dotnet build Conformance.sln -c Release --nologo -v quiet
     # One test project at a time: several at once on a small machine starve the cases' one-second timers.
-    # The heavy cases (over 32 MiB each way: the largest of categories 9, 12 and 13) are left to ./run.sh.
-    exec dotnet test Conformance.sln -c Release --nologo --no-build -m:1 --filter "TestCategory!=Heavy" "$@"
+    # The heavy cases (over 32 MiB each way: the largest of categories 9, 12 and 13) are left to ./run.sh;
+    # a --filter given here narrows that further.
+    filter="TestCategory!=Heavy"
+    rest=()
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --filter) filter="($filter)&(${2:?--filter needs an expression})"; shift 2 ;;
+        --filter=*) filter="($filter)&(${1#--filter=})"; shift ;;
+        *) rest+=("$1"); shift ;;
+      esac
+    done
+    exec dotnet test Conformance.sln -c Release --nologo --no-build -m:1 --filter "$filter" ${rest[@]+"${rest[@]}"}
     ;;
   *)
     if ! build_log=$(dotnet build src/Conformance.Cli/Conformance.Cli.csproj -c Release --nologo -v quiet 2>&1); then

@@ -207,7 +207,7 @@ internal sealed partial class FaultyEchoConnection
 
         if (!h.Fin) return Next.Continue;
 
-        var message = Join(_fragments, _fragmentBytes);
+        var message = Fragments.Join(_fragments, _fragmentBytes);
         _fragments = null;
         if (_messageCompressed)
         {
@@ -275,20 +275,6 @@ internal sealed partial class FaultyEchoConnection
     {
         if (Has(ServerFault.AnswersPongWithPong)) await SendAsync(Opcodes.Pong, payload, 0, cancel);
         return Next.Continue;
-    }
-
-    private static byte[] Join(List<byte[]> parts, long length)
-    {
-        if (parts.Count == 1) return parts[0];
-        var whole = new byte[length];
-        var at = 0;
-        foreach (var part in parts)
-        {
-            part.CopyTo(whole, at);
-            at += part.Length;
-        }
-
-        return whole;
     }
 
     private async Task SendAsync(byte opcode, ReadOnlyMemory<byte> payload, byte rsv, CancellationToken cancel)

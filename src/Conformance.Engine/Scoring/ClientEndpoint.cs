@@ -220,7 +220,7 @@ public sealed class ClientEndpoint : IDisposable
         var parts = _fragments!;
         _fragments = null;
         if (FailedBySuite || _messageOpcode is not (Opcodes.Text or Opcodes.Binary)) return;
-        var message = Join(parts, _messageBytes);
+        var message = Fragments.Join(parts, _messageBytes);
         if (_messageCompressed && _decompress)
         {
             _inflater ??= _deflate!.ServerInflater(_maxMessageBytes);
@@ -307,19 +307,6 @@ public sealed class ClientEndpoint : IDisposable
         }
         if (!h.MinimalLengthEncoding)
             yield return $"the server encoded the {h.PayloadLength}-octet length of a {name} frame in more octets than needed (RFC 6455 5.2: the minimal number of bytes MUST be used)";
-    }
-
-    private static byte[] Join(List<byte[]> parts, long length)
-    {
-        if (parts.Count == 1) return parts[0];
-        var whole = new byte[length];
-        var at = 0;
-        foreach (var part in parts)
-        {
-            part.CopyTo(whole, at);
-            at += part.Length;
-        }
-        return whole;
     }
 
     public void Dispose() => _inflater?.Dispose();
