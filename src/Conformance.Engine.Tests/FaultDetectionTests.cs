@@ -19,8 +19,8 @@ public class FaultDetectionTests
     public async Task The_fault_free_server_passes_every_case()
     {
         var results = await CatalogueRuns.AgainstTheFaultFreeServer();
-        Assert.That(results.Where(r => CatalogueRuns.Cases.First(c => c.Id == r.Id).DeflateOffers is not null).Select(r => r.Behavior).Distinct(),
-            Is.EqualTo(new[] { "OK" }), "the cases that need permessage-deflate ran");
+        Assert.That(results.Where(r => CatalogueRuns.Cases.First(c => c.Id == r.Id).DeflateOffers is not null && r.Behavior != "OK")
+            .Select(r => $"{r.Id} {r.Behavior}/{r.BehaviorClose}: {r.Reason}"), Is.Empty, "the cases that need permessage-deflate ran");
         CatalogueRuns.AssertConforming(results, Expectations.ExpectationSet.None);
     }
 

@@ -45,6 +45,23 @@ public class VerdictStabilityTests
         Assert.That(wrong, Is.Empty, "the slow server is a conforming one");
     }
 
+    /// <summary>
+    /// An echo held just past the case's timer, while the handshake and the close are answered at once: the shape a
+    /// moment's stall of either side leaves in a transcript.
+    /// </summary>
+    [Test]
+    public async Task A_server_that_stalls_once_before_an_echo_gets_the_verdicts_of_one_that_never_stalls()
+    {
+        await using var server = FaultyEchoServer.StartStalling(TimeSpan.FromMilliseconds(520), echoes: 3);
+        var cases = CatalogueRuns.Catalogue.Cases.Where(c => c.Group is "6.5" or "6.22").ToList();
+
+        var run = await Runner.RunAsync(cases, new RunOptions { Session = new SessionOptions { Target = server.Url } }, _ => { }, CancellationToken.None);
+
+        var wrong = run.Results.Where(r => !Conforming(r)).Select(r => $"{r.Id} {Verdicts(r)}: {r.Reason}").ToList();
+        Assert.That(wrong, Is.Empty, "its handshakes and closes were answered at once, and still the timers raced the stalled echoes");
+        TestContext.Out.WriteLine($"{run.Results.Count(r => r.FirstRun is not null)} of the 3 cases whose echo stalled ran again alone");
+    }
+
     private static string Verdicts(CaseResult r) => $"{r.Behavior}/{r.BehaviorClose}";
 
     private static bool Conforming(CaseResult r) =>

@@ -39,8 +39,11 @@ internal sealed partial class FaultyEchoConnection
     private MessageInflater? _inflater;
     private MessageDeflater? _deflater;
 
-    public FaultyEchoConnection(Socket socket, Stream stream, ServerFault? fault, Upgraded upgraded)
+    private readonly EchoStall? _stall;
+
+    public FaultyEchoConnection(Socket socket, Stream stream, ServerFault? fault, Upgraded upgraded, EchoStall? stall)
     {
+        _stall = stall;
         _socket = socket;
         _stream = stream;
         _fault = fault;
@@ -238,6 +241,7 @@ internal sealed partial class FaultyEchoConnection
 
     private async Task EchoAsync(byte[] message, CancellationToken cancel)
     {
+        if (_stall is not null) await _stall.BeforeEchoAsync(cancel);
         var opcode = Has(ServerFault.EchoesTextAsBinary) ? Opcodes.Binary : _messageOpcode;
         ReadOnlyMemory<byte> payload = message;
         if (Has(ServerFault.TruncatesLargeMessages) && message.Length > TruncatedLength) payload = payload[..TruncatedLength];

@@ -9,7 +9,9 @@ namespace Conformance.Targets;
 /// when asked: the target that proves the suite catches each violation it claims to test. Started with deflate, it
 /// speaks permessage-deflate (RFC 7692) as a conforming server does. Started slow, it serves every connection on one
 /// thread at a time and spends processor time on each octet, as a single-threaded interpreted server does: the target
-/// that proves a verdict does not depend on how many cases run at once.
+/// that proves a verdict does not depend on how many cases run at once. Started stalling, it pauses before its first
+/// few echoes, as a server does once while it collects garbage or the machine is busy, and answers everything else at
+/// once: the target that proves one stall does not decide a verdict.
 /// </summary>
 public sealed class FaultyEchoServer : IAsyncDisposable
 {
@@ -18,9 +20,11 @@ public sealed class FaultyEchoServer : IAsyncDisposable
     private readonly Task _acceptLoop;
     /// <summary>Slow: the one scheduler every connection runs on, and the octets a second it reads and writes.</summary>
     private readonly (TaskScheduler OneAtATime, long OctetsPerSecond)? _slow;
+    private readonly EchoStall? _stall;
 
-    private FaultyEchoServer(ServerFault? fault, bool deflate, long? octetsPerSecond)
+    private FaultyEchoServer(ServerFault? fault, bool deflate, long? octetsPerSecond, EchoStall? stall = null)
     {
+        _stall = stall;
         Fault = fault;
         Deflate = deflate;
         if (octetsPerSecond is { } pace) _slow = (new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler, pace);
@@ -41,6 +45,9 @@ public sealed class FaultyEchoServer : IAsyncDisposable
 
     /// <summary>A server that handles one connection at a time, at the given octets a second each way (default 30 MB/s).</summary>
     public static FaultyEchoServer StartSlow(long octetsPerSecond = 30_000_000, ServerFault? fault = null) => new(fault, false, octetsPerSecond);
+
+    /// <summary>A conforming server whose first <paramref name="echoes"/> echoes each wait <paramref name="pause"/> first.</summary>
+    public static FaultyEchoServer StartStalling(TimeSpan pause, int echoes) => new(null, false, null, new EchoStall(pause, echoes));
 
     private async Task AcceptLoopAsync()
     {
@@ -73,7 +80,7 @@ public sealed class FaultyEchoServer : IAsyncDisposable
             {
                 var upgraded = await FaultyEchoHandshake.AnswerAsync(stream, Fault, Deflate, _listener.Stop, _stop.Token);
                 if (upgraded is null) return;
-                await new FaultyEchoConnection(socket, stream, Fault, upgraded).RunAsync(_stop.Token);
+                await new FaultyEchoConnection(socket, stream, Fault, upgraded, _stall).RunAsync(_stop.Token);
             }
             catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
             {

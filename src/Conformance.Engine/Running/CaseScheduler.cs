@@ -15,8 +15,9 @@ namespace Conformance.Engine.Running;
 /// <item>the number of cases at once follows how fast the server answers (<see cref="AdaptiveLimit"/>);</item>
 /// <item>a verdict other than OK that one of the suite's timers decided (<see cref="Score.DecidedByTimer"/>) is
 /// confirmed by running the case again alone, with no other case of the run meanwhile, the way Autobahn|Testsuite
-/// runs every case, unless the server answered that case's opening handshake and close well within time (then the
-/// timer did not race a server kept busy, and the verdict is the server's); the second verdict counts, and the first
+/// runs every case, unless the server answered that case's opening handshake and close well within time and sent
+/// nothing else after the timer ran out (then the timer did not race a server kept busy or a suite held up, and the
+/// verdict is the server's); the second verdict counts, and the first
 /// run is kept beside it. Once <see cref="TrustAfter"/>
 /// confirmations in a row have each given the first run's verdicts again, the server has shown that its timers' verdicts
 /// are its own, and the rest of the run's are kept without running again (a server that never answers would otherwise
@@ -84,7 +85,9 @@ public sealed class CaseScheduler(RunOptions options)
 
     /// <summary>
     /// How long the server took to answer the opening handshake and the suite's close, each with the timer that waited
-    /// for it, and whether it kept up: answered both well within time. An answer that never came is no measure of how
+    /// for it, and whether it kept up: answered both well within time, and sent no frame but its close after the
+    /// suite's first timer ran out (a frame that came after the timer may be the answer the timer waited for, late
+    /// because the server or the suite was held up for a moment). An answer that never came is no measure of how
     /// busy the server was (a server may never answer a close, or a request it must refuse), so it does not change the
     /// parallelism; but a case without its answers did not show the server keeping up.
     /// </summary>
@@ -95,7 +98,8 @@ public sealed class CaseScheduler(RunOptions options)
         var answers = new List<(TimeSpan, TimeSpan)>();
         if (handshake.Took is { } opened) answers.Add((opened, @case.ShortestTimer(options.Session)));
         if (close.Took is { } closed) answers.Add((closed, options.Session.CloseHandshakeTimeout));
-        return (answers, !handshake.TimedOut && !close.TimedOut && AdaptiveLimit.WellInTime(answers));
+        var answeredAfterTimer = reading.LastServerFrameAt > reading.FirstTimerAt;
+        return (answers, !handshake.TimedOut && !close.TimedOut && !answeredAfterTimer && AdaptiveLimit.WellInTime(answers));
     }
 
     private async Task<IDisposable?> HeavySlotAsync(CaseDefinition @case, CancellationToken cancel)

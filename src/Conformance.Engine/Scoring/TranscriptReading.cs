@@ -45,6 +45,8 @@ public sealed class TranscriptReading
     public int? FirstViolationAt { get; private init; }
     /// <summary>The index of the first entry at which one of the suite's timers fired (a mark is one), or null.</summary>
     public int? FirstTimerAt { get; private init; }
+    /// <summary>The index of the entry in which the server's last frame other than a close travelled, or null.</summary>
+    public int? LastServerFrameAt { get; private init; }
 
     public bool HandshakeCompleted => Response is not null && HandshakeProblem is null;
 
@@ -101,6 +103,7 @@ public sealed class TranscriptReading
             Events = replay?.Events ?? [],
             ServerViolations = replay?.Violations ?? [],
             FirstViolationAt = replay?.FirstViolationAt,
+            LastServerFrameAt = replay?.LastServerFrameAt,
             Closing = replay?.Closing ?? new(false, false, suiteClosedAt is not null, null, null, false),
         };
     }
@@ -116,6 +119,7 @@ public sealed class TranscriptReading
         public int? FirstViolationAt { get; private set; }
         public WireFrame? ServerClose { get; private set; }
         public WireFrame? SuiteClose { get; private set; }
+        public int? LastServerFrameAt { get; private set; }
         public ClosingFacts Closing { get; private set; } = null!;
 
         public static Replay Run(IReadOnlyList<WireEntry> entries, int requestEnd, int responseEnd,
@@ -167,6 +171,7 @@ public sealed class TranscriptReading
                                 break;
                             }
                             var hadClose = client.ServerClose is not null;
+                            if (frame!.Header.Opcode != Opcodes.Close) replay.LastServerFrameAt = i;
                             foreach (var action in client.Receive(frame!))
                                 if (action is DeliverEvent d) replay.Events.Add((i, d.Event));
                             if (client.Violations.Count > 0) replay.FirstViolationAt ??= i;
