@@ -37,7 +37,7 @@ internal static class BaselineCommand
             if (run.Interrupted) return Fail("interrupted; no expectations file written", ExitCodes.Interrupted);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
             await File.WriteAllTextAsync(file, Baseline.Write(run));
-            var entries = run.Cases.Count(c => !ExpectationSet.Default.Allows(c.Behavior, c.BehaviorClose));
+            var entries = run.Cases.Count(c => !ExpectationSet.Default.Allows(c.Verdicts));
             Console.WriteLine($"expectations: {Path.GetFullPath(file)}: {entries} known issue(s) from {run.Cases.Count} case(s); " +
                               "replace each placeholder reason with the real one, and move permanent choices to \"decisions\"");
             return ExitCodes.Completed;

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Conformance.Engine;
 using Conformance.Engine.Cases;
 using Conformance.Engine.Configuration;
 using Conformance.Engine.Results;
@@ -88,7 +89,7 @@ internal static class BenchCommand
             everyRound.Add(results);
             Console.Error.WriteLine($"bench: round {round}: {elapsed.TotalSeconds:0.00} s, {processor.TotalSeconds:0.0} s of processor time in this process"
                                     + (embedded is null ? "" : " (the embedded server's included)")
-                                    + $", {results.Count(r => r.Behavior != "OK")} not OK");
+                                    + $", {results.Count(r => r.Behavior != Verdict.Ok)} not OK");
         }
 
         var perCategory = new List<(string Category, string Title, int Count, TimeSpan Parallel, TimeSpan? Serial)>();
@@ -137,7 +138,7 @@ internal static class BenchCommand
     /// <summary>Cases whose verdicts were not the same in every round; a move within a race class is no change.</summary>
     private static IReadOnlyList<(string Id, IReadOnlyList<string> Verdicts)> ChangedAcrossRounds(IReadOnlyList<IReadOnlyList<CaseResult>> rounds) =>
         rounds.SelectMany(r => r).GroupBy(r => r.Id)
-            .Select(g => (g.Key, Distinct: g.Select(r => r.IsWithinRace ? $"{string.Join(" or ", r.Race!.Behaviors)}/{r.BehaviorClose}" : $"{r.Behavior}/{r.BehaviorClose}").Distinct().ToList()))
+            .Select(g => (g.Key, Distinct: g.Select(r => r.IsWithinRace ? $"{string.Join(" or ", r.Race!.Behaviors.Select(v => v.Word()))}/{r.BehaviorClose.Word()}" : r.Verdicts.ToString()).Distinct().ToList()))
             .Where(c => c.Distinct.Count > 1)
             .OrderBy(c => c.Key, CaseIdComparer.Instance)
             .Select(c => (c.Key, (IReadOnlyList<string>)c.Distinct)).ToList();
@@ -222,9 +223,9 @@ internal static class BenchCommand
 
         var serialById = serialResults.ToDictionary(r => r.Id);
         var differing = parallelResults
-            .Where(r => serialById.TryGetValue(r.Id, out var s) && (s.Behavior, s.BehaviorClose) != (r.Behavior, r.BehaviorClose)
+            .Where(r => serialById.TryGetValue(r.Id, out var s) && s.Verdicts != r.Verdicts
                         && !(r.IsWithinRace && s.IsWithinRace && s.BehaviorClose == r.BehaviorClose))
-            .Select(r => $"  {r.Id}: {r.Behavior}/{r.BehaviorClose} in parallel, {serialById[r.Id].Behavior}/{serialById[r.Id].BehaviorClose} one at a time")
+            .Select(r => $"  {r.Id}: {r.Verdicts} in parallel, {serialById[r.Id].Verdicts} one at a time")
             .ToList();
         if (serialResults.Count == 0) return text.ToString();
         text.AppendLine();

@@ -22,7 +22,7 @@ internal sealed class ConsoleProgress(int total)
             var now = _clock.Elapsed;
             if (!_terminal && now - _lastPrinted < TimeSpan.FromSeconds(5) && _done < total) return;
             _lastPrinted = now;
-            var line = $"[{_done,4}/{total}] {now.TotalSeconds,6:0.0} s  {_notOk} not OK  last: {result.Id} {result.Behavior}/{result.BehaviorClose}";
+            var line = $"[{_done,4}/{total}] {now.TotalSeconds,6:0.0} s  {_notOk} not OK  last: {result.Id} {result.Verdicts}";
             if (_terminal) Console.Error.Write("\r" + line.PadRight(Math.Max(0, Console.WindowWidth - 1))[..Math.Min(line.Length + 10, Math.Max(1, Console.WindowWidth - 1))]);
             else Console.Error.WriteLine(line);
         }

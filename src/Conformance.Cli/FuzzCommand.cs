@@ -116,7 +116,7 @@ internal static class FuzzCommand
         foreach (var f in outcome.Findings)
         {
             Console.WriteLine($"  finding {f.Signature} (conversation {f.Index}, shrunk in {f.ShrinkRuns} runs): {f.Minimal}");
-            Console.WriteLine($"    {f.Result.Behavior}/{f.Result.BehaviorClose}: {f.Result.Reason}");
+            Console.WriteLine($"    {f.Result.Verdicts}: {f.Result.Reason}");
             Console.WriteLine(f.File is null ? "    (already in the corpus)" : $"    {f.File}");
         }
         if (outcome.ServerStopped is { } stopped) Console.WriteLine($"  finding: {stopped}");

@@ -64,7 +64,7 @@ internal static class RunCommand
         }
         // The embedded server running the catalogue is held to what it is known to get, as under dotnet test,
         // unless told otherwise (--expect, --fail-on, another target or other cases).
-        if (settings.Expect is null && settings.FailOn.Count == 0 && settings.Targets.Count == 0 && settings.Suites == new Settings().Suites
+        if (settings.Expect is null && settings.FailOnBehavior.Count == 0 && settings.FailOnClose.Count == 0 && settings.Targets.Count == 0 && settings.Suites == new Settings().Suites
             && File.Exists(KestrelEchoServer.Expectations))
             settings = settings with { Expect = KestrelEchoServer.Expectations };
         ExpectationSet expectations;
@@ -119,7 +119,7 @@ internal static class RunCommand
         if (unreachable) return ExitCodes.Unreachable;
         if (compared is not null)
             return compared.Values.Any(list => list.Any(c => c.Comparison == Comparison.Regression)) ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
-        var failing = runs.SelectMany(r => r.Cases).Count(r => settings.FailOn.Contains(r.Behavior) || settings.FailOn.Contains(r.BehaviorClose));
+        var failing = runs.SelectMany(r => r.Cases).Count(r => settings.FailOnBehavior.Contains(r.Behavior) || settings.FailOnClose.Contains(r.BehaviorClose));
         return failing > 0 ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Conformance.Engine;
 using Conformance.Engine.Cases;
 using Conformance.Engine.Expectations;
 using Conformance.Engine.Results;
@@ -8,8 +9,6 @@ namespace Conformance.Cli;
 /// <summary>The per-category table printed at the end of a run, and the cases that were not OK.</summary>
 internal static class Summary
 {
-    private static readonly string[] Behaviours = ["OK", "NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED", "FAILED"];
-
     public static string Render(IReadOnlyList<CaseResult> results, int selected, IReadOnlyList<ComparedCase>? compared = null, string? expectationsFile = null)
     {
         var text = new StringBuilder();
@@ -36,7 +35,7 @@ internal static class Summary
         {
             Listed("regressions (worse than expected)", compared.Where(c => c.Comparison == Comparison.Regression), text);
             Listed("unexpected passes (better than expected: tighten the expectations)", compared.Where(c => c.Comparison == Comparison.UnexpectedPass), text);
-            var expected = compared.Count(c => c.Comparison == Comparison.AsExpected && !ExpectationSet.Default.Allows(c.Result.Behavior, c.Result.BehaviorClose));
+            var expected = compared.Count(c => c.Comparison == Comparison.AsExpected && !ExpectationSet.Default.Allows(c.Result.Verdicts));
             text.AppendLine($"{expected} case(s) not OK, as expected (known issues and decisions in {expectationsFile})");
             return text.ToString();
         }
@@ -45,7 +44,7 @@ internal static class Summary
         if (notOk.Count > 0)
         {
             text.AppendLine();
-            foreach (var r in notOk) text.AppendLine($"  {r.Id,-8} {r.Behavior}/{r.BehaviorClose}: {r.Reason}");
+            foreach (var r in notOk) text.AppendLine($"  {r.Id,-8} {r.Verdicts}: {r.Reason}");
         }
         return text.ToString();
     }
@@ -63,14 +62,13 @@ internal static class Summary
     }
 
     /// <summary>A case worth listing: anything but OK (or INFORMATIONAL) on either verdict.</summary>
-    public static bool IsNotOk(CaseResult r) =>
-        r.Behavior is not ("OK" or "INFORMATIONAL") || r.BehaviorClose is not ("OK" or "INFORMATIONAL");
+    public static bool IsNotOk(CaseResult r) => !ExpectationSet.Default.Allows(r.Verdicts);
 
     private static string Row(string name, IReadOnlyList<CaseResult> rows)
     {
-        int Count(string word) => rows.Count(r => r.Behavior == word);
-        var closeNotOk = rows.Count(r => r.BehaviorClose is not ("OK" or "INFORMATIONAL"));
+        int Count(Verdict verdict) => rows.Count(r => r.Behavior == verdict);
+        var closeNotOk = rows.Count(r => r.BehaviorClose.Badness() > 0);
         if (name.Length > 34) name = name[..33] + "…";
-        return $"{name,-34} {rows.Count,5} {Count(Behaviours[0]),5} {Count(Behaviours[1]),10} {Count(Behaviours[2]),5} {Count(Behaviours[3]),6} {Count(Behaviours[4]),6} {closeNotOk,12}";
+        return $"{name,-34} {rows.Count,5} {Count(Verdict.Ok),5} {Count(Verdict.NonStrict),10} {Count(Verdict.Informational),5} {Count(Verdict.Unimplemented),6} {Count(Verdict.Failed),6} {closeNotOk,12}";
     }
 }

@@ -101,11 +101,11 @@ public class ConfirmedAloneTests
         var connections = 0;
         await using var server = EchoServer(() => Interlocked.Increment(ref connections) == 1 ? TimeSpan.FromMilliseconds(900) : TimeSpan.Zero, validates: true);
         var result = await RunAsync(id, server.Url);
-        Assert.That($"{result.Behavior}/{result.BehaviorClose}", Is.EqualTo("OK/OK"), result.Reason);
+        Assert.That(result.Verdicts.ToString(), Is.EqualTo("OK/OK"), result.Reason);
         Assert.That(result.Reason, Does.Contain("run a second time, alone, because the first time its verdict"));
         Assert.That(result.RunAgainBecause, Does.Contain("500 ms passed"));
         Assert.That(result.FirstRun, Is.Not.Null, "the first run is kept");
-        Assert.That($"{result.FirstRun!.Behavior}/{result.FirstRun.BehaviorClose}", Is.Not.EqualTo("OK/OK"));
+        Assert.That((result.FirstRun!.Behavior, result.FirstRun.BehaviorClose), Is.Not.EqualTo((Verdict.Ok, CloseVerdict.Ok)));
         Assert.That(result.FirstRun.Transcript.Any(e => e.Kind == "TimerFired"), "the first run's transcript shows the timer");
         Assert.That(connections, Is.EqualTo(2));
     }
@@ -116,7 +116,7 @@ public class ConfirmedAloneTests
         var connections = 0;
         await using var server = EchoServer(() => { Interlocked.Increment(ref connections); return TimeSpan.Zero; }, validates: false);
         var result = await RunAsync("6.10.1", server.Url);
-        Assert.That(result.Behavior, Is.EqualTo("FAILED"), result.Reason);
+        Assert.That(result.Behavior, Is.EqualTo(Verdict.Failed), result.Reason);
         Assert.That(result.Reason, Does.Not.Contain("second time"));
         Assert.That(connections, Is.EqualTo(1));
     }

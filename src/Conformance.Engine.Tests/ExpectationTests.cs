@@ -24,9 +24,12 @@ public class ExpectationTests
     private static CaseResult Result(string id, string behavior, string close, int? code = 1000) => new()
     {
         Id = id, Title = "t", Category = id.Split('.')[0], CategoryTitle = "c", Group = "g", GroupTitle = "g", Rfc = [],
-        Requirement = "", Expectation = "", Behavior = behavior, BehaviorClose = close, Reason = "r",
+        Requirement = "", Expectation = "", Behavior = Parse<Verdict>(behavior), BehaviorClose = Parse<CloseVerdict>(close), Reason = "r",
         StartedAt = DateTimeOffset.UnixEpoch, DurationMs = 1, RemoteCloseCode = code, Transcript = [],
     };
+
+    private static T Parse<T>(string word) where T : struct, Enum =>
+        VerdictWords.Of<T>().TryParse(word, out var verdict) ? verdict : throw new ArgumentException($"\"{word}\" is not a {typeof(T).Name}");
 
     private const string File1 = """
         { "target": "x",

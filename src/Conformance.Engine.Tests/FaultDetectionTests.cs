@@ -19,8 +19,8 @@ public class FaultDetectionTests
     public async Task The_fault_free_server_passes_every_case()
     {
         var results = await CatalogueRuns.AgainstTheFaultFreeServer();
-        Assert.That(results.Where(r => CatalogueRuns.Cases.First(c => c.Id == r.Id).DeflateOffers is not null && r.Behavior != "OK")
-            .Select(r => $"{r.Id} {r.Behavior}/{r.BehaviorClose}: {r.Reason}"), Is.Empty, "the cases that need permessage-deflate ran");
+        Assert.That(results.Where(r => CatalogueRuns.Cases.First(c => c.Id == r.Id).DeflateOffers is not null && r.Behavior != Verdict.Ok)
+            .Select(r => $"{r.Id} {r.Verdicts}: {r.Reason}"), Is.Empty, "the cases that need permessage-deflate ran");
         CatalogueRuns.AssertConforming(results, Expectations.ExpectationSet.None);
     }
 
@@ -32,7 +32,7 @@ public class FaultDetectionTests
         var needDeflate = CatalogueRuns.Cases.Where(c => c.DeflateOffers is not null).ToList();
         Assert.That(needDeflate, Has.Count.GreaterThan(50));
         var outcome = await Runner.RunAsync(needDeflate, new RunOptions { Session = new SessionOptions { Target = server.Url } }, _ => { }, CancellationToken.None);
-        Assert.That(outcome.Results.Where(r => (r.Behavior, r.BehaviorClose) != ("UNIMPLEMENTED", "OK")).Select(r => $"{r.Id} {r.Behavior}/{r.BehaviorClose}: {r.Reason}"),
+        Assert.That(outcome.Results.Where(r => r.Verdicts != new VerdictPair(Verdict.Unimplemented, CloseVerdict.Ok)).Select(r => $"{r.Id} {r.Verdicts}: {r.Reason}"),
             Is.Empty);
         Assert.That(outcome.Results[0].Reason, Does.StartWith("the server accepted none of the permessage-deflate offers"));
     }
@@ -89,7 +89,7 @@ public class FaultDetectionTests
         return (await Runner.RunAsync(cases, options, _ => { }, CancellationToken.None)).Results;
     }
 
-    private static string Verdicts(CaseResult r) => $"{r.Behavior}/{r.BehaviorClose}";
+    private static string Verdicts(CaseResult r) => r.Verdicts.ToString();
 
     private static CaseDefinition Case(CaseResult r) => CatalogueRuns.Catalogue.Cases.First(c => c.Id == r.Id);
 

@@ -15,7 +15,7 @@ public class HandshakeFaultTests
         return (await run)!;
     }
 
-    private static string Verdicts(Results.CaseResult r) => $"{r.Behavior}/{r.BehaviorClose}";
+    private static string Verdicts(Results.CaseResult r) => r.Verdicts.ToString();
 
     [Test]
     public async Task A_wrong_accept_key_fails_the_valid_request_case()
@@ -76,7 +76,7 @@ public class HandshakeFaultTests
     {
         await using var server = new FaultyHandshakeServer(head => head.Contains("X-Conformance-No-Colon\r\n") ? null : FaultyHandshakeServer.Switching(head));
         var result = await Run(server, "0.7.1");
-        Assert.That(result.Behavior, Is.EqualTo("FAILED"));
+        Assert.That(result.Behavior, Is.EqualTo(Verdict.Failed));
         Assert.That(result.Reason, Does.Contain("a normal connection failed"));
     }
 }

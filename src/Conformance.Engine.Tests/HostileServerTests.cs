@@ -32,7 +32,7 @@ public class HostileServerTests
             await Task.Delay(Timeout.Infinite, cancel);
         });
         var result = await RunAgainst(server, Ping);
-        Assert.That(result.Behavior, Is.EqualTo("FAILED"));
+        Assert.That(result.Behavior, Is.EqualTo(Verdict.Failed));
         Assert.That(result.Reason, Does.Contain("undecodable frame"));
     }
 
@@ -47,7 +47,7 @@ public class HostileServerTests
             while (true) await stream.WriteAsync(burst, cancel);
         });
         var result = await RunAgainst(server, Ping);
-        Assert.That(result.Behavior, Is.EqualTo("FAILED"));
+        Assert.That(result.Behavior, Is.EqualTo(Verdict.Failed));
         Assert.That(result.Transcript.Any(e => e.Kind == "ClosedBySuite" && e.Text!.Contains("more than")), Is.True);
     }
 
@@ -60,8 +60,8 @@ public class HostileServerTests
             await Task.Delay(Timeout.Infinite, cancel);
         });
         var result = await RunAgainst(server, Ping);
-        Assert.That(result.Behavior, Is.EqualTo("FAILED"));
-        Assert.That(result.BehaviorClose, Is.EqualTo("UNCLEAN"));
+        Assert.That(result.Behavior, Is.EqualTo(Verdict.Failed));
+        Assert.That(result.BehaviorClose, Is.EqualTo(CloseVerdict.Unclean));
         Assert.That(result.DurationMs, Is.LessThan(5000));
     }
 
@@ -78,7 +78,7 @@ public class HostileServerTests
             }
         });
         var result = await RunAgainst(server, Ping);
-        Assert.That((result.Behavior, result.BehaviorClose), Is.EqualTo(("FAILED", "FAILED")));
+        Assert.That((result.Behavior, result.BehaviorClose), Is.EqualTo((Verdict.Failed, CloseVerdict.Failed)));
         Assert.That(result.Reason, Does.Contain("opening handshake was never completed"));
     }
 
@@ -92,6 +92,6 @@ public class HostileServerTests
         });
         var result = await RunAgainst(server, Ping);
         Assert.That(result.RemoteCloseReason, Is.EqualTo("<script>alert(1)</script>"));
-        Assert.That(result.BehaviorClose, Is.EqualTo("FAILED"));
+        Assert.That(result.BehaviorClose, Is.EqualTo(CloseVerdict.Failed));
     }
 }

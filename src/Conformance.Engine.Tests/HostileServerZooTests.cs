@@ -64,7 +64,7 @@ public class HostileServerZooTests
             }
 
             watch.Stop();
-            var verdicts = outcome.Results.GroupBy(r => $"{r.Behavior}/{r.BehaviorClose}").Select(g => $"{g.Key} {g.Count()}");
+            var verdicts = outcome.Results.GroupBy(r => r.Verdicts).Select(g => $"{g.Key} {g.Count()}");
             TestContext.Out.WriteLine(
                 $"{hostile.Name}: {cases.Count} cases in {watch.Elapsed.TotalSeconds:F1} s, peak managed heap {memory.PeakManagedHeap / (1024 * 1024)} MiB, " +
                 $"peak working set {memory.PeakWorkingSet / (1024 * 1024)} MiB; {string.Join(", ", verdicts)}; " +
@@ -72,7 +72,7 @@ public class HostileServerZooTests
 
             Assert.That(outcome.Interrupted, Is.False, $"the run ended within {RunDeadline}");
             Assert.That(outcome.Results.Select(r => r.Id), Is.EquivalentTo(cases.Select(c => c.Id)), "every case got a verdict");
-            Assert.That(outcome.Results.Where(r => r.Behavior.Length == 0 || r.BehaviorClose.Length == 0), Is.Empty);
+            Assert.That(outcome.Results.Where(r => !Enum.IsDefined(r.Behavior) || !Enum.IsDefined(r.BehaviorClose)), Is.Empty);
             Assert.That(memory.PeakManagedHeap, Is.LessThan(MemoryLimit), "managed heap");
             Assert.That(memory.PeakWorkingSet, Is.LessThan(MemoryLimit), "working set");
             var written = ResultsWriter.ReadAll(Path.Combine(output, "results.json"));

@@ -60,7 +60,7 @@ public class OpeningRequestTests
             Session = new SessionOptions { Target = new Uri(server.Url, "/chat?room=1"), Origin = "http://o.example" },
         };
         var result = await Runner.RunCaseAsync(Read(Table).Single(), options, CancellationToken.None);
-        Assert.That($"{result!.Behavior}/{result.BehaviorClose}", Is.EqualTo("OK/OK"), result.Reason);
+        Assert.That(result!.Verdicts.ToString(), Is.EqualTo("OK/OK"), result.Reason);
 
         var lines = heads.Single().Split("\r\n");
         var key = FaultyHandshakeServer.Header(heads.Single(), "Sec-WebSocket-Key");

@@ -62,8 +62,8 @@ public class VerdictStabilityTests
         TestContext.Out.WriteLine($"{run.Results.Count(r => r.FirstRun is not null)} of the 3 cases whose echo stalled ran again alone");
     }
 
-    private static string Verdicts(CaseResult r) => $"{r.Behavior}/{r.BehaviorClose}";
+    private static string Verdicts(CaseResult r) => r.Verdicts.ToString();
 
     private static bool Conforming(CaseResult r) =>
-        r.Behavior is "OK" or "INFORMATIONAL" or "UNIMPLEMENTED" && r.BehaviorClose is "OK" or "INFORMATIONAL";
+        r.Behavior is Verdict.Ok or Verdict.Informational or Verdict.Unimplemented && r.BehaviorClose is CloseVerdict.Ok or CloseVerdict.Informational;
 }

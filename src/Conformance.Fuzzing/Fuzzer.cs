@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Conformance.Engine;
 using Conformance.Engine.Results;
 using Conformance.Engine.Running;
 using Conformance.Engine.Sessions;
@@ -113,7 +114,7 @@ public static class Fuzzer
 
     /// <summary>What a finding is, for telling findings apart: the kind of conversation and the verdicts it got.</summary>
     public static string Signature(Conversation conversation, CaseResult result) =>
-        $"{conversation.Violation?.Kind.ToString() ?? "Valid"}-{result.Behavior}-{result.BehaviorClose}".Replace(' ', '_');
+        $"{conversation.Violation?.Kind.ToString() ?? "Valid"}-{result.Behavior.Word()}-{result.BehaviorClose.Word()}".Replace(' ', '_');
 
     private static async Task<Finding> ShrinkAsync(
         Conversation original, CaseResult originalResult, string signature, long index, FuzzOptions options, RunOptions runOptions, CancellationToken cancel)

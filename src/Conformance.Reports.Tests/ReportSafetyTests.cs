@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using Conformance.Engine;
 
 namespace Conformance.Reports.Tests;
 
@@ -16,7 +17,7 @@ public class ReportSafetyTests
     public void What_the_server_sent_is_escaped_everywhere()
     {
         var result = HostileResults.Case();
-        Assert.That(result.Behavior, Is.EqualTo("FAILED"), "the pong carried the wrong payload");
+        Assert.That(result.Behavior, Is.EqualTo(Verdict.Failed), "the pong carried the wrong payload");
         ReportWriter.Write(_out, HostileResults.Document(HostileResults.Run("<b>agent</b>", result)));
 
         var index = File.ReadAllText(Path.Combine(_out, "index.html"));

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Xml;
+using Conformance.Engine;
 using Conformance.Engine.Results;
 
 namespace Conformance.Reports;
@@ -25,7 +26,7 @@ public static class JUnitWriter
                 xml.WriteAttributeString("name", Clean($"{run.Agent}: {category.Key} {cases[0].CategoryTitle}"));
                 xml.WriteAttributeString("tests", cases.Count.ToString());
                 xml.WriteAttributeString("failures", cases.Count(c => c.Fails).ToString());
-                xml.WriteAttributeString("skipped", cases.Count(c => c.Behavior == "UNIMPLEMENTED").ToString());
+                xml.WriteAttributeString("skipped", cases.Count(c => c.Behavior == Verdict.Unimplemented).ToString());
                 xml.WriteAttributeString("time", Seconds(cases.Sum(c => c.DurationMs)));
                 xml.WriteAttributeString("timestamp", run.StartedAt.ToString("yyyy-MM-ddTHH:mm:ss"));
                 xml.WriteAttributeString("hostname", Clean(run.Target));
@@ -42,7 +43,7 @@ public static class JUnitWriter
         xml.WriteAttributeString("classname", Clean($"conformance.{run.Agent}.{c.Category}"));
         xml.WriteAttributeString("name", Clean($"{c.Id} {c.Title}"));
         xml.WriteAttributeString("time", Seconds(c.DurationMs));
-        var verdicts = $"{c.Behavior}/{c.BehaviorClose}";
+        var verdicts = c.Verdicts.ToString();
         if (c.Fails)
         {
             xml.WriteStartElement("failure");
@@ -51,7 +52,7 @@ public static class JUnitWriter
             xml.WriteString(Clean($"{c.Reason}\nRFC: {string.Join(", ", c.Rfc)}\n{c.Requirement}"));
             xml.WriteEndElement();
         }
-        else if (c.Behavior == "UNIMPLEMENTED")
+        else if (c.Behavior == Verdict.Unimplemented)
         {
             xml.WriteStartElement("skipped");
             xml.WriteAttributeString("message", Clean($"{verdicts}: {c.Reason}"));

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Conformance.Engine;
 using Conformance.Engine.Cases;
 using Conformance.Engine.Results;
 
@@ -10,7 +11,7 @@ public sealed record VerdictCount(string Word, string Css, int Count);
 
 public sealed record RunSummary(
     string Agent, string Target, string StartedAt, string FinishedAt, bool Interrupted, string? Error,
-    int Cases, IReadOnlyList<VerdictCount> Behaviour, IReadOnlyList<VerdictCount> Close);
+    int Cases, IReadOnlyList<VerdictCount> Behavior, IReadOnlyList<VerdictCount> Close);
 
 /// <param name="Marks">Words shown beside the verdicts: "racy" within a race class, "run twice" when a timer's verdict was confirmed alone.</param>
 public sealed record ResultCell(string Behavior, string BehaviorCss, string Close, string CloseCss, long DurationMs, string Href, string Reason, IReadOnlyList<string> Marks);
@@ -42,16 +43,20 @@ public sealed record CasePage(
 /// <summary>What the templates show, built from results alone.</summary>
 public static partial class ReportModel
 {
-    private static readonly string[] BehaviourWords = ["OK", "NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED", "FAILED"];
-    private static readonly string[] CloseWords = ["OK", "INFORMATIONAL", "WRONG CODE", "UNCLEAN", "FAILED BY CLIENT", "FAILED"];
-
-    public static string Css(string verdict) => verdict switch
+    public static string Css(Verdict verdict) => verdict switch
     {
-        "OK" => "ok",
-        "NON-STRICT" => "nonstrict",
-        "INFORMATIONAL" => "info",
-        "UNIMPLEMENTED" => "unimpl",
-        "WRONG CODE" or "UNCLEAN" or "FAILED BY CLIENT" => "wrongclose",
+        Verdict.Ok => "ok",
+        Verdict.NonStrict => "nonstrict",
+        Verdict.Informational => "info",
+        Verdict.Unimplemented => "unimpl",
+        _ => "failed",
+    };
+
+    public static string Css(CloseVerdict verdict) => verdict switch
+    {
+        CloseVerdict.Ok => "ok",
+        CloseVerdict.Informational => "info",
+        CloseVerdict.WrongCode or CloseVerdict.Unclean or CloseVerdict.FailedByClient => "wrongclose",
         _ => "failed",
     };
 
@@ -69,7 +74,7 @@ public static partial class ReportModel
                 group.Select(c =>
                 {
                     var cells = runs.Select((run, i) => byRun[i].TryGetValue(c.Id, out var r)
-                        ? new ResultCell(r.Behavior, Css(r.Behavior), r.BehaviorClose, Css(r.BehaviorClose), r.DurationMs, PageName(run.Agent, c.Id), r.Reason, Marks(r))
+                        ? new ResultCell(r.Behavior.Word(), Css(r.Behavior), r.BehaviorClose.Word(), Css(r.BehaviorClose), r.DurationMs, PageName(run.Agent, c.Id), r.Reason, Marks(r))
                         : null).ToList();
                     var verdicts = string.Join(" ", cells.Where(x => x is not null).SelectMany(x => new[] { x!.BehaviorCss, x.CloseCss }).Distinct());
                     return new CaseRow(c.Id, c.Title, verdicts, cells);
@@ -80,30 +85,30 @@ public static partial class ReportModel
             runs.Select(r => new RunSummary(
                 r.Agent, r.Target, r.StartedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'"),
                 r.FinishedAt?.ToString("yyyy-MM-dd HH:mm:ss 'UTC'") ?? "", r.Interrupted, r.Error, r.Cases.Count,
-                Count(BehaviourWords, r.Cases.Select(c => c.Behavior)), Count(CloseWords, r.Cases.Select(c => c.BehaviorClose)))).ToList(),
+                Count(VerdictWords.Behavior, Css, r.Cases.Select(c => c.Behavior)), Count(VerdictWords.Close, Css, r.Cases.Select(c => c.BehaviorClose)))).ToList(),
             categories);
     }
 
     private static IReadOnlyList<string> Marks(CaseResult r) =>
         [.. r.IsWithinRace ? ["racy"] : Array.Empty<string>(), .. r.FirstRun is not null ? ["run twice"] : Array.Empty<string>()];
 
-    private static IReadOnlyList<VerdictCount> Count(string[] words, IEnumerable<string> verdicts)
+    private static IReadOnlyList<VerdictCount> Count<T>(VerdictTable<T> table, Func<T, string> css, IEnumerable<T> verdicts) where T : struct, Enum
     {
         var list = verdicts.ToList();
-        return words.Select(w => new VerdictCount(w, Css(w), list.Count(v => v == w))).Where(v => v.Count > 0).ToList();
+        return table.Verdicts.Select(v => new VerdictCount(table.Word(v), css(v), list.Count(x => x.Equals(v)))).Where(v => v.Count > 0).ToList();
     }
 
     public static CasePage Case(RunResults run, CaseResult c) => new(
         run.Agent, run.Target, c.Id, c.Title, $"{c.Category} {c.CategoryTitle}", $"{c.Group} {c.GroupTitle}",
         c.Rfc.Select(Link).ToList(), c.Requirement, c.Expectation, c.Steps,
-        c.ExpectedHandshake, c.ExpectedHandshake is not null && c.ExpectedClose == "" ? [] : c.ExpectedEvents.Select(p => new ExpectedList(p.Key, p.Value)).ToList(), c.ExpectedClose,
-        c.Behavior, Css(c.Behavior), c.BehaviorClose, Css(c.BehaviorClose), c.Reason, c.DurationMs,
+        c.ExpectedHandshake, c.ExpectedHandshake is not null && c.ExpectedClose == "" ? [] : c.ExpectedEvents.Select(p => new ExpectedList(p.Key.Word(), p.Value)).ToList(), c.ExpectedClose,
+        c.Behavior.Word(), Css(c.Behavior), c.BehaviorClose.Word(), Css(c.BehaviorClose), c.Reason, c.DurationMs,
         c.StartedAt.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'"), c.RemoteCloseCode, c.RemoteCloseReason, c.ReceivedEvents,
         TranscriptView.Rows(c.Transcript),
-        c.IsWithinRace ? $"{string.Join(" and ", c.Race!.Behaviors)} are as good as each other here: {c.Race.Why}" : null,
+        c.IsWithinRace ? $"{string.Join(" and ", c.Race!.Behaviors.Select(v => v.Word()))} are as good as each other here: {c.Race.Why}" : null,
         c.Violations, c.RunAgainBecause,
         c.FirstRun is { } first
-            ? new FirstRunView(first.Behavior, Css(first.Behavior), first.BehaviorClose, Css(first.BehaviorClose), first.Reason, first.DurationMs,
+            ? new FirstRunView(first.Behavior.Word(), Css(first.Behavior), first.BehaviorClose.Word(), Css(first.BehaviorClose), first.Reason, first.DurationMs,
                 first.StartedAt.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'"), TranscriptView.Rows(first.Transcript))
             : null);
 

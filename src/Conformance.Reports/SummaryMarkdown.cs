@@ -1,4 +1,5 @@
 using System.Text;
+using Conformance.Engine;
 using Conformance.Engine.Cases;
 using Conformance.Engine.Expectations;
 using Conformance.Engine.Results;
@@ -23,8 +24,8 @@ public static class SummaryMarkdown
             text.AppendLine($"{Escape(run.Target)} · {run.Cases.Count} case(s) · {run.StartedAt:yyyy-MM-dd HH:mm} UTC"
                 + (run.Interrupted ? " · **interrupted**" : "") + (run.Error is { } e ? $" · **{Escape(e)}**" : ""));
             text.AppendLine();
-            text.AppendLine("| category | cases | OK | NON-STRICT | INFORMATIONAL | UNIMPLEMENTED | FAILED | close not OK |");
-            text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+            text.AppendLine($"| category | cases | {string.Join(" | ", VerdictWords.Behavior.Words)} | close not OK |");
+            text.AppendLine($"|---|---:|{string.Concat(VerdictWords.Behavior.Verdicts.Select(_ => "---:|"))}---:|");
             foreach (var category in run.Cases.GroupBy(c => c.Category).OrderBy(g => g.Key, CaseIdComparer.Instance))
                 text.AppendLine(Row(Escape($"{category.Key} {category.First().CategoryTitle}"), category.ToList()));
             text.AppendLine(Row("**all**", run.Cases));
@@ -37,10 +38,10 @@ public static class SummaryMarkdown
             }
             else
             {
-                var notOk = run.Cases.Where(c => !ExpectationSet.Default.Allows(c.Behavior, c.BehaviorClose)).ToList();
+                var notOk = run.Cases.Where(c => !ExpectationSet.Default.Allows(c.Verdicts)).ToList();
                 text.AppendLine($"**Not OK: {notOk.Count}**");
                 text.AppendLine();
-                foreach (var c in notOk.Take(Listed)) text.AppendLine($"- `{c.Id}` {c.Behavior}/{c.BehaviorClose}: {Escape(c.Reason)}");
+                foreach (var c in notOk.Take(Listed)) text.AppendLine($"- `{c.Id}` {c.Verdicts}: {Escape(c.Reason)}");
                 if (notOk.Count > Listed) text.AppendLine($"- … and {notOk.Count - Listed} more (see the HTML report)");
                 text.AppendLine();
             }
@@ -66,9 +67,9 @@ public static class SummaryMarkdown
     /// <param name="name">Markdown, already escaped.</param>
     private static string Row(string name, IReadOnlyList<CaseResult> rows)
     {
-        int Count(string word) => rows.Count(r => r.Behavior == word);
-        var closeNotOk = rows.Count(r => r.BehaviorClose is not ("OK" or "INFORMATIONAL"));
-        return $"| {name} | {rows.Count} | {Count("OK")} | {Count("NON-STRICT")} | {Count("INFORMATIONAL")} | {Count("UNIMPLEMENTED")} | {Count("FAILED")} | {closeNotOk} |";
+        var counts = VerdictWords.Behavior.Verdicts.Select(v => rows.Count(r => r.Behavior == v));
+        var closeNotOk = rows.Count(r => r.BehaviorClose.Badness() > 0);
+        return $"| {name} | {rows.Count} | {string.Join(" | ", counts)} | {closeNotOk} |";
     }
 
     /// <summary>Text from the server must not become Markdown or HTML in a pull-request comment.</summary>

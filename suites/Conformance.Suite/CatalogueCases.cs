@@ -1,4 +1,5 @@
 using System.Text;
+using Conformance.Engine;
 using Conformance.Engine.Cases;
 using Conformance.Engine.Expectations;
 using Conformance.Engine.Results;
@@ -48,7 +49,7 @@ public class CatalogueCases
     /// </summary>
     public static void Judge(CaseResult result)
     {
-        var verdicts = $"{result.Behavior}/{result.BehaviorClose}";
+        var verdicts = result.Verdicts;
         TestContext.Out.WriteLine($"{result.Id} {verdicts} in {result.DurationMs} ms: {result.Reason}");
         if (SuiteRun.Expectations is { } expectations)
         {
@@ -56,7 +57,7 @@ public class CatalogueCases
             switch (ExpectationComparer.Compare(result, expectation))
             {
                 case Comparison.Regression:
-                    Assert.Fail($"{verdicts}, worse than the expected {string.Join(" or ", expectation.Behavior)}/{string.Join(" or ", expectation.BehaviorClose)}: {result.Reason}\n{TranscriptTail(result)}");
+                    Assert.Fail($"{verdicts}, worse than the expected {expectation.Verdicts}: {result.Reason}\n{TranscriptTail(result)}");
                     break;
                 case Comparison.UnexpectedPass:
                     TestContext.Out.WriteLine($"better than expected ({expectation.Reason}): the expectations file can be tightened");
@@ -67,7 +68,7 @@ public class CatalogueCases
             }
         }
         if (result.Fails) Assert.Fail($"{verdicts}: {result.Reason}\n{TranscriptTail(result)}");
-        if (result.Behavior == "UNIMPLEMENTED") Assert.Inconclusive($"{verdicts}: {result.Reason}");
+        if (result.Behavior == Verdict.Unimplemented) Assert.Inconclusive($"{verdicts}: {result.Reason}");
     }
 
     private static string TranscriptTail(CaseResult result)

@@ -189,7 +189,7 @@ public static class CaseFileReader
         foreach (var (key, _) in expect.AsObject())
         {
             if (key == "close") continue;
-            if (!VerdictWords.TryParseVerdict(key, out var verdict) || verdict is Verdict.Failed or Verdict.Unimplemented)
+            if (!VerdictWords.Behavior.TryParse(key, out var verdict, ignoreCase: true) || verdict is Verdict.Failed or Verdict.Unimplemented)
                 throw expect[key].Error("expected lists are named OK, NON-STRICT or INFORMATIONAL");
             var items = expect[key].Items().ToList();
             outcomes.Add(new ExpectedOutcome(verdict, items is [var only] && only.Has("messages")

@@ -39,7 +39,7 @@ internal static class OpeningHandshakeReader
         if (status.Length != 3 || status.Any(c => !char.IsAsciiDigit(c) && c != 'x'))
             throw h["status"].Error($"\"{status}\" is not a status pattern such as 4xx or 426");
         var ifUpgraded = Verdict.Failed;
-        if (h.Has("ifUpgraded") && !VerdictWords.TryParseVerdict(h["ifUpgraded"].String(), out ifUpgraded))
+        if (h.Has("ifUpgraded") && !VerdictWords.Behavior.TryParse(h["ifUpgraded"].String(), out ifUpgraded, ignoreCase: true))
             throw h["ifUpgraded"].Error("expected a verdict word (FAILED, NON-STRICT, INFORMATIONAL)");
         return new HandshakeExpectation
         {

@@ -17,8 +17,10 @@ public sealed record Settings
     public string Out { get; init; } = "reports";
     public string Suites { get; init; } = Engine.Cases.Catalogue.BesideProgram;
     public string? Agent { get; init; }
-    /// <summary>Behaviour or close verdict words that make the exit code 1.</summary>
-    public IReadOnlyList<string> FailOn { get; init; } = [];
+    /// <summary>Behaviour verdicts that make the exit code 1.</summary>
+    public IReadOnlyList<Verdict> FailOnBehavior { get; init; } = [];
+    /// <summary>Close verdicts that make the exit code 1.</summary>
+    public IReadOnlyList<CloseVerdict> FailOnClose { get; init; } = [];
     /// <summary>An expectations file: the run then fails only on regressions against it.</summary>
     public string? Expect { get; init; }
 

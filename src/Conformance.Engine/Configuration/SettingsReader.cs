@@ -20,9 +20,6 @@ public static class SettingsReader
         "runTimeout", "parallelism", "out", "suites", "agent", "failOn", "expect",
     ];
 
-    private static readonly string[] VerdictWords =
-        ["OK", "NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED", "FAILED", "WRONG CODE", "UNCLEAN", "FAILED BY CLIENT"];
-
     /// <param name="jsonFile">conformance.json; may be absent unless required</param>
     /// <param name="commandLine">flat keys as in the JSON file ("headers:Authorization", "target:0")</param>
     public static Settings Read(string jsonFile, bool jsonRequired, IDictionary<string, string?> commandLine,
@@ -60,6 +57,8 @@ public static class SettingsReader
                 throw new SettingsException($"{section.Key}{from[section.Key]}: unknown setting (known: {string.Join(", ", Keys)})");
         }
         var settings = new Settings();
+        var failOn = List(config, "failOn");
+        foreach (var word in failOn) CheckVerdictWord(word, from["failOn"]);
         return settings with
         {
             Targets = List(config, "target").Select(t => TargetUri(t, from["target"])).ToList(),
@@ -76,7 +75,8 @@ public static class SettingsReader
             Out = NonEmpty(config, "out", from) ?? settings.Out,
             Suites = NonEmpty(config, "suites", from) ?? settings.Suites,
             Agent = NonEmpty(config, "agent", from),
-            FailOn = List(config, "failOn").Select(v => Verdict(v, from["failOn"])).ToList(),
+            FailOnBehavior = Verdicts(failOn, VerdictWords.Behavior),
+            FailOnClose = Verdicts(failOn, VerdictWords.Close),
             Expect = NonEmpty(config, "expect", from),
         };
     }
@@ -139,9 +139,15 @@ public static class SettingsReader
         return text.Trim().Length > 0 ? text : throw new SettingsException($"{key}{from[key]}: must not be empty");
     }
 
-    private static string Verdict(string word, string from) =>
-        VerdictWords.FirstOrDefault(v => v.Equals(word, StringComparison.OrdinalIgnoreCase))
-        ?? throw new SettingsException($"failOn{from}: \"{word}\" is not a verdict ({string.Join(", ", VerdictWords)})");
+    private static void CheckVerdictWord(string word, string from)
+    {
+        if (!VerdictWords.Behavior.TryParse(word, out _, ignoreCase: true) && !VerdictWords.Close.TryParse(word, out _, ignoreCase: true))
+            throw new SettingsException($"failOn{from}: \"{word}\" is not a verdict ({string.Join(", ", VerdictWords.AllWords)})");
+    }
+
+    /// <summary>The verdicts of one kind the words name (a word both kinds have, such as FAILED, names one of each).</summary>
+    private static IReadOnlyList<T> Verdicts<T>(IReadOnlyList<string> words, VerdictTable<T> table) where T : struct, Enum =>
+        [.. words.Select(w => table.TryParse(w, out var verdict, ignoreCase: true) ? verdict : (T?)null).OfType<T>()];
 
     /// <summary>Says where a key's value came from, for error messages.</summary>
     private sealed class Sources(IConfigurationRoot config)

@@ -23,8 +23,8 @@ public static class Baseline
             issues.Add(new JsonObject
             {
                 ["cases"] = new JsonArray(c.Id),
-                ["behavior"] = c.IsWithinRace ? new JsonArray([.. c.Race!.Behaviors.Select(b => JsonValue.Create(b))]) : c.Behavior,
-                ["behaviorClose"] = c.BehaviorClose,
+                ["behavior"] = c.IsWithinRace ? JsonSerializer.SerializeToNode(c.Race!.Behaviors) : JsonSerializer.SerializeToNode(c.Behavior),
+                ["behaviorClose"] = JsonSerializer.SerializeToNode(c.BehaviorClose),
                 ["reason"] = ReasonPlaceholder,
                 ["removedBy"] = ReasonPlaceholder,
             });

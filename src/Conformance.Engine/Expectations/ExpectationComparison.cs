@@ -7,8 +7,8 @@ public enum Comparison { AsExpected, Regression, UnexpectedPass }
 /// <summary>A case's verdicts against its expectation.</summary>
 public sealed record ComparedCase(CaseResult Result, Expectation Expectation, Comparison Comparison)
 {
-    public string Verdicts => $"{Result.Behavior}/{Result.BehaviorClose}";
-    public string Expected => $"{string.Join(" or ", Expectation.Behavior)}/{string.Join(" or ", Expectation.BehaviorClose)}";
+    public VerdictPair Verdicts => Result.Verdicts;
+    public string Expected => Expectation.Verdicts;
 }
 
 /// <summary>
@@ -19,22 +19,14 @@ public sealed record ComparedCase(CaseResult Result, Expectation Expectation, Co
 /// </summary>
 public static class ExpectationComparer
 {
-    public static int Badness(string verdict) => verdict switch
-    {
-        "OK" or "INFORMATIONAL" => 0,
-        "NON-STRICT" or "FAILED BY CLIENT" => 1,
-        "UNIMPLEMENTED" or "UNCLEAN" or "WRONG CODE" => 2,
-        _ => 3,
-    };
-
     public static Comparison Compare(CaseResult result, Expectation expectation)
     {
-        if (expectation.Allows(result.Behavior, result.BehaviorClose)) return Comparison.AsExpected;
+        if (expectation.Allows(result.Verdicts)) return Comparison.AsExpected;
         // A move within a race class is no change: the expectation of one of its verdicts expects them all.
         if (result.IsWithinRace && expectation.BehaviorClose.Contains(result.BehaviorClose) && expectation.Behavior.Any(result.Race!.Behaviors.Contains))
             return Comparison.AsExpected;
-        var worseBehaviour = Badness(result.Behavior) > expectation.Behavior.Max(Badness);
-        var worseClose = Badness(result.BehaviorClose) > expectation.BehaviorClose.Max(Badness);
+        var worseBehaviour = result.Behavior.Badness() > expectation.Behavior.Max(VerdictWords.Badness);
+        var worseClose = result.BehaviorClose.Badness() > expectation.BehaviorClose.Max(VerdictWords.Badness);
         return worseBehaviour || worseClose ? Comparison.Regression : Comparison.UnexpectedPass;
     }
 

@@ -13,15 +13,18 @@ public enum ExpectationKind { KnownIssue, Decision }
 public sealed record Expectation(
     ExpectationKind Kind,
     IReadOnlyList<string> Cases,
-    IReadOnlyList<string> Behavior,
-    IReadOnlyList<string> BehaviorClose,
+    IReadOnlyList<Verdict> Behavior,
+    IReadOnlyList<CloseVerdict> BehaviorClose,
     string Reason,
     string? RemovedBy,
     string? Rfc)
 {
     public bool Matches(string caseId) => Cases.Any(p => CasePattern.Matches(p, caseId));
 
-    public bool Allows(string behavior, string behaviorClose) => Behavior.Contains(behavior) && BehaviorClose.Contains(behaviorClose);
+    public bool Allows(VerdictPair verdicts) => Behavior.Contains(verdicts.Behavior) && BehaviorClose.Contains(verdicts.BehaviorClose);
+
+    /// <summary>The verdicts allowed, in words: "OK or INFORMATIONAL/OK".</summary>
+    public string Verdicts => $"{string.Join(" or ", Behavior.Select(v => v.Word()))}/{string.Join(" or ", BehaviorClose.Select(v => v.Word()))}";
 }
 
 /// <summary>An expectations file (format in README): entries in order; the first whose cases match a case applies.</summary>
@@ -29,14 +32,13 @@ public sealed record ExpectationSet(string Source, string? Target, IReadOnlyList
 {
     /// <summary>What a case without an entry is expected to get.</summary>
     public static Expectation Default { get; } =
-        new(ExpectationKind.Decision, ["*"], ["OK", "INFORMATIONAL"], ["OK", "INFORMATIONAL"], "no entry: OK is expected", null, null);
+        new(ExpectationKind.Decision, ["*"], [Verdict.Ok, Verdict.Informational], [CloseVerdict.Ok, CloseVerdict.Informational],
+            "no entry: OK is expected", null, null);
 
     public static ExpectationSet None { get; } = new("", null, []);
 
     public Expectation For(string caseId) => Entries.FirstOrDefault(e => e.Matches(caseId)) ?? Default;
 
-    private static readonly string[] BehaviourWords = ["OK", "NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED", "FAILED"];
-    private static readonly string[] CloseWords = ["OK", "FAILED", "WRONG CODE", "UNCLEAN", "FAILED BY CLIENT", "INFORMATIONAL"];
     private static readonly string[] EntryFields = ["cases", "behavior", "behaviorClose", "reason", "removedBy", "rfc"];
 
     /// <summary>Reads a file; a malformed one is a CaseFileException naming the file and the field.</summary>
@@ -69,16 +71,16 @@ public sealed record ExpectationSet(string Source, string? Target, IReadOnlyList
         if (cases.Count == 0) throw e["cases"].Error("names no case");
         var reason = e["reason"].String();
         if (string.IsNullOrWhiteSpace(reason)) throw e["reason"].Error("is empty: say why");
-        return new Expectation(kind, cases, Words(e["behavior"], BehaviourWords, "OK"), Words(e["behaviorClose"], CloseWords, "OK"),
-            reason, e["removedBy"].OptionalString(), e["rfc"].OptionalString());
+        return new Expectation(kind, cases,
+            Verdicts(e["behavior"], VerdictWords.Behavior, Verdict.Ok), Verdicts(e["behaviorClose"], VerdictWords.Close, CloseVerdict.Ok), reason, e["removedBy"].OptionalString(), e["rfc"].OptionalString());
     }
 
-    private static IReadOnlyList<string> Words(JsonField field, string[] known, string fallback)
+    private static IReadOnlyList<T> Verdicts<T>(JsonField field, VerdictTable<T> table, T fallback) where T : struct, Enum
     {
         if (!field.Exists) return [fallback];
         var words = field.Node is JsonValue ? [field.String()] : field.Strings();
-        foreach (var w in words)
-            if (!known.Contains(w)) throw field.Error($"\"{w}\" is not a verdict ({string.Join(", ", known)})");
-        return words;
+        return words.Select(w => table.TryParse(w, out var verdict)
+            ? verdict
+            : throw field.Error($"\"{w}\" is not a verdict ({string.Join(", ", table.Words)})")).ToList();
     }
 }

@@ -3,7 +3,7 @@ using Conformance.Engine.Results;
 
 namespace Conformance.Engine.Expectations;
 
-public sealed record CaseChange(string Id, string Title, string Old, string New, int? OldCode, int? NewCode);
+public sealed record CaseChange(string Id, string Title, VerdictPair Old, VerdictPair New, int? OldCode, int? NewCode);
 
 /// <summary>
 /// Two runs of the same target compared case by case: what got worse, what got better, which close codes changed. A
@@ -18,13 +18,13 @@ public sealed record ResultsDiff(
         var before = old.Cases.ToDictionary(c => c.Id);
         var after = @new.Cases.ToDictionary(c => c.Id);
         var common = after.Keys.Where(before.ContainsKey).OrderBy(id => id, CaseIdComparer.Instance).ToList();
-        CaseChange Change(string id) => new(id, after[id].Title, $"{before[id].Behavior}/{before[id].BehaviorClose}",
-            $"{after[id].Behavior}/{after[id].BehaviorClose}", before[id].RemoteCloseCode, after[id].RemoteCloseCode);
+        CaseChange Change(string id) => new(id, after[id].Title, before[id].Verdicts, after[id].Verdicts,
+            before[id].RemoteCloseCode, after[id].RemoteCloseCode);
         int Score(CaseResult c)
         {
             // Every verdict of a race class counts as its best: a move within the class is no change.
-            var behaviour = c.IsWithinRace ? c.Race!.Behaviors.Min(ExpectationComparer.Badness) : ExpectationComparer.Badness(c.Behavior);
-            var close = ExpectationComparer.Badness(c.BehaviorClose);
+            var behaviour = c.IsWithinRace ? c.Race!.Behaviors.Min(VerdictWords.Badness) : c.Behavior.Badness();
+            var close = c.BehaviorClose.Badness();
             return Math.Max(behaviour, close) * 10 + behaviour + close;
         }
         return new ResultsDiff(

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Conformance.Engine.Cases;
 using Conformance.Engine.Scoring;
 using Conformance.Engine.Sessions;
@@ -18,15 +19,15 @@ public sealed record CaseResult
     public required string Expectation { get; init; }
     /// <summary>What the suite did, step by step, in words.</summary>
     public IReadOnlyList<string> Steps { get; init; } = [];
-    /// <summary>The expected event lists by verdict word, each event in words ("nothing" for an empty list).</summary>
-    public IReadOnlyDictionary<string, string> ExpectedEvents { get; init; } = new Dictionary<string, string>();
+    /// <summary>The expected event lists by verdict, each event in words ("nothing" for an empty list).</summary>
+    public IReadOnlyDictionary<Verdict, string> ExpectedEvents { get; init; } = new Dictionary<Verdict, string>();
     public string ExpectedClose { get; init; } = "";
     /// <summary>The expected answer to the opening request, in words; null for cases that only need a valid handshake.</summary>
     public string? ExpectedHandshake { get; init; }
     /// <summary>The events the server caused, in words.</summary>
     public string ReceivedEvents { get; init; } = "";
-    public required string Behavior { get; init; }
-    public required string BehaviorClose { get; init; }
+    public required Verdict Behavior { get; init; }
+    public required CloseVerdict BehaviorClose { get; init; }
     public required string Reason { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
     public required long DurationMs { get; init; }
@@ -49,7 +50,10 @@ public sealed record CaseResult
     /// The case counts as failed (a failed test, a JUnit failure): FAILED behaviour, or a close verdict other than OK
     /// or INFORMATIONAL. NON-STRICT and INFORMATIONAL pass with their reason; UNIMPLEMENTED is neither.
     /// </summary>
-    public bool Fails => Behavior == "FAILED" || BehaviorClose is not ("OK" or "INFORMATIONAL");
+    public bool Fails => Behavior == Verdict.Failed || BehaviorClose is not (CloseVerdict.Ok or CloseVerdict.Informational);
+
+    [JsonIgnore]
+    public VerdictPair Verdicts => new(Behavior, BehaviorClose);
 
     public static CaseResult From(CaseDefinition @case, Transcript transcript, Score score)
     {
@@ -67,11 +71,11 @@ public sealed record CaseResult
             Expectation = @case.Expectation,
             Steps = [.. @case.Request is { } request ? [request.Describe()] : Array.Empty<string>(), .. @case.Steps.Select(s => s.Describe())],
             ExpectedHandshake = @case.Handshake?.Describe(),
-            ExpectedEvents = @case.Outcomes.ToDictionary(o => o.Verdict.Word(), o => ConversationEvent.Describe(o.Events)),
+            ExpectedEvents = @case.Outcomes.ToDictionary(o => o.Verdict, o => ConversationEvent.Describe(o.Events)),
             ExpectedClose = @case.EndsAfterHandshake ? "" : @case.Close.Describe(),
             ReceivedEvents = ConversationEvent.Describe(score.Events),
-            Behavior = score.Behavior.Word(),
-            BehaviorClose = score.BehaviorClose.Word(),
+            Behavior = score.Behavior,
+            BehaviorClose = score.BehaviorClose,
             Reason = score.Reason,
             StartedAt = transcript.StartedAt,
             DurationMs = entries.Count == 0 ? 0 : (entries[^1].AtMicroseconds - entries[0].AtMicroseconds) / 1000,
@@ -79,7 +83,7 @@ public sealed record CaseResult
             RemoteCloseReason = score.RemoteCloseReason,
             Transcript = TranscriptEntry.Store(entries),
             Violations = score.Violations,
-            Race = @case.Race is { } why ? new RaceClass(@case.RaceVerdicts.Select(v => v.Word()).ToList(), why) : null,
+            Race = @case.Race is { } why ? new RaceClass(@case.RaceVerdicts, why) : null,
         };
     }
 
@@ -95,10 +99,10 @@ public sealed record CaseResult
 
 /// <summary>A case's first run, when a timer decided it and the case ran again alone.</summary>
 public sealed record EarlierRun(
-    string Behavior, string BehaviorClose, string Reason, DateTimeOffset StartedAt, long DurationMs, IReadOnlyList<TranscriptEntry> Transcript);
+    Verdict Behavior, CloseVerdict BehaviorClose, string Reason, DateTimeOffset StartedAt, long DurationMs, IReadOnlyList<TranscriptEntry> Transcript);
 
 /// <summary>Behaviour verdicts a case may move between by a race inside the server (suites/README.md, "race").</summary>
-public sealed record RaceClass(IReadOnlyList<string> Behaviors, string Why);
+public sealed record RaceClass(IReadOnlyList<Verdict> Behaviors, string Why);
 
 /// <summary>
 /// A transcript entry as stored: time in microseconds, kind, octets (base64) or text. Verdicts are scored on the

@@ -52,14 +52,8 @@ public sealed class ResultsWriter : IDisposable
             {
                 var file = CaseFileName(run.Agent, c.Id);
                 WriteAtomically(Path.Combine(_directory, "cases", file + ".json"), JsonSerializer.Serialize(c, Indented));
-                agentCases[c.Id] = new JsonObject
-                {
-                    ["behavior"] = c.Behavior,
-                    ["behaviorClose"] = c.BehaviorClose,
-                    ["duration"] = c.DurationMs,
-                    ["remoteCloseCode"] = c.RemoteCloseCode,
-                    ["reportfile"] = $"cases/{file}.html",
-                };
+                agentCases[c.Id] = JsonSerializer.SerializeToNode(
+                    new IndexEntry(c.Behavior, c.BehaviorClose, c.DurationMs, c.RemoteCloseCode, $"cases/{file}.html"), Json);
             }
             index[run.Agent] = agentCases;
         }
@@ -102,3 +96,11 @@ public sealed class ResultsWriter : IDisposable
         if (_journal.IsValueCreated) _journal.Value.Dispose();
     }
 }
+
+/// <summary>A case in index.json, Autobahn|Testsuite's fields and names.</summary>
+public sealed record IndexEntry(
+    Verdict Behavior,
+    CloseVerdict BehaviorClose,
+    long Duration,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? RemoteCloseCode,
+    [property: JsonPropertyName("reportfile")] string ReportFile);

@@ -70,8 +70,8 @@ public sealed class CaseScheduler(RunOptions options)
                 if (_unchangedInARow >= TrustAfter) return trusted;
                 var second = await RunOnceAsync(@case, cancel);
                 if (second is null) return result;
-                var confirmed = result.ConfirmedBy(second.Value.Result, $"its verdict {result.Behavior}/{result.BehaviorClose} hung on a timer ({timer})");
-                _unchangedInARow = confirmed.Behavior == result.Behavior && confirmed.BehaviorClose == result.BehaviorClose ? _unchangedInARow + 1 : 0;
+                var confirmed = result.ConfirmedBy(second.Value.Result, $"its verdict {result.Verdicts} hung on a timer ({timer})");
+                _unchangedInARow = confirmed.Verdicts == result.Verdicts ? _unchangedInARow + 1 : 0;
                 return confirmed;
             }
         }
