@@ -66,7 +66,7 @@ public class ScorerTests
     }
 
     [Test]
-    public void The_wrong_endpoint_fails_the_behaviour_too_when_the_case_says_so()
+    public void The_wrong_endpoint_fails_the_behavior_too_when_the_case_says_so()
     {
         var utf8 = Case([Ok()], new ExpectedClose(CloseInitiator.Server, [1007], false, WrongInitiatorFailsBehavior: true));
         var t = TranscriptBuilder.Opened().SuiteClose(1001).ServerClose(1001).PeerClosed();
@@ -81,7 +81,7 @@ public class ScorerTests
     }
 
     [Test]
-    public void Wrong_code_fails_the_behaviour_when_the_case_says_so()
+    public void Wrong_code_fails_the_behavior_when_the_case_says_so()
     {
         var close = Case([Ok()], ExpectedClose.NormalBySuite with { WrongCodeFailsBehavior = true });
         var t = TranscriptBuilder.Opened().SuiteClose(1000).ServerClose(1011).PeerClosed();

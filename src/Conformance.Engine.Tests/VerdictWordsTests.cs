@@ -59,7 +59,7 @@ public class VerdictWordsTests
     }
 
     [Test]
-    public void A_pair_is_written_behaviour_first()
+    public void A_pair_is_written_behavior_first()
     {
         Assert.That(new VerdictPair(Verdict.NonStrict, CloseVerdict.WrongCode).ToString(), Is.EqualTo("NON-STRICT/WRONG CODE"));
     }

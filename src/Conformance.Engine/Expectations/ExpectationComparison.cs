@@ -25,9 +25,9 @@ public static class ExpectationComparer
         // A move within a race class is no change: the expectation of one of its verdicts expects them all.
         if (result.IsWithinRace && expectation.BehaviorClose.Contains(result.BehaviorClose) && expectation.Behavior.Any(result.Race!.Behaviors.Contains))
             return Comparison.AsExpected;
-        var worseBehaviour = result.Behavior.Badness() > expectation.Behavior.Max(VerdictWords.Badness);
+        var worseBehavior = result.Behavior.Badness() > expectation.Behavior.Max(VerdictWords.Badness);
         var worseClose = result.BehaviorClose.Badness() > expectation.BehaviorClose.Max(VerdictWords.Badness);
-        return worseBehaviour || worseClose ? Comparison.Regression : Comparison.UnexpectedPass;
+        return worseBehavior || worseClose ? Comparison.Regression : Comparison.UnexpectedPass;
     }
 
     public static IReadOnlyList<ComparedCase> Compare(IEnumerable<CaseResult> results, ExpectationSet expectations) =>

@@ -23,9 +23,9 @@ public sealed record ResultsDiff(
         int Score(CaseResult c)
         {
             // Every verdict of a race class counts as its best: a move within the class is no change.
-            var behaviour = c.IsWithinRace ? c.Race!.Behaviors.Min(VerdictWords.Badness) : c.Behavior.Badness();
+            var behavior = c.IsWithinRace ? c.Race!.Behaviors.Min(VerdictWords.Badness) : c.Behavior.Badness();
             var close = c.BehaviorClose.Badness();
-            return Math.Max(behaviour, close) * 10 + behaviour + close;
+            return Math.Max(behavior, close) * 10 + behavior + close;
         }
         return new ResultsDiff(
             common.Where(id => Score(after[id]) > Score(before[id])).Select(Change).ToList(),
