@@ -1,17 +1,8 @@
 namespace Conformance.Engine.Cases;
 
 /// <summary>One scripted conversation with the server and the outcomes that make each verdict.</summary>
-public sealed record CaseDefinition
+public sealed record CaseDefinition : CaseDescription
 {
-    public required string Id { get; init; }
-    public required string Title { get; init; }
-    public required string Category { get; init; }
-    public required string CategoryTitle { get; init; }
-    public required string Group { get; init; }
-    public required string GroupTitle { get; init; }
-    public required IReadOnlyList<string> Rfc { get; init; }
-    public required string Requirement { get; init; }
-    public required string Expectation { get; init; }
     public required IReadOnlyList<Step> Steps { get; init; }
     public required IReadOnlyList<ExpectedOutcome> Outcomes { get; init; }
     public required ExpectedClose Close { get; init; }

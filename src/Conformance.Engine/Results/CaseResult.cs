@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
 using Conformance.Engine.Cases;
 using Conformance.Engine.Scoring;
@@ -6,17 +7,12 @@ using Conformance.Engine.Sessions;
 namespace Conformance.Engine.Results;
 
 /// <summary>One case's outcome: what it is, the verdicts, and the wire transcript they came from.</summary>
-public sealed record CaseResult
+public sealed record CaseResult : CaseDescription
 {
-    public required string Id { get; init; }
-    public required string Title { get; init; }
-    public required string Category { get; init; }
-    public required string CategoryTitle { get; init; }
-    public required string Group { get; init; }
-    public required string GroupTitle { get; init; }
-    public required IReadOnlyList<string> Rfc { get; init; }
-    public required string Requirement { get; init; }
-    public required string Expectation { get; init; }
+    public CaseResult()
+    {
+    }
+
     /// <summary>What the suite did, step by step, in words.</summary>
     public IReadOnlyList<string> Steps { get; init; } = [];
     /// <summary>The expected event lists by verdict, each event in words ("nothing" for an empty list).</summary>
@@ -55,36 +51,27 @@ public sealed record CaseResult
     [JsonIgnore]
     public VerdictPair Verdicts => new(Behavior, BehaviorClose);
 
-    public static CaseResult From(CaseDefinition @case, Transcript transcript, Score score)
+    public static CaseResult From(CaseDefinition @case, Transcript transcript, Score score) => new(@case, transcript, score);
+
+    [SetsRequiredMembers]
+    private CaseResult(CaseDefinition @case, Transcript transcript, Score score) : base(@case)
     {
         var entries = transcript.Entries;
-        return new CaseResult
-        {
-            Id = @case.Id,
-            Title = @case.Title,
-            Category = @case.Category,
-            CategoryTitle = @case.CategoryTitle,
-            Group = @case.Group,
-            GroupTitle = @case.GroupTitle,
-            Rfc = @case.Rfc,
-            Requirement = @case.Requirement,
-            Expectation = @case.Expectation,
-            Steps = [.. @case.Request is { } request ? [request.Describe()] : Array.Empty<string>(), .. @case.Steps.Select(s => s.Describe())],
-            ExpectedHandshake = @case.Handshake?.Describe(),
-            ExpectedEvents = @case.Outcomes.ToDictionary(o => o.Verdict, o => ConversationEvent.Describe(o.Events)),
-            ExpectedClose = @case.EndsAfterHandshake ? "" : @case.Close.Describe(),
-            ReceivedEvents = ConversationEvent.Describe(score.Events),
-            Behavior = score.Behavior,
-            BehaviorClose = score.BehaviorClose,
-            Reason = score.Reason,
-            StartedAt = transcript.StartedAt,
-            DurationMs = entries.Count == 0 ? 0 : (entries[^1].AtMicroseconds - entries[0].AtMicroseconds) / 1000,
-            RemoteCloseCode = score.RemoteCloseCode,
-            RemoteCloseReason = score.RemoteCloseReason,
-            Transcript = TranscriptEntry.Store(entries),
-            Violations = score.Violations,
-            Race = @case.Race is { } why ? new RaceClass(@case.RaceVerdicts, why) : null,
-        };
+        Steps = [.. @case.Request is { } request ? [request.Describe()] : Array.Empty<string>(), .. @case.Steps.Select(s => s.Describe())];
+        ExpectedHandshake = @case.Handshake?.Describe();
+        ExpectedEvents = @case.Outcomes.ToDictionary(o => o.Verdict, o => ConversationEvent.Describe(o.Events));
+        ExpectedClose = @case.EndsAfterHandshake ? "" : @case.Close.Describe();
+        ReceivedEvents = ConversationEvent.Describe(score.Events);
+        Behavior = score.Behavior;
+        BehaviorClose = score.BehaviorClose;
+        Reason = score.Reason;
+        StartedAt = transcript.StartedAt;
+        DurationMs = entries.Count == 0 ? 0 : (entries[^1].AtMicroseconds - entries[0].AtMicroseconds) / 1000;
+        RemoteCloseCode = score.RemoteCloseCode;
+        RemoteCloseReason = score.RemoteCloseReason;
+        Transcript = TranscriptEntry.Store(entries);
+        Violations = score.Violations;
+        Race = @case.Race is { } why ? new RaceClass(@case.RaceVerdicts, why) : null;
     }
 
     /// <summary>This result, confirmed by a second run alone: the second run's verdicts, the first run kept beside them.</summary>
