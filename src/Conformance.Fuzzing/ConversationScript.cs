@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Conformance.Engine;
 using Conformance.Engine.Cases;
 using Conformance.Protocol;
 
@@ -51,7 +52,7 @@ public static class ConversationScript
             @case["requirement"] = "Data frames (e.g., non-control frames) are identified by opcodes where the most significant bit of the opcode is 0. A fragmented message is conceptually equivalent to a single larger message whose payload is equal to the concatenation of the payloads of the fragments in order. Control frames MAY be injected in the middle of a fragmented message. Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in response.";
             @case["expectation"] = "An echo server echoes every message exactly and answers every ping with a pong carrying its payload, then completes the closing handshake the suite starts with 1000.";
             @case["steps"] = steps;
-            @case["expect"] = new JsonObject { ["OK"] = events, ["close"] = Close("suite", 1000, clean: true, failsBehavior: false) };
+            @case["expect"] = new JsonObject { [Verdict.Ok.Word()] = events, ["close"] = Close("suite", 1000, clean: true, failsBehavior: false) };
             @case["end"] = new JsonObject { ["after"] = 2000, ["action"] = "fail" };
             return @case;
         }
@@ -62,8 +63,8 @@ public static class ConversationScript
         @case["requirement"] = rule.Requirement;
         @case["expectation"] = rule.Expectation;
         @case["steps"] = steps;
-        var expect = new JsonObject { ["OK"] = events };
-        if (events.Count > 0) expect["NON-STRICT"] = new JsonArray();
+        var expect = new JsonObject { [Verdict.Ok.Word()] = events };
+        if (events.Count > 0) expect[Verdict.NonStrict.Word()] = new JsonArray();
         expect["close"] = rule.Informational
             ? Close("suite", 1000, clean: false, failsBehavior: false)
             : Close(rule.SuiteStartsClose ? "suite" : "server", rule.CloseCode, clean: false, failsBehavior: !rule.SuiteStartsClose);
