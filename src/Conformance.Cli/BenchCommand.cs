@@ -61,7 +61,7 @@ internal static class BenchCommand
 
         await using var embedded = settings.Targets.Count == 0 ? await KestrelEchoServer.StartAsync() : null;
         var session = settings.SessionFor(embedded?.Url ?? settings.Targets[0]);
-        if (await Runner.ProbeAsync(session, interrupt) is { } unreachable)
+        if (await Probe.OpenAsync(session, interrupt) is { } unreachable)
         {
             Console.Error.WriteLine($"conformance: cannot test {session.Target}: {unreachable}");
             return ExitCodes.Unreachable;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Conformance.Engine.Configuration;
 using Conformance.Engine.Results;
 using Conformance.Engine.Running;
+using Conformance.Engine.Sessions;
 using Conformance.Fuzzing;
 using Conformance.Fuzzing.CoverageGuided;
 using Conformance.Reports;
@@ -93,7 +94,7 @@ internal static class FuzzCommand
         var target = embedded?.Url ?? settings.Targets[0];
         var agent = settings.Agent ?? (embedded is null ? $"{target.Host}_{target.Port}" : "kestrel-embedded");
         var session = settings.SessionFor(target);
-        if (await Runner.ProbeAsync(session, interrupt) is { } unreachable)
+        if (await Probe.OpenAsync(session, interrupt) is { } unreachable)
             return Fail($"cannot test {target}: {unreachable}", ExitCodes.Unreachable);
 
         var runSeed = seed ?? Random.Shared.Next();

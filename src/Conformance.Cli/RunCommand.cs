@@ -142,7 +142,7 @@ internal static class RunCommand
         };
 
         Console.Error.WriteLine($"conformance: {cases.Count} case(s) against {target}{(embedded ? " (embedded Kestrel echo server)" : "")}, {settings.Parallelism} at a time");
-        if (await Runner.ProbeAsync(session, stop) is { } problem)
+        if (await Probe.OpenAsync(session, stop) is { } problem)
         {
             Console.Error.WriteLine($"conformance: cannot test {target}: {problem}");
             return Results([], stop.IsCancellationRequested, problem);

@@ -3,6 +3,7 @@ using Conformance.Engine.Configuration;
 using Conformance.Engine.Expectations;
 using Conformance.Engine.Results;
 using Conformance.Engine.Running;
+using Conformance.Engine.Sessions;
 using Conformance.Reports;
 using Conformance.Targets;
 
@@ -46,7 +47,7 @@ public sealed class SuiteRun
         Agent = Settings.Agent ?? (_embedded is null ? $"{target.Host}_{target.Port}" : "kestrel-embedded");
         Options = new RunOptions { Session = Settings.SessionFor(target), Parallelism = Settings.Parallelism, CaseTimeout = Settings.CaseTimeout };
         Scheduler = new CaseScheduler(Options);
-        Unreachable = await Runner.ProbeAsync(Options.Session, CancellationToken.None);
+        Unreachable = await Probe.OpenAsync(Options.Session, CancellationToken.None);
         TestContext.Progress.WriteLine(Unreachable is null
             ? $"conformance: testing {target}{(_embedded is null ? "" : " (embedded Kestrel echo server)")}, {Settings.Parallelism} case(s) at a time"
             : $"conformance: cannot test {target}: {Unreachable}");
