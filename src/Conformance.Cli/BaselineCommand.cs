@@ -21,24 +21,18 @@ internal static class BaselineCommand
     private static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, string file, CancellationToken interrupt)
     {
         if (Selection.Load(commandLine, configFile) is not var (settings, cases)) return ExitCodes.Usage;
-        if (settings.Targets.Count > 1) return Fail("baseline: give one target", ExitCodes.Usage);
+        if (settings.Targets.Count > 1) return ExitCodes.Fail("baseline: give one target");
 
         await using var pipeline = await RunPipeline.StartAsync(settings);
         var target = pipeline.Targets[0];
         var run = await RunCommand.RunTargetAsync(pipeline, cases, target, pipeline.AgentFor(target), null, interrupt);
         if (run.Error is not null) return ExitCodes.Unreachable;
-        if (run.Interrupted) return Fail("interrupted; no expectations file written", ExitCodes.Interrupted);
+        if (run.Interrupted) return ExitCodes.Fail("interrupted; no expectations file written", ExitCodes.Interrupted);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
         await File.WriteAllTextAsync(file, Baseline.Write(run));
         var entries = run.Cases.Count(c => !ExpectationSet.Default.Allows(c.Behavior, c.BehaviorClose));
         Console.WriteLine($"expectations: {Path.GetFullPath(file)}: {entries} known issue(s) from {run.Cases.Count} case(s); " +
                           "replace each placeholder reason with the real one, and move permanent choices to \"decisions\"");
         return ExitCodes.Completed;
-    }
-
-    private static int Fail(string message, int code)
-    {
-        Console.Error.WriteLine($"conformance: {message}");
-        return code;
     }
 }

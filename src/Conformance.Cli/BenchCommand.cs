@@ -61,10 +61,7 @@ internal static class BenchCommand
         await using var pipeline = await RunPipeline.StartAsync(settings);
         var target = pipeline.Targets[0];
         if (await pipeline.ProbeAsync(target, interrupt) is { } unreachable)
-        {
-            Console.Error.WriteLine($"conformance: cannot test {target}: {unreachable}");
-            return ExitCodes.Unreachable;
-        }
+            return ExitCodes.Fail($"cannot test {target}: {unreachable}", ExitCodes.Unreachable);
         RunOptions Options(int parallelism) => pipeline.Options(target, parallelism);
 
         Console.Error.WriteLine($"bench: {cases.Count} case(s) against {target}{(pipeline.Embedded ? " (embedded Kestrel)" : "")}, {rounds} round(s)");

@@ -82,16 +82,16 @@ internal static class FuzzCommand
         }
         catch (SettingsException e)
         {
-            return Fail(e.Message, ExitCodes.Usage);
+            return ExitCodes.Fail(e.Message);
         }
-        if (settings.Targets.Count > 1) return Fail("fuzz: give one target", ExitCodes.Usage);
+        if (settings.Targets.Count > 1) return ExitCodes.Fail("fuzz: give one target");
         if (budget is null && count is null) budget = TimeSpan.FromMinutes(1);
 
         await using var pipeline = await RunPipeline.StartAsync(settings);
         var target = pipeline.Targets[0];
         var agent = pipeline.AgentFor(target);
         if (await pipeline.ProbeAsync(target, interrupt) is { } unreachable)
-            return Fail($"cannot test {target}: {unreachable}", ExitCodes.Unreachable);
+            return ExitCodes.Fail($"cannot test {target}: {unreachable}", ExitCodes.Unreachable);
 
         var runSeed = seed ?? Random.Shared.Next();
         Console.Error.WriteLine($"fuzz: {target} with seed {runSeed}, {settings.Parallelism} conversations at a time, " +
@@ -131,11 +131,5 @@ internal static class FuzzCommand
         Console.WriteLine($"report: {Path.GetFullPath(output.ReportPath)} (and fuzz.json)");
         if (outcome.Interrupted) return ExitCodes.Interrupted;
         return outcome.Findings.Count > 0 || outcome.ServerStopped is not null ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
-    }
-
-    private static int Fail(string message, int code)
-    {
-        Console.Error.WriteLine($"conformance: {message}");
-        return code;
     }
 }

@@ -70,10 +70,10 @@ internal static class RunCommand
         }
         catch (CaseFileException e)
         {
-            return Fail(e.Message, ExitCodes.Usage);
+            return ExitCodes.Fail(e.Message);
         }
         if (settings.Targets.Count > 1 && settings.Agent is not null)
-            return Fail("agent: names the target of a run against one target; with several, each is named host_port", ExitCodes.Usage);
+            return ExitCodes.Fail("agent: names the target of a run against one target; with several, each is named host_port");
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
         using var interrupted = interrupt.Register(() => Console.Error.WriteLine("\nconformance: interrupted; writing the results so far"));
@@ -124,11 +124,5 @@ internal static class RunCommand
         if (run.Error is not null) Console.Error.WriteLine($"conformance: cannot test {target}: {run.Error}");
         progress?.Done();
         return run;
-    }
-
-    private static int Fail(string message, int code)
-    {
-        Console.Error.WriteLine($"conformance: {message}");
-        return code;
     }
 }
