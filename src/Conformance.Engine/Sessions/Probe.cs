@@ -6,7 +6,7 @@ namespace Conformance.Engine.Sessions;
 /// <summary>
 /// One normal connection: the suite's valid opening request with no extension offered, the server's answer, and the
 /// suite's close. Before a run it says whether the target can be tested at all; after a case that sent a hostile
-/// request it says whether the server still accepts connections.
+/// request, whether the server still accepts connections.
 /// </summary>
 public static class Probe
 {
@@ -16,18 +16,18 @@ public static class Probe
         var transcript = new Transcript();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         deadline.CancelAfter(options.ConnectTimeout + options.OpenHandshakeTimeout + TimeSpan.FromSeconds(5));
-        var wire = await WireConnection.OpenAsync(options, transcript, deadline.Token);
-        if (wire is not null)
+        if (await WireConnection.OpenAsync(options, transcript, deadline.Token) is { } wire)
         {
             await using (wire)
             {
                 try
                 {
-                    if (await HandshakeAsync(wire, options, transcript, deadline.Token)) await CloseAsync(wire, options, deadline.Token);
+                    if (await HandshakeAsync(wire, options, transcript, deadline.Token)
+                        && await wire.WriteAsync(Frame.Client(Opcodes.Close, ClosePayload.Build(CloseCodes.Normal, [])).Encode(), null, deadline.Token, "close: the probe is done"))
+                        await ReadUntilClosedAsync(wire, options.CloseHandshakeTimeout + options.ServerDropTimeout, deadline.Token);
                 }
                 catch (OperationCanceledException) when (deadline.IsCancellationRequested)
                 {
-                    transcript.Add(WireEntryKind.Deadline, text: "the probe did not end before its deadline");
                 }
                 finally
                 {
@@ -39,43 +39,38 @@ public static class Probe
         return reading.HandshakeCompleted ? null : reading.HandshakeProblem;
     }
 
-    /// <summary>The opening handshake, recorded as a case's session records it; true when the server accepted it.</summary>
+    /// <summary>The opening handshake, its problems recorded as a case's session records them; true when the server accepted it.</summary>
     private static async Task<bool> HandshakeAsync(WireConnection wire, SessionOptions options, Transcript transcript, CancellationToken deadline)
     {
         var key = HandshakeKeys.NewKey();
         if (!await wire.WriteAsync(OpeningRequestWriter.Default(options, key, []), null, deadline, "the opening request")) return false;
-        using var window = CancellationTokenSource.CreateLinkedTokenSource(deadline);
-        window.CancelAfter(options.OpenHandshakeTimeout);
         var reader = new HandshakeReader(options.MaxHandshakeBytes);
         var buffer = new byte[16 * 1024];
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(deadline);
+        window.CancelAfter(options.OpenHandshakeTimeout);
         try
         {
-            while (true)
+            for (var n = await wire.ReadAsync(buffer, window.Token); n > 0; n = await wire.ReadAsync(buffer, window.Token))
             {
-                var n = await wire.ReadAsync(buffer, window.Token);
-                if (n == 0) return false;
                 if (reader.Append(buffer.AsSpan(0, n), out var response, out _, out var error) == ResponseParseStatus.NeedMoreData) continue;
-                error ??= response!.ValidateAcceptance(key);
-                if (error is null) return true;
-                transcript.Add(WireEntryKind.Error, text: error);
+                if ((error ?? response!.ValidateAcceptance(key)) is not { } problem) return true;
+                transcript.Add(WireEntryKind.Error, text: problem);
                 return false;
             }
+            return false;
         }
         catch (OperationCanceledException) when (!deadline.IsCancellationRequested)
         {
-            var seconds = options.OpenHandshakeTimeout.TotalSeconds;
-            transcript.Add(WireEntryKind.TimerFired, text: $"timer: {seconds:0.#} s passed without an answer to the opening handshake");
-            transcript.Add(WireEntryKind.Error, text: $"no answer to the opening handshake within {seconds:0.#} s");
+            transcript.Add(WireEntryKind.Error, text: $"no answer to the opening handshake within {options.OpenHandshakeTimeout.TotalSeconds:0.#} s");
             return false;
         }
     }
 
-    /// <summary>The suite's close (1000), then whatever the server sends until it closes TCP or the closing handshake's timers run out.</summary>
-    private static async Task CloseAsync(WireConnection wire, SessionOptions options, CancellationToken deadline)
+    /// <summary>Whatever the server sends until it closes TCP or the time runs out.</summary>
+    private static async Task ReadUntilClosedAsync(WireConnection wire, TimeSpan limit, CancellationToken deadline)
     {
-        if (!await wire.WriteAsync(Frame.Client(Opcodes.Close, ClosePayload.Build(CloseCodes.Normal, [])).Encode(), null, deadline, "close: the probe is done")) return;
         using var window = CancellationTokenSource.CreateLinkedTokenSource(deadline);
-        window.CancelAfter(options.CloseHandshakeTimeout + options.ServerDropTimeout);
+        window.CancelAfter(limit);
         var buffer = new byte[16 * 1024];
         try
         {
