@@ -19,11 +19,8 @@ public sealed class SuiteRun
     private static RunPipeline? _pipeline;
     private static DateTimeOffset _startedAt;
 
-    public static Settings Settings { get; private set; } = new();
-    public static RunOptions Options { get; private set; } = null!;
     /// <summary>Every case of the run goes through it: the kinds kept apart, the parallelism adapted, timer verdicts confirmed alone.</summary>
     public static CaseScheduler Scheduler { get; private set; } = null!;
-    public static string Agent { get; private set; } = "";
     public static string? Unreachable { get; private set; }
     /// <summary>Null without an "expect" setting: then the verdicts alone decide.</summary>
     public static ExpectationSet? Expectations { get; private set; }
@@ -36,18 +33,16 @@ public sealed class SuiteRun
             .Where(name => name != "config")
             .ToDictionary(name => name, name => TestContext.Parameters[name], StringComparer.OrdinalIgnoreCase);
         var config = TestContext.Parameters["config"];
-        Settings = SettingsReader.Read(config ?? "conformance.json", config is not null, parameters);
-        if (Settings.Targets.Count > 1) throw new SettingsException("target: dotnet test runs against one target");
-        Expectations = Settings.Expect is { } expect ? ExpectationSet.Read(Path.GetFullPath(expect, SuiteFiles.DefaultOutputBase))
-            : Settings.Targets.Count == 0 && RunPipeline.EmbeddedServerExpectations is { } known ? ExpectationSet.Read(known) : null;
-        _pipeline = await RunPipeline.StartAsync(Settings);
+        var settings = SettingsReader.Read(config ?? "conformance.json", config is not null, parameters);
+        if (settings.Targets.Count > 1) throw new SettingsException("target: dotnet test runs against one target");
+        Expectations = settings.Expect is { } expect ? ExpectationSet.Read(Path.GetFullPath(expect, SuiteFiles.DefaultOutputBase))
+            : settings.Targets.Count == 0 && RunPipeline.EmbeddedServerExpectations is { } known ? ExpectationSet.Read(known) : null;
+        _pipeline = await RunPipeline.StartAsync(settings);
         var target = _pipeline.Targets[0];
-        Agent = _pipeline.AgentFor(target);
-        Options = _pipeline.Options(target);
-        Scheduler = new CaseScheduler(Options);
+        Scheduler = new CaseScheduler(_pipeline.Options(target));
         Unreachable = await _pipeline.ProbeAsync(target, CancellationToken.None);
         TestContext.Progress.WriteLine(Unreachable is null
-            ? $"conformance: testing {target}{(_pipeline.Embedded ? " (embedded Kestrel echo server)" : "")}, {Settings.Parallelism} case(s) at a time"
+            ? $"conformance: testing {target}{(_pipeline.Embedded ? " (embedded Kestrel echo server)" : "")}, {settings.Parallelism} case(s) at a time"
             : $"conformance: cannot test {target}: {Unreachable}");
     }
 
@@ -59,14 +54,16 @@ public sealed class SuiteRun
     [OneTimeTearDown]
     public async Task WriteReportsAsync()
     {
+        if (_pipeline is null) return;
         List<CaseResult> results;
         lock (Finished) results = Finished.OrderBy(r => r.Id, CaseIdComparer.Instance).ToList();
-        var run = RunPipeline.Results(Options.Session.Target, Agent, _startedAt, results, results.Count, error: Unreachable);
-        using (var output = new RunOutput(Path.GetFullPath(Settings.Out, SuiteFiles.DefaultOutputBase)))
+        var target = _pipeline.Targets[0];
+        var run = RunPipeline.Results(target, _pipeline.AgentFor(target), _startedAt, results, results.Count, error: Unreachable);
+        using (var output = new RunOutput(Path.GetFullPath(_pipeline.Settings.Out, SuiteFiles.DefaultOutputBase)))
         {
             output.Write([run], RunPipeline.Compare([run], Expectations));
             TestContext.Progress.WriteLine($"conformance: report {output.ReportPath} ({results.Count} case(s))");
         }
-        if (_pipeline is not null) await _pipeline.DisposeAsync();
+        await _pipeline.DisposeAsync();
     }
 }
