@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Conformance.Engine.Cases;
 using Conformance.Engine.Results;
-using Conformance.Engine.Scoring;
 using Conformance.Engine.Sessions;
 
 namespace Conformance.Engine.Running;
