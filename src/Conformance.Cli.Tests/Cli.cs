@@ -7,8 +7,6 @@ public sealed record CliRun(int ExitCode, string Output, string Errors, TimeSpan
 /// <summary>Runs the built conformance command as a user would, from the repository root.</summary>
 internal static class Cli
 {
-    public static string Root { get; } = FindRoot();
-
     private static string Dll => Path.Combine(
         AppContext.BaseDirectory.Replace("Conformance.Cli.Tests", "Conformance.Cli"), "conformance.dll");
 
@@ -17,7 +15,7 @@ internal static class Cli
     public static CliRun Run(TimeSpan limit, params string[] args) => Run(limit, new Dictionary<string, string>(), args);
 
     /// <param name="environment">variables set for this run only (no other CONFORMANCE_* variable is passed on)</param>
-    public static CliRun Run(TimeSpan limit, IReadOnlyDictionary<string, string> environment, params string[] args) => RunIn(Root, limit, environment, args);
+    public static CliRun Run(TimeSpan limit, IReadOnlyDictionary<string, string> environment, params string[] args) => RunIn(RepositoryPaths.Root, limit, environment, args);
 
     public static CliRun RunIn(string folder, TimeSpan limit, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
@@ -40,19 +38,12 @@ internal static class Cli
     {
         var start = new ProcessStartInfo("dotnet", [Dll, .. args])
         {
-            WorkingDirectory = Root,
+            WorkingDirectory = RepositoryPaths.Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("CONFORMANCE_")).ToList()) start.Environment.Remove(key);
         foreach (var (key, value) in environment) start.Environment[key] = value;
         return start;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Conformance.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Conformance.sln not found");
     }
 }

@@ -42,8 +42,8 @@ public class RunScriptTests
         {
             foreach (var (args, code, sameOutput) in lines)
             {
-                var sh = Run(bash, [Path.Combine(Cli.Root, "run.sh"), .. args]);
-                var ps = Run(pwsh, ["-NoProfile", "-NonInteractive", "-File", Path.Combine(Cli.Root, "run.ps1"), .. args]);
+                var sh = Run(bash, [Path.Combine(RepositoryPaths.Root, "run.sh"), .. args]);
+                var ps = Run(pwsh, ["-NoProfile", "-NonInteractive", "-File", Path.Combine(RepositoryPaths.Root, "run.ps1"), .. args]);
                 var line = string.Join(' ', args);
                 Assert.That(sh.ExitCode, Is.EqualTo(code), $"run.sh {line}: {sh.Errors}");
                 Assert.That(ps.ExitCode, Is.EqualTo(code), $"run.ps1 {line}: {ps.Errors}");

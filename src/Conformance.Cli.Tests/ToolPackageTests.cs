@@ -24,7 +24,7 @@ public class ToolPackageTests
     public async Task The_packed_tool_installs_into_a_tool_path_and_runs_from_an_empty_folder()
     {
         var packages = Directory.CreateDirectory(Path.Combine(_scratch, "packages")).FullName;
-        var project = Path.Combine(Cli.Root, "src", "Conformance.Cli", "Conformance.Cli.csproj");
+        var project = Path.Combine(RepositoryPaths.Root, "src", "Conformance.Cli", "Conformance.Cli.csproj");
         var pack = Dotnet(_scratch, "pack", project, "-c", BuildConfiguration, "--no-build", "-o", packages);
         Assert.That(pack.ExitCode, Is.EqualTo(0), pack.Output + pack.Errors);
         var package = Directory.GetFiles(packages, "WebSocket.Conformance.*.nupkg").Single();

@@ -14,7 +14,7 @@ namespace Conformance.Cli.Tests;
 /// </summary>
 public class WorkflowTests
 {
-    private static readonly IReadOnlyList<Workflow> Workflows = Workflow.All(Cli.Root);
+    private static readonly IReadOnlyList<Workflow> Workflows = Workflow.All(RepositoryPaths.Root);
 
     /// <summary>The repository variables the workflows read, unset and set.</summary>
     private static readonly IReadOnlyList<IReadOnlyDictionary<string, string>> VariableSets =
@@ -143,7 +143,7 @@ public class WorkflowTests
     {
         var ci = Workflows.Single(w => w.Name == "ci.yml");
         Assert.That(ci.Triggers.Children.Keys.Select(k => ((YamlScalarNode)k).Value), Is.SupersetOf(new[] { "push", "pull_request" }));
-        var readme = File.ReadAllText(Path.Combine(Cli.Root, "README.md"));
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
         var catalogue = Catalogue.Load(Catalogue.BesideProgram);
         var ran = new HashSet<string>();
         foreach (var run in ci.Runs(VariableSets))
@@ -168,7 +168,7 @@ public class WorkflowTests
                     else if (step.Script.Contains("dotnet test"))
                     {
                         foreach (Match project in Regex.Matches(step.Script, @"src/Conformance\.[\w.]+"))
-                            Assert.That(File.Exists(Path.Combine(Cli.Root, project.Value, Path.GetFileName(project.Value) + ".csproj")), Is.True, project.Value);
+                            Assert.That(File.Exists(Path.Combine(RepositoryPaths.Root, project.Value, Path.GetFileName(project.Value) + ".csproj")), Is.True, project.Value);
                         ran.Add($"{runner} tests");
                     }
                 }

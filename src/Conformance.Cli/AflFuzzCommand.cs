@@ -22,7 +22,7 @@ internal static class AflFuzzCommand
             Out = Path.GetFullPath(outFolder), Corpus = Path.GetFullPath(corpus), Suites = commandLine.GetValueOrDefault("suites") ?? Catalogue.BesideProgram,
         };
         if (!File.Exists(Path.Combine(options.RepositoryRoot, HarnessBuild.Project)))
-            return Fail($"--engine afl runs from the repository's root (where {HarnessBuild.Project} is); use ./run.sh fuzz --engine afl");
+            return ExitCodes.Fail($"--engine afl runs from the repository's root (where {HarnessBuild.Project} is); use ./run.sh fuzz --engine afl");
 
         IReadOnlyList<AflHarnessOutcome> outcomes;
         try
@@ -31,15 +31,15 @@ internal static class AflFuzzCommand
         }
         catch (AflSetupException e)
         {
-            return Fail(e.Message);
+            return ExitCodes.Fail(e.Message);
         }
         catch (CaseFileException e)
         {
-            return Fail($"the cases that seed the fuzzer: {e.Message}");
+            return ExitCodes.Fail($"the cases that seed the fuzzer: {e.Message}");
         }
         catch (OperationCanceledException)
         {
-            return Fail("interrupted", ExitCodes.Interrupted);
+            return ExitCodes.Fail("interrupted", ExitCodes.Interrupted);
         }
 
         Print(outcomes);
@@ -87,11 +87,5 @@ internal static class AflFuzzCommand
                 text.AppendLine($"\n{o.Harness}: crash `{Path.GetFileName(crash.File)}` ({crash.MinimisedLength} octets): " +
                                 (crash.Reproduction is { } r ? $"\n```\n{r}\n```" : "does not fail again"));
         return text.ToString();
-    }
-
-    private static int Fail(string message, int code = ExitCodes.Usage)
-    {
-        Console.Error.WriteLine($"conformance: {message}");
-        return code;
     }
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Conformance.Engine.Expectations;
-using Conformance.Engine.Results;
-using Conformance.Targets;
+using Conformance.Pipeline;
 
 namespace Conformance.Cli;
 
@@ -22,35 +21,18 @@ internal static class BaselineCommand
     private static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, string file, CancellationToken interrupt)
     {
         if (Selection.Load(commandLine, configFile) is not var (settings, cases)) return ExitCodes.Usage;
-        if (settings.Targets.Count > 1) return Fail("baseline: give one target", ExitCodes.Usage);
+        if (settings.Targets.Count > 1) return ExitCodes.Fail("baseline: give one target");
 
-        await using var embedded = settings.Targets.Count == 0 ? await KestrelEchoServer.StartAsync() : null;
-        var target = embedded?.Url ?? settings.Targets[0];
-        var agent = settings.Agent ?? (embedded is null ? $"{target.Host}_{target.Port}" : "kestrel-embedded");
-        var scratch = Directory.CreateTempSubdirectory("conformance-baseline").FullName;
-        try
-        {
-            RunResults run;
-            using (var writer = new ResultsWriter(scratch))
-                run = await RunCommand.RunTargetAsync(settings, cases, target, agent, embedded is not null, writer, interrupt);
-            if (run.Error is not null) return ExitCodes.Unreachable;
-            if (run.Interrupted) return Fail("interrupted; no expectations file written", ExitCodes.Interrupted);
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-            await File.WriteAllTextAsync(file, Baseline.Write(run));
-            var entries = run.Cases.Count(c => !ExpectationSet.Default.Allows(c.Verdicts));
-            Console.WriteLine($"expectations: {Path.GetFullPath(file)}: {entries} known issue(s) from {run.Cases.Count} case(s); " +
-                              "replace each placeholder reason with the real one, and move permanent choices to \"decisions\"");
-            return ExitCodes.Completed;
-        }
-        finally
-        {
-            Directory.Delete(scratch, true);
-        }
-    }
-
-    private static int Fail(string message, int code)
-    {
-        Console.Error.WriteLine($"conformance: {message}");
-        return code;
+        await using var pipeline = await RunPipeline.StartAsync(settings);
+        var target = pipeline.Targets[0];
+        var run = await RunCommand.RunTargetAsync(pipeline, cases, target, pipeline.AgentFor(target), null, interrupt);
+        if (run.Error is not null) return ExitCodes.Unreachable;
+        if (run.Interrupted) return ExitCodes.Fail("interrupted; no expectations file written", ExitCodes.Interrupted);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        await File.WriteAllTextAsync(file, Baseline.Write(run));
+        var entries = run.Cases.Count(c => !ExpectationSet.Default.Allows(c.Verdicts));
+        Console.WriteLine($"expectations: {Path.GetFullPath(file)}: {entries} known issue(s) from {run.Cases.Count} case(s); " +
+                          "replace each placeholder reason with the real one, and move permanent choices to \"decisions\"");
+        return ExitCodes.Completed;
     }
 }

@@ -9,8 +9,7 @@ using Conformance.Engine.Cases;
 using Conformance.Engine.Configuration;
 using Conformance.Engine.Results;
 using Conformance.Engine.Running;
-using Conformance.Engine.Sessions;
-using Conformance.Targets;
+using Conformance.Pipeline;
 
 namespace Conformance.Cli;
 
@@ -60,16 +59,13 @@ internal static class BenchCommand
     {
         if (Selection.Load(commandLine, configFile) is not var (settings, cases)) return ExitCodes.Usage;
 
-        await using var embedded = settings.Targets.Count == 0 ? await KestrelEchoServer.StartAsync() : null;
-        var session = settings.SessionFor(embedded?.Url ?? settings.Targets[0]);
-        if (await Runner.ProbeAsync(session, interrupt) is { } unreachable)
-        {
-            Console.Error.WriteLine($"conformance: cannot test {session.Target}: {unreachable}");
-            return ExitCodes.Unreachable;
-        }
-        RunOptions Options(int parallelism) => new() { Session = session, Parallelism = parallelism, CaseTimeout = settings.CaseTimeout };
+        await using var pipeline = await RunPipeline.StartAsync(settings);
+        var target = pipeline.Targets[0];
+        if (await pipeline.ProbeAsync(target, interrupt) is { } unreachable)
+            return ExitCodes.Fail($"cannot test {target}: {unreachable}", ExitCodes.Unreachable);
+        RunOptions Options(int parallelism) => pipeline.Options(target, parallelism);
 
-        Console.Error.WriteLine($"bench: {cases.Count} case(s) against {session.Target}{(embedded is null ? "" : " (embedded Kestrel)")}, {rounds} round(s)");
+        Console.Error.WriteLine($"bench: {cases.Count} case(s) against {target}{(pipeline.Embedded ? " (embedded Kestrel)" : "")}, {rounds} round(s)");
         var loopback = MeasureLoopback();
         Console.Error.WriteLine($"bench: loopback TCP {Rate(LoopbackOctets, loopback)}");
 
@@ -88,7 +84,7 @@ internal static class BenchCommand
             parallelResults = results;
             everyRound.Add(results);
             Console.Error.WriteLine($"bench: round {round}: {elapsed.TotalSeconds:0.00} s, {processor.TotalSeconds:0.0} s of processor time in this process"
-                                    + (embedded is null ? "" : " (the embedded server's included)")
+                                    + (pipeline.Embedded ? " (the embedded server's included)" : "")
                                     + $", {results.Count(r => r.Behavior != Verdict.Ok)} not OK");
         }
 
@@ -117,7 +113,7 @@ internal static class BenchCommand
         var file = Path.Combine(settings.Out, "bench.json");
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
         {
-            target = session.Target.ToString(),
+            target = target.ToString(),
             cases = cases.Count,
             parallelism = settings.Parallelism,
             loopbackMegabytesPerSecond = Math.Round(LoopbackOctets / loopback.TotalSeconds / 1e6),

@@ -12,4 +12,11 @@ public static class ExitCodes
     public const int Unreachable = 3;
     /// <summary>The run stopped before every case ran (Ctrl+C, SIGTERM, run timeout); the results so far are written.</summary>
     public const int Interrupted = 4;
+
+    /// <summary>Prints the one line that says why the command stops, and returns its exit code.</summary>
+    public static int Fail(string message, int code = Usage)
+    {
+        Console.Error.WriteLine($"conformance: {message}");
+        return code;
+    }
 }

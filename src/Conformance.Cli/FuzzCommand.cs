@@ -2,11 +2,9 @@ using System.CommandLine;
 using System.Text.Json;
 using Conformance.Engine.Configuration;
 using Conformance.Engine.Results;
-using Conformance.Engine.Running;
 using Conformance.Fuzzing;
 using Conformance.Fuzzing.CoverageGuided;
-using Conformance.Reports;
-using Conformance.Targets;
+using Conformance.Pipeline;
 
 namespace Conformance.Cli;
 
@@ -84,17 +82,16 @@ internal static class FuzzCommand
         }
         catch (SettingsException e)
         {
-            return Fail(e.Message, ExitCodes.Usage);
+            return ExitCodes.Fail(e.Message);
         }
-        if (settings.Targets.Count > 1) return Fail("fuzz: give one target", ExitCodes.Usage);
+        if (settings.Targets.Count > 1) return ExitCodes.Fail("fuzz: give one target");
         if (budget is null && count is null) budget = TimeSpan.FromMinutes(1);
 
-        await using var embedded = settings.Targets.Count == 0 ? await KestrelEchoServer.StartAsync() : null;
-        var target = embedded?.Url ?? settings.Targets[0];
-        var agent = settings.Agent ?? (embedded is null ? $"{target.Host}_{target.Port}" : "kestrel-embedded");
-        var session = settings.SessionFor(target);
-        if (await Runner.ProbeAsync(session, interrupt) is { } unreachable)
-            return Fail($"cannot test {target}: {unreachable}", ExitCodes.Unreachable);
+        await using var pipeline = await RunPipeline.StartAsync(settings);
+        var target = pipeline.Targets[0];
+        var agent = pipeline.AgentFor(target);
+        if (await pipeline.ProbeAsync(target, interrupt) is { } unreachable)
+            return ExitCodes.Fail($"cannot test {target}: {unreachable}", ExitCodes.Unreachable);
 
         var runSeed = seed ?? Random.Shared.Next();
         Console.Error.WriteLine($"fuzz: {target} with seed {runSeed}, {settings.Parallelism} conversations at a time, " +
@@ -103,7 +100,7 @@ internal static class FuzzCommand
         var startedAt = DateTimeOffset.UtcNow;
         var outcome = await Fuzzer.RunAsync(new FuzzOptions
         {
-            Session = session, Target = agent, Count = count, Duration = budget, Seed = runSeed,
+            Session = settings.SessionFor(target), Target = agent, Count = count, Duration = budget, Seed = runSeed,
             Parallelism = Math.Min(settings.Parallelism, 32), Corpus = corpus,
         }, p =>
         {
@@ -121,23 +118,9 @@ internal static class FuzzCommand
         }
         if (outcome.ServerStopped is { } stopped) Console.WriteLine($"  finding: {stopped}");
 
-        var document = new ResultsDocument
-        {
-            ToolVersion = typeof(FuzzCommand).Assembly.GetName().Version?.ToString(3) ?? "",
-            GeneratedAt = DateTimeOffset.UtcNow,
-            Runs =
-            [
-                new RunResults
-                {
-                    ToolVersion = typeof(FuzzCommand).Assembly.GetName().Version?.ToString(3) ?? "", Target = target.ToString(),
-                    Agent = "fuzz-" + agent, StartedAt = startedAt, FinishedAt = DateTimeOffset.UtcNow, Interrupted = outcome.Interrupted,
-                    Error = outcome.ServerStopped, CasesSelected = outcome.Findings.Count, Cases = outcome.Findings.Select(f => f.Result).ToList(),
-                },
-            ],
-        };
-        Directory.CreateDirectory(settings.Out);
-        using (var writer = new ResultsWriter(settings.Out)) writer.WriteAll(document);
-        ReportWriter.Write(settings.Out, document);
+        using var output = new RunOutput(settings.Out);
+        output.Write([RunPipeline.Results(target, "fuzz-" + agent, startedAt, outcome.Findings.Select(f => f.Result).ToList(),
+            outcome.Findings.Count, outcome.Interrupted, outcome.ServerStopped)]);
         await File.WriteAllTextAsync(Path.Combine(settings.Out, "fuzz.json"), JsonSerializer.Serialize(new
         {
             target = target.ToString(), seed = runSeed, conversations = outcome.Conversations,
@@ -145,14 +128,8 @@ internal static class FuzzCommand
             findings = outcome.Findings.Select(f => new { f.Signature, conversation = f.Index, minimal = f.Minimal.ToString(), file = f.File }),
             serverStopped = outcome.ServerStopped,
         }, ResultsWriter.Json));
-        Console.WriteLine($"report: {Path.GetFullPath(ReportWriter.IndexPath(settings.Out))} (and fuzz.json)");
+        Console.WriteLine($"report: {Path.GetFullPath(output.ReportPath)} (and fuzz.json)");
         if (outcome.Interrupted) return ExitCodes.Interrupted;
         return outcome.Findings.Count > 0 || outcome.ServerStopped is not null ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
-    }
-
-    private static int Fail(string message, int code)
-    {
-        Console.Error.WriteLine($"conformance: {message}");
-        return code;
     }
 }

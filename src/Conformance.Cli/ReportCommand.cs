@@ -24,7 +24,7 @@ internal static class ReportCommand
         string? version = null;
         foreach (var file in files)
         {
-            if (!File.Exists(file)) return Fail($"{file}: no such file");
+            if (!File.Exists(file)) return ExitCodes.Fail($"{file}: no such file");
             try
             {
                 var document = ResultsWriter.ReadAll(file);
@@ -38,7 +38,7 @@ internal static class ReportCommand
             }
             catch (InvalidDataException e)
             {
-                return Fail(e.Message);
+                return ExitCodes.Fail(e.Message);
             }
         }
         var merged = new ResultsDocument { ToolVersion = version ?? "", GeneratedAt = DateTimeOffset.UtcNow, Runs = runs };
@@ -47,11 +47,5 @@ internal static class ReportCommand
         ReportWriter.Write(output, merged);
         Console.WriteLine($"report: {Path.GetFullPath(ReportWriter.IndexPath(output))} ({runs.Count} target(s), {runs.Sum(r => r.Cases.Count)} case result(s))");
         return ExitCodes.Completed;
-    }
-
-    private static int Fail(string message)
-    {
-        Console.Error.WriteLine($"conformance: {message}");
-        return ExitCodes.Usage;
     }
 }

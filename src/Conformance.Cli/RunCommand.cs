@@ -1,13 +1,9 @@
 using System.CommandLine;
-using System.Reflection;
 using Conformance.Engine.Cases;
 using Conformance.Engine.Configuration;
 using Conformance.Engine.Expectations;
 using Conformance.Engine.Results;
-using Conformance.Engine.Running;
-using Conformance.Engine.Sessions;
-using Conformance.Reports;
-using Conformance.Targets;
+using Conformance.Pipeline;
 
 namespace Conformance.Cli;
 
@@ -65,117 +61,68 @@ internal static class RunCommand
         // The embedded server running the catalogue is held to what it is known to get, as under dotnet test,
         // unless told otherwise (--expect, --fail-on, another target or other cases).
         if (settings.Expect is null && settings.FailOnBehavior.Count == 0 && settings.FailOnClose.Count == 0 && settings.Targets.Count == 0 && settings.Suites == new Settings().Suites
-            && File.Exists(KestrelEchoServer.Expectations))
-            settings = settings with { Expect = KestrelEchoServer.Expectations };
-        ExpectationSet expectations;
+            && RunPipeline.EmbeddedServerExpectations is { } known)
+            settings = settings with { Expect = known };
+        ExpectationSet? expectations;
         try
         {
-            expectations = settings.Expect is { } file ? ExpectationSet.Read(file) : ExpectationSet.None;
+            expectations = settings.Expect is { } file ? ExpectationSet.Read(file) : null;
         }
         catch (CaseFileException e)
         {
-            return Fail(e.Message, ExitCodes.Usage);
+            return ExitCodes.Fail(e.Message);
         }
         if (settings.Targets.Count > 1 && settings.Agent is not null)
-            return Fail("agent: names the target of a run against one target; with several, each is named host_port", ExitCodes.Usage);
+            return ExitCodes.Fail("agent: names the target of a run against one target; with several, each is named host_port");
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
         using var interrupted = interrupt.Register(() => Console.Error.WriteLine("\nconformance: interrupted; writing the results so far"));
         if (settings.RunTimeout is { } runTimeout) stop.CancelAfter(runTimeout);
 
-        await using var embedded = settings.Targets.Count == 0 ? await KestrelEchoServer.StartAsync() : null;
-        var targets = embedded is null ? settings.Targets : [embedded.Url];
-        Directory.CreateDirectory(settings.Out);
-        using var writer = new ResultsWriter(settings.Out);
+        await using var pipeline = await RunPipeline.StartAsync(settings);
+        using var output = new RunOutput(settings.Out);
         var runs = new List<RunResults>();
-        var unreachable = false;
-        var stopped = false;
-        foreach (var target in targets)
+        foreach (var target in pipeline.Targets)
         {
-            var agent = settings.Agent ?? (embedded is null ? UniqueAgent($"{target.Host}_{target.Port}", runs) : "kestrel-embedded");
-            var run = await RunTargetAsync(settings, cases, target, agent, embedded is not null, writer, stop.Token);
+            var run = await RunTargetAsync(pipeline, cases, target, pipeline.AgentFor(target, runs.Select(r => r.Agent).ToList()), output, stop.Token);
             runs.Add(run);
-            unreachable |= run.Error is not null;
-            if (run.Interrupted) { stopped = true; break; }
+            if (run.Interrupted) break;
         }
 
-        var document = new ResultsDocument { ToolVersion = Version, GeneratedAt = DateTimeOffset.UtcNow, Runs = runs };
-        var compared = settings.Expect is null ? null
-            : runs.ToDictionary(r => r.Agent, r => ExpectationComparer.Compare(r.Cases, expectations));
-        writer.WriteAll(document);
-        ReportWriter.Write(settings.Out, document, compared);
+        var compared = RunPipeline.Compare(runs, expectations);
+        output.Write(runs, compared);
         foreach (var run in runs.Where(r => r.Error is null))
         {
             if (runs.Count > 1) Console.WriteLine($"\n{run.Agent} ({run.Target})");
             Console.Write(Summary.Render(run.Cases, cases.Count, compared?[run.Agent], settings.Expect));
         }
-        Console.WriteLine($"report: {Path.GetFullPath(ReportWriter.IndexPath(settings.Out))} (summary.md beside it)");
-        Console.WriteLine($"results: {Path.GetFullPath(writer.ResultsPath)} (and index.json, junit.xml, cases/ beside it)");
-        if (stopped)
+        Console.WriteLine($"report: {Path.GetFullPath(output.ReportPath)} (summary.md beside it)");
+        Console.WriteLine($"results: {Path.GetFullPath(output.ResultsPath)} (and index.json, junit.xml, cases/ beside it)");
+        if (runs[^1].Interrupted)
         {
-            Console.Error.WriteLine($"conformance: the run stopped after {runs.Sum(r => r.Cases.Count)} of {cases.Count * targets.Count} case(s)");
+            Console.Error.WriteLine($"conformance: the run stopped after {runs.Sum(r => r.Cases.Count)} of {cases.Count * pipeline.Targets.Count} case(s)");
             return ExitCodes.Interrupted;
         }
-        if (unreachable) return ExitCodes.Unreachable;
+        if (runs.Any(r => r.Error is not null)) return ExitCodes.Unreachable;
         if (compared is not null)
             return compared.Values.Any(list => list.Any(c => c.Comparison == Comparison.Regression)) ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
         var failing = runs.SelectMany(r => r.Cases).Count(r => settings.FailOnBehavior.Contains(r.Behavior) || settings.FailOnClose.Contains(r.BehaviorClose));
         return failing > 0 ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
     }
 
+    /// <summary>One target's run with the console's header and progress; each result also appended to the output when there is one.</summary>
     internal static async Task<RunResults> RunTargetAsync(
-        Settings settings, IReadOnlyList<CaseDefinition> cases, Uri target, string agent, bool embedded, ResultsWriter writer, CancellationToken stop)
+        RunPipeline pipeline, IReadOnlyList<CaseDefinition> cases, Uri target, string agent, RunOutput? output, CancellationToken stop)
     {
-        var session = settings.SessionFor(target);
-        var startedAt = DateTimeOffset.UtcNow;
-        RunResults Results(IReadOnlyList<CaseResult> results, bool interrupted, string? error) => new()
+        Console.Error.WriteLine($"conformance: {cases.Count} case(s) against {target}{(pipeline.Embedded ? " (embedded Kestrel echo server)" : "")}, {pipeline.Settings.Parallelism} at a time");
+        ConsoleProgress? progress = null;
+        var run = await pipeline.RunAsync(target, agent, cases, result =>
         {
-            ToolVersion = Version,
-            Target = target.ToString(),
-            Agent = agent,
-            StartedAt = startedAt,
-            FinishedAt = DateTimeOffset.UtcNow,
-            Interrupted = interrupted,
-            Error = error,
-            CasesSelected = cases.Count,
-            Cases = results,
-        };
-
-        Console.Error.WriteLine($"conformance: {cases.Count} case(s) against {target}{(embedded ? " (embedded Kestrel echo server)" : "")}, {settings.Parallelism} at a time");
-        if (await Runner.ProbeAsync(session, stop) is { } problem)
-        {
-            Console.Error.WriteLine($"conformance: cannot test {target}: {problem}");
-            return Results([], stop.IsCancellationRequested, problem);
-        }
-
-        var progress = new ConsoleProgress(cases.Count);
-        var outcome = await Runner.RunAsync(cases, new RunOptions
-        {
-            Session = session,
-            Parallelism = settings.Parallelism,
-            CaseTimeout = settings.CaseTimeout,
-        }, result =>
-        {
-            writer.Append(agent, result);
-            progress.Finished(result);
-        }, stop);
-        progress.Done();
-        return Results(outcome.Results, outcome.Interrupted, null);
-    }
-
-    private static string UniqueAgent(string name, IReadOnlyList<RunResults> runs)
-    {
-        var agent = name;
-        for (var n = 2; runs.Any(r => r.Agent == agent); n++) agent = $"{name}-{n}";
-        return agent;
-    }
-
-    private static string Version =>
-        typeof(RunCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
-
-    private static int Fail(string message, int code)
-    {
-        Console.Error.WriteLine($"conformance: {message}");
-        return code;
+            output?.Append(agent, result);
+            progress!.Finished(result);
+        }, stop, casesStarting: () => progress = new ConsoleProgress(cases.Count));
+        if (run.Error is not null) Console.Error.WriteLine($"conformance: cannot test {target}: {run.Error}");
+        progress?.Done();
+        return run;
     }
 }

@@ -85,7 +85,7 @@ public static class Fuzzer
                         shrinking.Release();
                     }
                 }
-                if ((result.Fails || finished % 200 == 0) && await Runner.ProbeAsync(options.Session, CancellationToken.None) is { } problem)
+                if ((result.Fails || finished % 200 == 0) && await Probe.OpenAsync(options.Session, CancellationToken.None) is { } problem)
                 {
                     serverStopped = $"after conversation {index} ({conversation}), the server no longer accepts connections: {problem}";
                     stop.Cancel();

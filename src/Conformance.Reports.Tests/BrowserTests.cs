@@ -18,7 +18,7 @@ public class BrowserTests
     public async Task RenderARealRun()
     {
         _out = Directory.CreateTempSubdirectory("browser-report").FullName;
-        var catalogue = Catalogue.Load(Path.Combine(RepositoryRoot(), "suites"));
+        var catalogue = Catalogue.Load(RepositoryPaths.Suites);
         var cases = catalogue.Cases.Where(c => Selected.Contains(c.Id)).ToList();
         await using var server = await KestrelEchoServer.StartAsync();
         var outcome = await Runner.RunAsync(cases, new RunOptions { Session = new SessionOptions { Target = server.Url } }, _ => { }, CancellationToken.None);
@@ -73,12 +73,5 @@ public class BrowserTests
         var png = Path.Combine(_out, "index.png");
         HeadlessChromium.Screenshot(Path.Combine(_out, "index.html"), png);
         Assert.That(new FileInfo(png).Length, Is.GreaterThan(10_000));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Conformance.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Conformance.sln not found");
     }
 }

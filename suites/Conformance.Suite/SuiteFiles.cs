@@ -1,7 +1,5 @@
 using System.Reflection;
 using Conformance.Engine.Cases;
-using Conformance.Engine.Expectations;
-using Conformance.Targets;
 
 namespace Conformance.Suite;
 
@@ -15,13 +13,6 @@ internal static class SuiteFiles
     /// <summary>The suites folder: the "suites" test run parameter, else the catalogue beside this assembly.</summary>
     public static string Suites(string? parameter) =>
         parameter is not null ? Path.GetFullPath(parameter, DefaultOutputBase) : Catalogue.BesideProgram;
-
-    /// <summary>
-    /// What the embedded Kestrel server is known to get (src/Conformance.Targets/expectations, copied beside this
-    /// assembly), so that testing it without a target fails only on regressions.
-    /// </summary>
-    public static ExpectationSet? EmbeddedServerExpectations() =>
-        File.Exists(KestrelEchoServer.Expectations) ? ExpectationSet.Read(KestrelEchoServer.Expectations) : null;
 
     /// <summary>
     /// Relative paths (the "out" parameter, default reports/) are taken from the repository the project was built in

@@ -3,8 +3,7 @@ using Conformance.Engine.Configuration;
 using Conformance.Engine.Expectations;
 using Conformance.Engine.Results;
 using Conformance.Engine.Running;
-using Conformance.Reports;
-using Conformance.Targets;
+using Conformance.Pipeline;
 
 namespace Conformance.Suite;
 
@@ -17,14 +16,11 @@ namespace Conformance.Suite;
 public sealed class SuiteRun
 {
     private static readonly List<CaseResult> Finished = [];
-    private static KestrelEchoServer? _embedded;
+    private static RunPipeline? _pipeline;
     private static DateTimeOffset _startedAt;
 
-    public static Settings Settings { get; private set; } = new();
-    public static RunOptions Options { get; private set; } = null!;
     /// <summary>Every case of the run goes through it: the kinds kept apart, the parallelism adapted, timer verdicts confirmed alone.</summary>
     public static CaseScheduler Scheduler { get; private set; } = null!;
-    public static string Agent { get; private set; } = "";
     public static string? Unreachable { get; private set; }
     /// <summary>Null without an "expect" setting: then the verdicts alone decide.</summary>
     public static ExpectationSet? Expectations { get; private set; }
@@ -37,18 +33,16 @@ public sealed class SuiteRun
             .Where(name => name != "config")
             .ToDictionary(name => name, name => TestContext.Parameters[name], StringComparer.OrdinalIgnoreCase);
         var config = TestContext.Parameters["config"];
-        Settings = SettingsReader.Read(config ?? "conformance.json", config is not null, parameters);
-        if (Settings.Targets.Count > 1) throw new SettingsException("target: dotnet test runs against one target");
-        Expectations = Settings.Expect is { } expect ? ExpectationSet.Read(Path.GetFullPath(expect, SuiteFiles.DefaultOutputBase))
-            : Settings.Targets.Count == 0 ? SuiteFiles.EmbeddedServerExpectations() : null;
-        _embedded = Settings.Targets.Count == 0 ? await KestrelEchoServer.StartAsync() : null;
-        var target = _embedded?.Url ?? Settings.Targets[0];
-        Agent = Settings.Agent ?? (_embedded is null ? $"{target.Host}_{target.Port}" : "kestrel-embedded");
-        Options = new RunOptions { Session = Settings.SessionFor(target), Parallelism = Settings.Parallelism, CaseTimeout = Settings.CaseTimeout };
-        Scheduler = new CaseScheduler(Options);
-        Unreachable = await Runner.ProbeAsync(Options.Session, CancellationToken.None);
+        var settings = SettingsReader.Read(config ?? "conformance.json", config is not null, parameters);
+        if (settings.Targets.Count > 1) throw new SettingsException("target: dotnet test runs against one target");
+        Expectations = settings.Expect is { } expect ? ExpectationSet.Read(Path.GetFullPath(expect, SuiteFiles.DefaultOutputBase))
+            : settings.Targets.Count == 0 && RunPipeline.EmbeddedServerExpectations is { } known ? ExpectationSet.Read(known) : null;
+        _pipeline = await RunPipeline.StartAsync(settings);
+        var target = _pipeline.Targets[0];
+        Scheduler = new CaseScheduler(_pipeline.Options(target));
+        Unreachable = await _pipeline.ProbeAsync(target, CancellationToken.None);
         TestContext.Progress.WriteLine(Unreachable is null
-            ? $"conformance: testing {target}{(_embedded is null ? "" : " (embedded Kestrel echo server)")}, {Settings.Parallelism} case(s) at a time"
+            ? $"conformance: testing {target}{(_pipeline.Embedded ? " (embedded Kestrel echo server)" : "")}, {settings.Parallelism} case(s) at a time"
             : $"conformance: cannot test {target}: {Unreachable}");
     }
 
@@ -60,29 +54,16 @@ public sealed class SuiteRun
     [OneTimeTearDown]
     public async Task WriteReportsAsync()
     {
+        if (_pipeline is null) return;
         List<CaseResult> results;
         lock (Finished) results = Finished.OrderBy(r => r.Id, CaseIdComparer.Instance).ToList();
-        var output = Path.GetFullPath(Settings.Out, SuiteFiles.DefaultOutputBase);
-        Directory.CreateDirectory(output);
-        var document = new ResultsDocument
+        var target = _pipeline.Targets[0];
+        var run = RunPipeline.Results(target, _pipeline.AgentFor(target), _startedAt, results, results.Count, error: Unreachable);
+        using (var output = new RunOutput(Path.GetFullPath(_pipeline.Settings.Out, SuiteFiles.DefaultOutputBase)))
         {
-            ToolVersion = typeof(SuiteRun).Assembly.GetName().Version?.ToString(3) ?? "",
-            GeneratedAt = DateTimeOffset.UtcNow,
-            Runs =
-            [
-                new RunResults
-                {
-                    ToolVersion = typeof(SuiteRun).Assembly.GetName().Version?.ToString(3) ?? "",
-                    Target = Options.Session.Target.ToString(), Agent = Agent, StartedAt = _startedAt, FinishedAt = DateTimeOffset.UtcNow,
-                    Error = Unreachable, CasesSelected = results.Count, Cases = results,
-                },
-            ],
-        };
-        using (var writer = new ResultsWriter(output)) writer.WriteAll(document);
-        var compared = Expectations is null ? null
-            : new Dictionary<string, IReadOnlyList<ComparedCase>> { [Agent] = ExpectationComparer.Compare(results, Expectations) };
-        ReportWriter.Write(output, document, compared);
-        TestContext.Progress.WriteLine($"conformance: report {ReportWriter.IndexPath(output)} ({results.Count} case(s))");
-        if (_embedded is not null) await _embedded.DisposeAsync();
+            output.Write([run], RunPipeline.Compare([run], Expectations));
+            TestContext.Progress.WriteLine($"conformance: report {output.ReportPath} ({results.Count} case(s))");
+        }
+        await _pipeline.DisposeAsync();
     }
 }

@@ -112,17 +112,8 @@ public sealed class CaseScheduler(RunOptions options)
 
     private async Task<(CaseResult Result, Score Score, bool KeptUp, bool AnsweredHttp)?> RunOnceAsync(CaseDefinition @case, CancellationToken runCancel)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(runCancel);
-        deadline.CancelAfter(Budget(@case));
-        var transcript = await Session.RunAsync(@case, options.Session, deadline.Token);
+        var transcript = await Session.RunAsync(@case, options.Session, Budget(@case), runCancel);
         if (runCancel.IsCancellationRequested) return null;
-        if (@case.Handshake is { Recheck: true })
-        {
-            var problem = await Runner.ProbeAsync(options.Session, runCancel);
-            if (runCancel.IsCancellationRequested) return null;
-            transcript.Add(problem is null ? WireEntryKind.RecheckPassed : WireEntryKind.RecheckFailed,
-                text: problem is null ? "afterwards, a normal connection opened" : $"afterwards, a normal connection failed: {problem}");
-        }
         var entries = transcript.Entries;
         var reading = TranscriptReading.Read(entries);
         var score = Scorer.Score(@case, entries, reading);

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Conformance.Engine.Cases;
 using Conformance.Engine.Results;
-using Conformance.Engine.Scoring;
 using Conformance.Engine.Sessions;
 
 namespace Conformance.Engine.Running;
@@ -21,23 +20,6 @@ public sealed record RunOutcome(IReadOnlyList<CaseResult> Results, bool Interrup
 /// <summary>Runs cases in parallel, each on its own connection and with its own deadline.</summary>
 public static class Runner
 {
-    /// <summary>Opens one connection and closes it again; returns why the target cannot be tested, or null.</summary>
-    public static async Task<string?> ProbeAsync(SessionOptions options, CancellationToken cancel)
-    {
-        var probe = new CaseDefinition
-        {
-            Id = "probe", Title = "probe", Category = "probe", CategoryTitle = "probe", Group = "probe", GroupTitle = "probe",
-            Rfc = [], Requirement = "", Expectation = "", Steps = [],
-            Outcomes = [new ExpectedOutcome(Verdict.Ok, [])], Close = ExpectedClose.NormalBySuite,
-            End = new EndTimer(0, EndAction.Close), SourceFile = "",
-        };
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        deadline.CancelAfter(options.ConnectTimeout + options.OpenHandshakeTimeout + TimeSpan.FromSeconds(5));
-        var transcript = await Session.RunAsync(probe, options, deadline.Token);
-        var reading = TranscriptReading.Read(transcript.Entries);
-        return reading.HandshakeCompleted ? null : reading.HandshakeProblem;
-    }
-
     /// <summary>Runs the cases against one target, never the two kinds at once (<see cref="CaseScheduler"/>).</summary>
     public static async Task<RunOutcome> RunAsync(
         IReadOnlyList<CaseDefinition> cases, RunOptions options, Action<CaseResult> onResult, CancellationToken cancel)

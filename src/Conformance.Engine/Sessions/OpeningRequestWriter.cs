@@ -14,6 +14,18 @@ internal static class OpeningRequestWriter
         request.Headers.LastOrDefault(h => h.Key.Equals("Sec-WebSocket-Key", StringComparison.OrdinalIgnoreCase)).Value is { } own
             ? own.Replace("{key}", generated) : generated;
 
+    /// <summary>The suite's valid request, with the permessage-deflate offers given.</summary>
+    public static byte[] Default(SessionOptions options, string key, IReadOnlyList<string> deflateOffers)
+    {
+        var target = options.Target;
+        var host = target.IsDefaultPort ? target.IdnHost : $"{target.IdnHost}:{target.Port}";
+        var request = new Protocol.UpgradeRequest(host, target.PathAndQuery, key) { Origin = options.Origin };
+        foreach (var p in options.Subprotocols) request.Subprotocols.Add(p);
+        foreach (var offer in deflateOffers) request.Extensions.Add(offer);
+        foreach (var h in options.Headers) request.ExtraHeaders.Add(h);
+        return request.ToBytes();
+    }
+
     public static byte[] Write(OpeningRequest request, SessionOptions options, string key)
     {
         var target = options.Target;

@@ -30,10 +30,25 @@ public sealed class Session
         _options = options;
     }
 
-    public static async Task<Transcript> RunAsync(CaseDefinition @case, SessionOptions options, CancellationToken deadline)
+    /// <summary>
+    /// Plays the case within its budget and, for a case that asks for it (<see cref="HandshakeExpectation.Recheck"/>),
+    /// records whether a normal connection opens afterwards. Cancelled, the transcript holds what happened until then.
+    /// </summary>
+    public static async Task<Transcript> RunAsync(CaseDefinition @case, SessionOptions options, TimeSpan budget, CancellationToken cancel)
     {
         var session = new Session(@case, options);
-        await session.RunAsync(deadline);
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel))
+        {
+            deadline.CancelAfter(budget);
+            await session.RunAsync(deadline.Token);
+        }
+        if (@case.Handshake is { Recheck: true } && !cancel.IsCancellationRequested)
+        {
+            var problem = await Probe.OpenAsync(options, cancel);
+            if (!cancel.IsCancellationRequested)
+                session._transcript.Add(problem is null ? WireEntryKind.RecheckPassed : WireEntryKind.RecheckFailed,
+                    text: problem is null ? "afterwards, a normal connection opened" : $"afterwards, a normal connection failed: {problem}");
+        }
         return session._transcript;
     }
 
@@ -91,24 +106,13 @@ public sealed class Session
     /// <summary>The opening request (with the first step's octets when the case pipelines them), the steps left to play, and the write's label.</summary>
     private (byte[] Request, IReadOnlyList<Step> Steps, string Label) OpeningWrite()
     {
-        if (_case.Request is not { } own) return (BuildRequest(_key), _case.Steps, "the opening request");
+        if (_case.Request is not { } own) return (OpeningRequestWriter.Default(_options, _key, _case.DeflateOffers ?? []), _case.Steps, "the opening request");
         _key = OpeningRequestWriter.Key(own, _key);
         var request = OpeningRequestWriter.Write(own, _options, _key);
         if (!own.Pipeline) return (request, _case.Steps, "the opening request");
         var first = StepBytes(_case.Steps[0]);
         if (ContainsClose(first)) _state.NoteCloseSent();
         return ([.. request, .. first], _case.Steps.Skip(1).ToList(), "the opening request and step 1");
-    }
-
-    private byte[] BuildRequest(string key)
-    {
-        var target = _options.Target;
-        var host = target.IsDefaultPort ? target.IdnHost : $"{target.IdnHost}:{target.Port}";
-        var request = new UpgradeRequest(host, target.PathAndQuery, key) { Origin = _options.Origin };
-        foreach (var p in _options.Subprotocols) request.Subprotocols.Add(p);
-        foreach (var offer in _case.DeflateOffers ?? []) request.Extensions.Add(offer);
-        foreach (var h in _options.Headers) request.ExtraHeaders.Add(h);
-        return request.ToBytes();
     }
 
     private async Task<bool> AwaitHandshakeAsync(CancellationToken deadline)

@@ -1,10 +1,13 @@
-namespace Conformance.Engine.Tests;
+namespace Conformance.Testing;
 
+/// <summary>The repository the tests were built in (the folder above them that holds Conformance.sln) and its folders.</summary>
 internal static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
 
     public static string Suites => Path.Combine(Root, "suites");
+
+    public static string Corpus => Path.Combine(Root, "fuzz-corpus");
 
     private static string FindRoot()
     {

@@ -1,0 +1,37 @@
+using Conformance.Engine.Expectations;
+using Conformance.Engine.Results;
+using Conformance.Reports;
+
+namespace Conformance.Pipeline;
+
+/// <summary>
+/// The results stage: each case appended to results.jsonl as it finishes, then results.json, index.json, cases/,
+/// the HTML report, summary.md and junit.xml in the folder.
+/// </summary>
+public sealed class RunOutput : IDisposable
+{
+    private readonly string _folder;
+    private readonly ResultsWriter _writer;
+
+    public RunOutput(string folder)
+    {
+        _folder = folder;
+        Directory.CreateDirectory(folder);
+        _writer = new ResultsWriter(folder);
+    }
+
+    public string ResultsPath => _writer.ResultsPath;
+    public string ReportPath => ReportWriter.IndexPath(_folder);
+
+    public void Append(string agent, CaseResult result) => _writer.Append(agent, result);
+
+    /// <summary>Every file of the runs, with each run's comparison with expectations when there is one.</summary>
+    public void Write(IReadOnlyList<RunResults> runs, IReadOnlyDictionary<string, IReadOnlyList<ComparedCase>>? compared = null)
+    {
+        var document = new ResultsDocument { ToolVersion = RunPipeline.ToolVersion, GeneratedAt = DateTimeOffset.UtcNow, Runs = runs };
+        _writer.WriteAll(document);
+        ReportWriter.Write(_folder, document, compared);
+    }
+
+    public void Dispose() => _writer.Dispose();
+}
