@@ -1,5 +1,6 @@
 using System.Text;
 using Conformance.Engine.Cases;
+using Conformance.Engine.Wire;
 
 namespace Conformance.Engine.Tests;
 

@@ -1,4 +1,5 @@
 using Conformance.Engine.Cases;
+using Conformance.Engine.Wire;
 using Conformance.Protocol;
 
 namespace Conformance.Engine.Tests;

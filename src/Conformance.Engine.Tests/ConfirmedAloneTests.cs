@@ -3,6 +3,7 @@ using Conformance.Engine.Cases;
 using Conformance.Engine.Running;
 using Conformance.Engine.Scoring;
 using Conformance.Engine.Sessions;
+using Conformance.Engine.Wire;
 using Conformance.Protocol;
 using static Conformance.Engine.Tests.CaseBuilder;
 
@@ -106,7 +107,7 @@ public class ConfirmedAloneTests
         Assert.That(result.RunAgainBecause, Does.Contain("500 ms passed"));
         Assert.That(result.FirstRun, Is.Not.Null, "the first run is kept");
         Assert.That((result.FirstRun!.Behavior, result.FirstRun.BehaviorClose), Is.Not.EqualTo((Verdict.Ok, CloseVerdict.Ok)));
-        Assert.That(result.FirstRun.Transcript.Any(e => e.Kind == "TimerFired"), "the first run's transcript shows the timer");
+        Assert.That(result.FirstRun.Transcript.Any(e => e.Kind == WireEntryKind.TimerFired), "the first run's transcript shows the timer");
         Assert.That(connections, Is.EqualTo(2));
     }
 

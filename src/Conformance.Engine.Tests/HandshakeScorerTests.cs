@@ -2,6 +2,7 @@ using System.Text;
 using Conformance.Engine.Cases;
 using Conformance.Engine.Scoring;
 using Conformance.Engine.Sessions;
+using Conformance.Engine.Wire;
 using Conformance.Protocol;
 using static Conformance.Engine.Tests.CaseBuilder;
 

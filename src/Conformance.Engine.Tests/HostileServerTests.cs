@@ -1,6 +1,7 @@
 using Conformance.Engine.Cases;
 using Conformance.Engine.Running;
 using Conformance.Engine.Sessions;
+using Conformance.Engine.Wire;
 using Conformance.Protocol;
 
 namespace Conformance.Engine.Tests;
@@ -48,7 +49,7 @@ public class HostileServerTests
         });
         var result = await RunAgainst(server, Ping);
         Assert.That(result.Behavior, Is.EqualTo(Verdict.Failed));
-        Assert.That(result.Transcript.Any(e => e.Kind == "ClosedBySuite" && e.Text!.Contains("more than")), Is.True);
+        Assert.That(result.Transcript.Any(e => e.Kind == WireEntryKind.ClosedBySuite && e.Text!.Contains("more than")), Is.True);
     }
 
     [Test]

@@ -1,6 +1,7 @@
 using Conformance.Engine.Cases;
 using Conformance.Engine.Scoring;
 using Conformance.Engine.Sessions;
+using Conformance.Engine.Wire;
 using Conformance.Protocol;
 using static Conformance.Engine.Tests.CaseBuilder;
 

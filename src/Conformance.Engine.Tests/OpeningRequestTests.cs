@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Conformance.Engine.Cases;
 using Conformance.Engine.Running;
 using Conformance.Engine.Sessions;
+using Conformance.Engine.Wire;
 
 namespace Conformance.Engine.Tests;
 
@@ -69,6 +70,6 @@ public class OpeningRequestTests
         Assert.That(lines, Does.Contain($"X-Key: {key}").And.Contain("No-Colon"));
         Assert.That(lines.Count(l => l.StartsWith("Sec-WebSocket-Protocol:", StringComparison.Ordinal)), Is.EqualTo(2));
         Assert.That(lines.Any(l => l.StartsWith("Origin", StringComparison.Ordinal)), Is.False);
-        Assert.That(result.Transcript.Count(e => e.Kind == "Sent"), Is.EqualTo(1), "nothing is sent after a request that must be refused");
+        Assert.That(result.Transcript.Count(e => e.Kind == WireEntryKind.Sent), Is.EqualTo(1), "nothing is sent after a request that must be refused");
     }
 }

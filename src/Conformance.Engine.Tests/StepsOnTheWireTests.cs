@@ -1,5 +1,6 @@
 using Conformance.Engine.Cases;
 using Conformance.Engine.Results;
+using Conformance.Engine.Wire;
 
 namespace Conformance.Engine.Tests;
 
@@ -25,7 +26,7 @@ public class StepsOnTheWireTests
             for (var number = 1; number <= @case.Steps.Count; number++)
             {
                 if (@case.Steps[number - 1] is WaitStep || Written(result, number)) continue;
-                var notSent = result.Transcript.Any(e => e.Kind == "Note" && e.Text?.StartsWith($"step {number} not sent (the connection is closed)", StringComparison.Ordinal) == true);
+                var notSent = result.Transcript.Any(e => e.Kind == WireEntryKind.Note && e.Text?.StartsWith($"step {number} not sent (the connection is closed)", StringComparison.Ordinal) == true);
                 if (notSent && @case.Close.Initiator == CloseInitiator.Server)
                 {
                     closedBefore++;
@@ -40,5 +41,5 @@ public class StepsOnTheWireTests
 
     /// <summary>The step's octets went out: a write labelled with its number, or the pipelined request that carried step 1.</summary>
     private static bool Written(CaseResult result, int number) =>
-        result.Transcript.Any(e => e.Kind == "Sent" && (e.Text == $"step {number}" || number == 1 && e.Text == "the opening request and step 1"));
+        result.Transcript.Any(e => e.Kind == WireEntryKind.Sent && (e.Text == $"step {number}" || number == 1 && e.Text == "the opening request and step 1"));
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Conformance.Engine.Sessions;
+using Conformance.Engine.Wire;
 using Conformance.Protocol;
 
 namespace Conformance.Engine.Tests;

@@ -1,5 +1,6 @@
 using Conformance.Engine.Results;
 using Conformance.Engine.Sessions;
+using Conformance.Engine.Wire;
 
 namespace Conformance.Engine.Tests;
 
@@ -46,8 +47,8 @@ public class TranscriptStorageTests
         Assert.That(stored, Has.Count.EqualTo(2 + 2 + 2 * TranscriptEntry.EntriesKeptAtTheEnd));
         Assert.That(stored.Skip(2).Take(2).Select(e => (e.Kind, e.Merged, e.Omitted)), Is.EqualTo(new[]
         {
-            ("Sent", (int?)(1000 - TranscriptEntry.EntriesKeptAtTheEnd), (long?)(100 * (1000 - TranscriptEntry.EntriesKeptAtTheEnd))),
-            ("Received", 1000 - TranscriptEntry.EntriesKeptAtTheEnd, 100 * (1000 - TranscriptEntry.EntriesKeptAtTheEnd)),
+            (WireEntryKind.Sent, (int?)(1000 - TranscriptEntry.EntriesKeptAtTheEnd), (long?)(100 * (1000 - TranscriptEntry.EntriesKeptAtTheEnd))),
+            (WireEntryKind.Received, 1000 - TranscriptEntry.EntriesKeptAtTheEnd, 100 * (1000 - TranscriptEntry.EntriesKeptAtTheEnd)),
         }));
     }
 

@@ -1,9 +1,10 @@
 using System.Text;
-using Conformance.Engine;
 using Conformance.Engine.Cases;
 using Conformance.Engine.Results;
 using Conformance.Engine.Scoring;
 using Conformance.Engine.Sessions;
+using Conformance.Engine.Wire;
+using Conformance.Engine;
 using Conformance.Protocol;
 
 namespace Conformance.Reports.Tests;

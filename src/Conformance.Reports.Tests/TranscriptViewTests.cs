@@ -1,4 +1,5 @@
 using Conformance.Engine.Results;
+using Conformance.Engine.Wire;
 
 namespace Conformance.Reports.Tests;
 
@@ -25,8 +26,8 @@ public class TranscriptViewTests
         var frame = new Conformance.Protocol.Frame(Conformance.Protocol.Opcodes.Binary, new byte[100_000], maskKey: [0, 0, 0, 0]).Encode();
         var request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray();
         var stored = TranscriptEntry.Store([
-            new(1, Conformance.Engine.Sessions.WireEntryKind.Sent, request),
-            new(2, Conformance.Engine.Sessions.WireEntryKind.Sent, frame),
+            new(1, Conformance.Engine.Wire.WireEntryKind.Sent, request),
+            new(2, Conformance.Engine.Wire.WireEntryKind.Sent, frame),
         ]);
         var rows = TranscriptView.Rows(stored);
         Assert.That(rows[1].Kind, Is.EqualTo("frame"));
@@ -42,11 +43,11 @@ public class TranscriptViewTests
         var first = client.Compress("a message, a message, a message"u8);
         var second = client.Compress("a message, a message, a message"u8);
         var stored = TranscriptEntry.Store([
-            new(1, Conformance.Engine.Sessions.WireEntryKind.Sent, "GET / HTTP/1.1\r\nHost: x\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n"u8.ToArray()),
-            new(2, Conformance.Engine.Sessions.WireEntryKind.Received, "HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n"u8.ToArray()),
-            new(3, Conformance.Engine.Sessions.WireEntryKind.Sent, new Conformance.Protocol.Frame(Conformance.Protocol.Opcodes.Text, first, rsv: 4, maskKey: [9, 8, 7, 6]).Encode()),
-            new(4, Conformance.Engine.Sessions.WireEntryKind.Sent, new Conformance.Protocol.Frame(Conformance.Protocol.Opcodes.Text, second, rsv: 4, maskKey: [1, 2, 3, 4]).Encode()),
-            new(5, Conformance.Engine.Sessions.WireEntryKind.Received, new Conformance.Protocol.Frame(Conformance.Protocol.Opcodes.Text, new byte[] { 0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00 }, rsv: 4).Encode()),
+            new(1, Conformance.Engine.Wire.WireEntryKind.Sent, "GET / HTTP/1.1\r\nHost: x\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n"u8.ToArray()),
+            new(2, Conformance.Engine.Wire.WireEntryKind.Received, "HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n"u8.ToArray()),
+            new(3, Conformance.Engine.Wire.WireEntryKind.Sent, new Conformance.Protocol.Frame(Conformance.Protocol.Opcodes.Text, first, rsv: 4, maskKey: [9, 8, 7, 6]).Encode()),
+            new(4, Conformance.Engine.Wire.WireEntryKind.Sent, new Conformance.Protocol.Frame(Conformance.Protocol.Opcodes.Text, second, rsv: 4, maskKey: [1, 2, 3, 4]).Encode()),
+            new(5, Conformance.Engine.Wire.WireEntryKind.Received, new Conformance.Protocol.Frame(Conformance.Protocol.Opcodes.Text, new byte[] { 0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00 }, rsv: 4).Encode()),
         ]);
         var rows = TranscriptView.Rows(stored);
         Assert.That(rows[2].Header, Does.Contain("RSV=4"));

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Conformance.Engine.Results;
+using Conformance.Engine.Wire;
 using Conformance.Protocol;
 using Conformance.Protocol.Deflate;
 
@@ -29,8 +29,8 @@ public static class TranscriptView
             var time = $"{e.T / 1000.0:0.000} ms";
             switch (e.Kind)
             {
-                case "Sent" or "Received":
-                    var direction = e.Kind == "Sent" ? sent : received;
+                case WireEntryKind.Sent or WireEntryKind.Received:
+                    var direction = e.Kind == WireEntryKind.Sent ? sent : received;
                     direction.Add(time, e.Data is null ? [] : Convert.FromBase64String(e.Data), e.Omitted ?? 0, e.Merged ?? 1, e.Text, rows);
                     break;
                 default:
@@ -46,30 +46,34 @@ public static class TranscriptView
         return rows;
     }
 
-    /// <summary>The permessage-deflate parameters the server's 101 states, once its head has been read.</summary>
+    /// <summary>The heads of the exchange as they are read, and the permessage-deflate parameters they agreed.</summary>
     private sealed class Agreement
     {
+        private string _requestHead = "";
+
         public DeflateParameters? Deflate { get; private set; }
 
-        public void ReadAnswer(string head)
+        public void Read(byte[] head, bool isRequest)
         {
-            var values = head.Split("\r\n").Skip(1).Select(l => l.Split(':', 2))
-                .Where(p => p.Length == 2 && p[0].Trim().Equals("Sec-WebSocket-Extensions", StringComparison.OrdinalIgnoreCase))
-                .Select(p => p[1].Trim());
-            var accepted = ExtensionList.Parse(values, out _)?.FirstOrDefault(DeflateNegotiation.IsDeflate);
-            Deflate = accepted is null ? null : DeflateNegotiation.Agreed(accepted);
+            if (isRequest)
+            {
+                _requestHead = Encoding.Latin1.GetString(head);
+                return;
+            }
+            if (UpgradeResponse.TryParse(head, head.Length, out var response, out _, out _) == ResponseParseStatus.Complete)
+                Deflate = DeflateAgreement.Read(_requestHead, response!, out _);
         }
     }
 
-    private static string Describe(string kind) => kind switch
+    private static string Describe(WireEntryKind kind) => kind switch
     {
-        "PeerClosed" => "server closed",
-        "ClosedBySuite" => "suite closed",
-        "Deadline" => "deadline",
-        "Mark" => "mark",
-        "TimerFired" => "timer",
-        "Error" => "error",
-        "RecheckPassed" or "RecheckFailed" => "recheck",
+        WireEntryKind.PeerClosed => "server closed",
+        WireEntryKind.ClosedBySuite => "suite closed",
+        WireEntryKind.Deadline => "deadline",
+        WireEntryKind.Mark => "mark",
+        WireEntryKind.TimerFired => "timer",
+        WireEntryKind.Error => "error",
+        WireEntryKind.RecheckPassed or WireEntryKind.RecheckFailed => "recheck",
         _ => "note",
     };
 
@@ -134,13 +138,13 @@ public static class TranscriptView
         private void ReadHead(string time, List<TranscriptRow> rows)
         {
             var bytes = _pending.ToArray();
-            var end = bytes.AsSpan().IndexOf("\r\n\r\n"u8);
-            if (end < 0) return;
-            var head = Encoding.Latin1.GetString(bytes, 0, end);
-            var firstLine = head.Split("\r\n")[0];
+            var length = HttpHead.Length(bytes);
+            if (length < 0) return;
+            var head = Encoding.Latin1.GetString(bytes, 0, length).TrimEnd('\r', '\n');
+            var firstLine = head.Split('\n')[0].TrimEnd('\r');
             rows.Add(new TranscriptRow(time, Who, isSent ? "HTTP request" : "HTTP response", firstLine, head, ""));
-            if (!isSent) agreement.ReadAnswer(head);
-            _pending.RemoveRange(0, end + 4);
+            agreement.Read(bytes[..length], isRequest: isSent);
+            _pending.RemoveRange(0, length);
             _headDone = true;
             // Only a 101 answer is followed by frames; anything after another answer is its body.
             if (!isSent && !firstLine.Contains(" 101", StringComparison.Ordinal)) _broken = true;

@@ -1,3 +1,4 @@
+using Conformance.Engine.Wire;
 namespace Conformance.Engine.Cases;
 
 /// <summary>One scripted conversation with the server and the outcomes that make each verdict.</summary>

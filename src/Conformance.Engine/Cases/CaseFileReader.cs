@@ -1,5 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using Conformance.Engine.Wire;
 using Conformance.Protocol;
 
 namespace Conformance.Engine.Cases;

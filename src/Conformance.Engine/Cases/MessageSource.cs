@@ -1,4 +1,5 @@
 using System.Collections;
+using Conformance.Engine.Wire;
 
 namespace Conformance.Engine.Cases;
 
@@ -28,7 +29,7 @@ public sealed record CorpusSlices(Corpus Corpus, int SliceLength) : MessageSourc
 /// The expected echoes of a series as a list of events made on demand, so a case expecting a thousand 128 KiB
 /// messages does not hold them all from the moment the catalogue is loaded.
 /// </summary>
-public sealed class MessageSeriesEvents(MessageSource source, int count, bool isBinary) : IReadOnlyList<ConversationEvent>
+public sealed class MessageSeriesEvents(MessageSource source, int count, bool isBinary) : IReadOnlyList<ConversationEvent>, ISummarizedEvents
 {
     public int Count => count;
 

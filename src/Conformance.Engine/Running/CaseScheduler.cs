@@ -2,6 +2,7 @@ using Conformance.Engine.Cases;
 using Conformance.Engine.Results;
 using Conformance.Engine.Scoring;
 using Conformance.Engine.Sessions;
+using Conformance.Engine.Wire;
 using Nito.AsyncEx;
 
 namespace Conformance.Engine.Running;

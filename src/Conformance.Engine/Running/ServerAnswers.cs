@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using Conformance.Engine.Scoring;
+using Conformance.Protocol;
 using Conformance.Engine.Sessions;
+using Conformance.Engine.Wire;
 
 namespace Conformance.Engine.Running;
 
@@ -26,7 +28,7 @@ public static class ServerAnswers
             if (e.Kind == WireEntryKind.TimerFired) return new(null, true);
             if (e.Kind != WireEntryKind.Received || e.Bytes is null) continue;
             head.AddRange(e.Bytes.AsSpan(0, Math.Min(e.Bytes.Length, LongestHead - head.Count)));
-            if (CollectionsMarshal.AsSpan(head).IndexOf("\r\n\r\n"u8) >= 0) return new(TimeSpan.FromMicroseconds(e.AtMicroseconds - sent.AtMicroseconds), false);
+            if (HttpHead.Length(CollectionsMarshal.AsSpan(head)) >= 0) return new(TimeSpan.FromMicroseconds(e.AtMicroseconds - sent.AtMicroseconds), false);
             if (head.Count >= LongestHead) return ServerAnswer.None;
         }
         return ServerAnswer.None;

@@ -1,3 +1,4 @@
+using Conformance.Engine.Wire;
 using Conformance.Protocol;
 
 namespace Conformance.Engine.Sessions;

@@ -1,4 +1,4 @@
-using Conformance.Engine.Scoring;
+using Conformance.Engine.Wire;
 using Conformance.Protocol;
 
 namespace Conformance.Engine.Sessions;

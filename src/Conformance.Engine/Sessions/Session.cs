@@ -1,7 +1,7 @@
 using Conformance.Engine.Cases;
-using Conformance.Engine.Scoring;
-using Conformance.Protocol;
+using Conformance.Engine.Wire;
 using Conformance.Protocol.Deflate;
+using Conformance.Protocol;
 
 namespace Conformance.Engine.Sessions;
 

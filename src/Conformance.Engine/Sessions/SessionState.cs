@@ -1,5 +1,5 @@
 using Conformance.Engine.Cases;
-using Conformance.Engine.Scoring;
+using Conformance.Engine.Wire;
 using Conformance.Protocol;
 
 namespace Conformance.Engine.Sessions;

@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Net.Sockets;
+using Conformance.Engine.Wire;
 
 namespace Conformance.Engine.Sessions;
 

@@ -1,10 +1,10 @@
 using Conformance.Protocol;
 using Conformance.Protocol.Deflate;
 
-namespace Conformance.Engine.Scoring;
+namespace Conformance.Engine.Wire;
 
 /// <summary>What permessage-deflate the opening handshake agreed, read from the request the suite wrote and the server's answer.</summary>
-internal static class DeflateAgreement
+public static class DeflateAgreement
 {
     /// <summary>The agreed parameters; null when nothing was agreed, with problem set when the answer is one a client must fail.</summary>
     public static DeflateParameters? Read(string requestHead, UpgradeResponse response, out string? problem)

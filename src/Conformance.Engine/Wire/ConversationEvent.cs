@@ -1,6 +1,6 @@
 using Conformance.Protocol;
 
-namespace Conformance.Engine.Cases;
+namespace Conformance.Engine.Wire;
 
 public enum EventKind { Message, Pong, Mark }
 
@@ -37,7 +37,7 @@ public sealed record ConversationEvent(EventKind Kind, bool IsBinary, byte[] Pay
     /// <summary>The events in words, a run of equal events once with its count ("text message (0 octets) ×1000").</summary>
     public static string Describe(IReadOnlyList<ConversationEvent> events)
     {
-        if (events is MessageSeriesEvents series) return series.Describe();
+        if (events is ISummarizedEvents summarized) return summarized.Describe();
         if (events.Count == 0) return "nothing";
         var parts = new List<string>();
         for (var i = 0; i < events.Count;)
@@ -51,4 +51,10 @@ public sealed record ConversationEvent(EventKind Kind, bool IsBinary, byte[] Pay
             ? string.Join(", ", parts)
             : $"{string.Join(", ", parts.Take(5))}, … ({events.Count} events in all) …, {string.Join(", ", parts.TakeLast(2))}";
     }
+}
+
+/// <summary>An event list that says itself in fewer words than event by event (a series of a thousand messages).</summary>
+public interface ISummarizedEvents
+{
+    string Describe();
 }

@@ -1,9 +1,8 @@
 using System.Buffers.Binary;
-using Conformance.Engine.Cases;
 using Conformance.Protocol;
 using Conformance.Protocol.Deflate;
 
-namespace Conformance.Engine.Scoring;
+namespace Conformance.Engine.Wire;
 
 /// <summary>Something the suite, as the client, does in answer to a frame the server sent.</summary>
 public abstract record ClientAction;

@@ -1,7 +1,10 @@
 using System.Diagnostics;
+using System.Text.Json.Serialization;
 
-namespace Conformance.Engine.Sessions;
+namespace Conformance.Engine.Wire;
 
+/// <summary>What one transcript entry records; stored by its name.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<WireEntryKind>))]
 public enum WireEntryKind
 {
     /// <summary>Octets the suite wrote, as one write; the text says what they are (the request, a step, a pong, a close).</summary>

@@ -1,9 +1,7 @@
 using System.Text;
-using Conformance.Engine.Cases;
-using Conformance.Engine.Sessions;
 using Conformance.Protocol;
 
-namespace Conformance.Engine.Scoring;
+namespace Conformance.Engine.Wire;
 
 /// <summary>A frame read back from the transcript, with the index of the entry in which its last octet travelled.</summary>
 public sealed record WireFrame(int EntryIndex, DecodedFrame Frame);
@@ -61,7 +59,7 @@ public sealed class TranscriptReading
         var error = entries.FirstOrDefault(e => e.Kind == WireEntryKind.Error)?.Text;
 
         var requestStart = outgoing.Prefix(LongestRequestHead);
-        var requestEnd = IndexOfHeaderEnd(requestStart);
+        var requestEnd = HttpHead.Length(requestStart);
         var head = requestEnd < 0 ? "" : Encoding.Latin1.GetString(requestStart, 0, requestEnd);
         var key = FindHeaders(head, "Sec-WebSocket-Key").FirstOrDefault();
         var status = UpgradeResponse.TryParse(incoming.Prefix(LongestResponseHead + 1), LongestResponseHead, out var response, out var consumed, out var parseError);
@@ -200,14 +198,6 @@ public sealed class TranscriptReading
                 client.ServerCloseCodeTaken, serverClosedTcp, client.ServerCloseRefused);
             return replay;
         }
-    }
-
-    /// <summary>The end of the request's header block; lines may end in a bare LF (RFC 9112 2.2).</summary>
-    private static int IndexOfHeaderEnd(byte[] bytes)
-    {
-        var crlf = bytes.AsSpan().IndexOf("\r\n\r\n"u8);
-        var lf = bytes.AsSpan().IndexOf("\n\n"u8);
-        return crlf >= 0 && (lf < 0 || crlf + 2 < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : -1;
     }
 
     private static IEnumerable<string> FindHeaders(string head, string name) => DeflateAgreement.RequestHeaders(head, name);

@@ -1,0 +1,13 @@
+namespace Conformance.Protocol;
+
+/// <summary>Where an HTTP/1.1 message's head ends: after the empty line, whose lines may end in a bare LF (RFC 9112 2.2).</summary>
+public static class HttpHead
+{
+    /// <summary>The length of the head including its empty line, or -1 when the octets hold no complete head.</summary>
+    public static int Length(ReadOnlySpan<byte> octets)
+    {
+        var crlf = octets.IndexOf("\r\n\r\n"u8);
+        var lf = octets.IndexOf("\n\n"u8);
+        return crlf >= 0 && (lf < 0 || crlf + 2 < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : -1;
+    }
+}
