@@ -79,7 +79,7 @@ internal sealed class WireConnection : IAsyncDisposable
 
     /// <summary>
     /// Writes the octets (in pieces of chop octets, each its own write), each piece recorded with the label that says
-    /// what it is (a step, a pong, a close); false when the connection is gone.
+    /// what it is (a step, a pong, a close); false when the connection is gone (noted, when none of it went out).
     /// </summary>
     public async Task<bool> WriteAsync(ReadOnlyMemory<byte> bytes, int? chop, CancellationToken cancel, string label)
     {
@@ -89,7 +89,11 @@ internal sealed class WireConnection : IAsyncDisposable
             var size = chop ?? Math.Max(bytes.Length, 1);
             for (var at = 0; at < bytes.Length || (at == 0 && bytes.Length == 0); at += size)
             {
-                if (IsClosed) return false;
+                if (IsClosed)
+                {
+                    if (at == 0) _transcript.Note($"{label} not sent (the connection is closed)");
+                    return false;
+                }
                 var piece = bytes.Slice(at, Math.Min(size, bytes.Length - at));
                 _transcript.Sent(piece.Span, label);
                 await _stream.WriteAsync(piece, cancel);
