@@ -1,6 +1,4 @@
 using System.Text;
-using Conformance.Engine.Cases;
-using Conformance.Engine.Wire;
 
 namespace Conformance.Engine.Tests;
 

@@ -1,7 +1,3 @@
-using Conformance.Engine.Cases;
-using Conformance.Engine.Wire;
-using Conformance.Protocol;
-
 namespace Conformance.Engine.Tests;
 
 public class CaseFileReaderTests

@@ -1,8 +1,4 @@
-using Conformance.Engine.Cases;
 using Conformance.Engine.Expectations;
-using Conformance.Engine.Results;
-using Conformance.Engine.Running;
-using Conformance.Engine.Sessions;
 
 namespace Conformance.Engine.Tests;
 

@@ -1,5 +1,3 @@
-using Conformance.Engine.Cases;
-
 namespace Conformance.Engine.Tests;
 
 /// <summary>The catalogue in suites/ holds exactly Autobahn's ids for the categories it covers, each fully described.</summary>

@@ -1,10 +1,4 @@
 using System.Net.Sockets;
-using Conformance.Engine.Cases;
-using Conformance.Engine.Running;
-using Conformance.Engine.Scoring;
-using Conformance.Engine.Sessions;
-using Conformance.Engine.Wire;
-using Conformance.Protocol;
 using static Conformance.Engine.Tests.CaseBuilder;
 
 namespace Conformance.Engine.Tests;

@@ -1,6 +1,3 @@
-using Conformance.Engine.Cases;
-using Conformance.Engine.Scoring;
-using Conformance.Protocol;
 using Conformance.Protocol.Deflate;
 using static Conformance.Engine.Tests.CaseBuilder;
 

@@ -1,6 +1,4 @@
-using Conformance.Engine.Cases;
 using Conformance.Engine.Expectations;
-using Conformance.Engine.Results;
 
 namespace Conformance.Engine.Tests;
 

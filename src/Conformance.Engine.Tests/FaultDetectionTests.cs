@@ -1,9 +1,4 @@
 using System.Diagnostics;
-using Conformance.Engine.Cases;
-using Conformance.Engine.Results;
-using Conformance.Engine.Running;
-using Conformance.Engine.Sessions;
-using Conformance.Targets;
 
 namespace Conformance.Engine.Tests;
 

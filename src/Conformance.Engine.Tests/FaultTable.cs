@@ -1,6 +1,3 @@
-using Conformance.Engine.Cases;
-using Conformance.Targets;
-
 namespace Conformance.Engine.Tests;
 
 /// <param name="Run">The case patterns run against the server with the fault.</param>

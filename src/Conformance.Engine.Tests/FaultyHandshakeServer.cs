@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Text;
-using Conformance.Protocol;
 
 namespace Conformance.Engine.Tests;
 

@@ -1,1 +1,9 @@
+global using Conformance.Engine.Cases;
+global using Conformance.Engine.Results;
+global using Conformance.Engine.Running;
+global using Conformance.Engine.Scoring;
+global using Conformance.Engine.Sessions;
+global using Conformance.Engine.Wire;
+global using Conformance.Protocol;
+global using Conformance.Targets;
 global using NUnit.Framework;

@@ -1,6 +1,3 @@
-using Conformance.Engine.Running;
-using Conformance.Engine.Sessions;
-
 namespace Conformance.Engine.Tests;
 
 /// <summary>Servers that get the opening handshake wrong on purpose: the case written for each fault catches it.</summary>

@@ -1,9 +1,4 @@
 using System.Text;
-using Conformance.Engine.Cases;
-using Conformance.Engine.Scoring;
-using Conformance.Engine.Sessions;
-using Conformance.Engine.Wire;
-using Conformance.Protocol;
 using static Conformance.Engine.Tests.CaseBuilder;
 
 namespace Conformance.Engine.Tests;

@@ -1,9 +1,3 @@
-using Conformance.Engine.Cases;
-using Conformance.Engine.Running;
-using Conformance.Engine.Sessions;
-using Conformance.Engine.Wire;
-using Conformance.Protocol;
-
 namespace Conformance.Engine.Tests;
 
 /// <summary>Servers that lie, flood or stall: each case still ends, on time, with a verdict that says what happened.</summary>

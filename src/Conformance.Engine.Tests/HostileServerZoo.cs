@@ -1,6 +1,4 @@
 using System.Text;
-using Conformance.Protocol;
-using Conformance.Targets;
 
 namespace Conformance.Engine.Tests;
 

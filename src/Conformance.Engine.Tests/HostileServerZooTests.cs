@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using Conformance.Engine.Results;
-using Conformance.Engine.Running;
-using Conformance.Engine.Sessions;
 
 namespace Conformance.Engine.Tests;
 

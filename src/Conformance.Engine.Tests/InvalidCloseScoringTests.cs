@@ -1,8 +1,3 @@
-using Conformance.Engine.Cases;
-using Conformance.Engine.Scoring;
-using Conformance.Engine.Sessions;
-using Conformance.Engine.Wire;
-using Conformance.Protocol;
 using static Conformance.Engine.Tests.CaseBuilder;
 
 namespace Conformance.Engine.Tests;

@@ -1,5 +1,3 @@
-using Conformance.Targets;
-
 namespace Conformance.Engine.Tests;
 
 /// <summary>

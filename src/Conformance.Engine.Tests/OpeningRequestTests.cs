@@ -1,8 +1,4 @@
 using System.Collections.Concurrent;
-using Conformance.Engine.Cases;
-using Conformance.Engine.Running;
-using Conformance.Engine.Sessions;
-using Conformance.Engine.Wire;
 
 namespace Conformance.Engine.Tests;
 

@@ -1,5 +1,4 @@
 using Conformance.Engine.Expectations;
-using Conformance.Targets;
 
 namespace Conformance.Engine.Tests;
 

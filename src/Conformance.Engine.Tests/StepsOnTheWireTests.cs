@@ -1,7 +1,3 @@
-using Conformance.Engine.Cases;
-using Conformance.Engine.Results;
-using Conformance.Engine.Wire;
-
 namespace Conformance.Engine.Tests;
 
 /// <summary>

@@ -1,7 +1,4 @@
 using System.Text;
-using Conformance.Engine.Sessions;
-using Conformance.Engine.Wire;
-using Conformance.Protocol;
 
 namespace Conformance.Engine.Tests;
 

@@ -1,7 +1,3 @@
-using Conformance.Engine.Results;
-using Conformance.Engine.Sessions;
-using Conformance.Engine.Wire;
-
 namespace Conformance.Engine.Tests;
 
 public class TranscriptStorageTests

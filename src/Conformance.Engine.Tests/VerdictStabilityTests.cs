@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using Conformance.Engine.Results;
-using Conformance.Engine.Running;
-using Conformance.Engine.Sessions;
-using Conformance.Targets;
 
 namespace Conformance.Engine.Tests;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Conformance.Engine.Results;
 
 namespace Conformance.Engine.Tests;
 
