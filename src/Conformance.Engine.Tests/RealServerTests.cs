@@ -5,13 +5,13 @@ namespace Conformance.Engine.Tests;
 /// <summary>
 /// The whole catalogue against real, independently written servers. Each is known to pass nearly all of
 /// Autobahn's cases; what each does not pass, and why, is in its expectations file under
-/// src/Conformance.Targets/expectations, and nothing may be worse than that.
+/// suites/expectations, and nothing may be worse than that.
 /// </summary>
 [NonParallelizable]
 public class RealServerTests
 {
     private static ExpectationSet Expected(string server) =>
-        ExpectationSet.Read(Path.Combine(RepositoryPaths.Root, "src/Conformance.Targets/expectations", server + ".json"));
+        ExpectationSet.Read(Path.Combine(RepositoryPaths.Root, "suites", "expectations", server + ".json"));
 
     [Test]
     public async Task The_embedded_Kestrel_server_conforms()

@@ -45,10 +45,13 @@ public sealed class Catalogue
         return CaseFilesBelow(source).Select(path => (path, Path.GetRelativePath(parent, path)));
     }
 
-    /// <summary>Every *.json below the folder, except build output (the NUnit project in suites/ has bin/ and obj/).</summary>
+    /// <summary>
+    /// Every *.json below the folder, except build output (the NUnit project in suites/ has bin/ and obj/) and the
+    /// servers' expectations files (expectations/), which live beside the cases but are not cases.
+    /// </summary>
     private static IEnumerable<string> CaseFilesBelow(string suitesDirectory) =>
         Directory.EnumerateFiles(suitesDirectory, "*.json", SearchOption.AllDirectories)
-            .Where(path => !Path.GetRelativePath(suitesDirectory, path).Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+            .Where(path => !Path.GetRelativePath(suitesDirectory, path).Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "expectations"))
             .Order(StringComparer.Ordinal);
 
     public static Catalogue From(IEnumerable<CaseDefinition> cases) =>
