@@ -138,7 +138,7 @@ public sealed class FrameDecoder
         if (needed > Array.MaxLength)
         {
             throw new InvalidOperationException(
-                $"The decoder cannot buffer {needed} bytes; read frames before appending more.");
+                $"the decoder cannot buffer {needed} bytes; read frames before appending more");
         }
 
         if (needed <= _buffer.Length)
