@@ -317,6 +317,17 @@ public class CommandLineTests
         Assert.That(run.Errors.Trim(), Does.StartWith($"conformance: {expectations}: decisions[0].behavior: \"GREAT\" is not a verdict"));
     }
 
+    [TestCase(null, "the expectations file does not exist")]
+    [TestCase("{ \"decisions\": [", "not valid JSON")]
+    public void A_missing_or_broken_expectations_file_is_one_line_of_bad_usage(string? content, string expected)
+    {
+        var expectations = Path.Combine(_out, "expect.json");
+        if (content is not null) File.WriteAllText(expectations, content);
+        var run = Cli.Run("--cases", "1.1.1", "--expect", expectations, "--out", _out);
+        Assert.That(run.ExitCode, Is.EqualTo(2));
+        Assert.That(run.Errors.Trim(), Does.StartWith($"conformance: {expectations}: {expected}").And.Not.Contain("\n"));
+    }
+
     [Test]
     public void Diff_compares_two_results_files()
     {

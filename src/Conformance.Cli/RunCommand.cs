@@ -68,7 +68,7 @@ internal static class RunCommand
         {
             expectations = settings.Expect is { } file ? ExpectationSet.Read(file) : null;
         }
-        catch (CaseFileException e)
+        catch (ExpectationsFileException e)
         {
             return ExitCodes.Fail(e.Message);
         }

@@ -114,12 +114,14 @@ public class DeflateCodecTests
         using var inflater = new MessageInflater(maxMessageBytes: 1_000_000);
         Assert.That(inflater.Decompress([0xff, 0xff, 0xff], out var error), Is.Null);
         Assert.That(error, Does.StartWith("the DEFLATE data is invalid"));
+        Assert.That(inflater.ErrorKind, Is.EqualTo(InflateErrorKind.InvalidData));
 
         using var deflater = new MessageDeflater(level: 9);
         var bomb = deflater.Compress(new byte[10_000_000]);
         using var limited = new MessageInflater(maxMessageBytes: 1_000_000);
         Assert.That(limited.Decompress(bomb, out error), Is.Null);
         Assert.That(error, Does.Contain("more than 1000000 octets"));
+        Assert.That(limited.ErrorKind, Is.EqualTo(InflateErrorKind.MessageOverLimit));
     }
 
     [Test]

@@ -19,6 +19,7 @@ public class FrameDecoderTests
         Assert.That(status, Is.EqualTo(DecodeStatus.Error));
         Assert.That(allocated, Is.LessThan(AllowedAllocation));
         Assert.That(decoder.Error, Does.Contain(announced.ToString()).And.Contain(decoder.MaxPayloadLength.ToString()));
+        Assert.That(decoder.ErrorKind, Is.EqualTo(DecodeErrorKind.PayloadOverLimit));
     }
 
     [Test]
@@ -42,10 +43,12 @@ public class FrameDecoderTests
         atLimit.Append(new Frame(Opcodes.Binary, new byte[10]).Encode());
         Assert.That(atLimit.TryRead(out DecodedFrame? frame), Is.EqualTo(DecodeStatus.Frame));
         Assert.That(frame!.Payload, Has.Length.EqualTo(10));
+        Assert.That(atLimit.ErrorKind, Is.Null);
 
         var overLimit = new FrameDecoder(maxPayloadLength: 10);
         overLimit.Append(new Frame(Opcodes.Binary, new byte[11]).Encode());
         Assert.That(overLimit.TryRead(out _), Is.EqualTo(DecodeStatus.Error));
+        Assert.That(overLimit.ErrorKind, Is.EqualTo(DecodeErrorKind.PayloadOverLimit));
     }
 
     [Test]
@@ -55,6 +58,7 @@ public class FrameDecoderTests
         decoder.Append(PropertyCheck.Hex("81 7F 80 00 00 00 00 00 00 00"));
         Assert.That(decoder.TryRead(out _), Is.EqualTo(DecodeStatus.Error));
         Assert.That(decoder.Error, Does.Contain("most significant bit"));
+        Assert.That(decoder.ErrorKind, Is.EqualTo(DecodeErrorKind.InvalidHeader));
 
         decoder.Append(new Frame(Opcodes.Text, new byte[3]).Encode());
         Assert.That(decoder.TryRead(out DecodedFrame? frame), Is.EqualTo(DecodeStatus.Error));

@@ -142,6 +142,30 @@ public class UpgradeResponseTests
     }
 
     [Test]
+    public void Acceptance_problems_read_as_reasons_do_lower_case_without_a_final_full_stop()
+    {
+        var request = new UpgradeRequest("localhost", "/", Key);
+        request.Extensions.Add("permessage-deflate");
+        string withExtras(string extra) => Accepting.Replace("\r\n\r\n", $"\r\n{extra}\r\n\r\n");
+        string?[] problems =
+        [
+            Validate(Accepting.Replace("101 Switching Protocols", "200 OK")),
+            Validate(Accepting.Replace("Upgrade: websocket\r\n", "")),
+            Validate(Accepting.Replace("Upgrade: websocket", "Upgrade: h2c")),
+            Validate(Accepting.Replace("Connection: Upgrade\r\n", "")),
+            Validate(Accepting.Replace("Connection: Upgrade", "Connection: close")),
+            Validate(Accepting.Replace($"Sec-WebSocket-Accept: {Accept}\r\n", "")),
+            Validate(Accepting.Replace(Accept, "AAAAAAAAAAAAAAAAAAAAAAAAAAA=")),
+            ValidateAgainst(withExtras("Sec-WebSocket-Protocol: mqtt"), request),
+            ValidateAgainst(withExtras("Sec-WebSocket-Extensions: permessage-deflate, "), request),
+            ValidateAgainst(withExtras("Sec-WebSocket-Extensions: x-webkit"), request),
+        ];
+        Assert.That(problems, Has.All.Not.Null);
+        // A header's name keeps its capitals; anything else starts in lower case.
+        Assert.That(problems, Has.All.Match("^(Sec-WebSocket-|[a-z])").And.All.Not.EndWith("."));
+    }
+
+    [Test]
     public void Acceptance_against_a_request_also_checks_subprotocol_and_extensions()
     {
         var request = new UpgradeRequest("localhost", "/", Key);

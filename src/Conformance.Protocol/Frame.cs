@@ -20,12 +20,12 @@ public sealed class Frame
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rsv, (byte)7);
         if (maskKey is not null && maskKey.Length != 4)
         {
-            throw new ArgumentException($"A mask key must be exactly 4 bytes, not {maskKey.Length}.", nameof(maskKey));
+            throw new ArgumentException($"a mask key must be exactly 4 bytes, not {maskKey.Length}", nameof(maskKey));
         }
 
         if (!Enum.IsDefined(lengthEncoding))
         {
-            throw new ArgumentOutOfRangeException(nameof(lengthEncoding), lengthEncoding, "Unknown length encoding.");
+            throw new ArgumentOutOfRangeException(nameof(lengthEncoding), lengthEncoding, "unknown length encoding");
         }
 
         if (lengthEncoding == LengthEncoding.Extended16 && payload.Length > ushort.MaxValue)
@@ -81,7 +81,7 @@ public sealed class Frame
         if (destination.Length < EncodedLength)
         {
             throw new ArgumentException(
-                $"The frame needs {EncodedLength} bytes but the destination has {destination.Length}.",
+                $"the frame needs {EncodedLength} bytes but the destination has {destination.Length}",
                 nameof(destination));
         }
 

@@ -13,6 +13,15 @@ public enum DecodeStatus
     Error,
 }
 
+/// <summary>What stopped a <see cref="FrameDecoder"/>.</summary>
+public enum DecodeErrorKind
+{
+    /// <summary>The frame header is malformed (RFC 6455 5.2).</summary>
+    InvalidHeader,
+    /// <summary>A frame announces a payload longer than the decoder's limit.</summary>
+    PayloadOverLimit,
+}
+
 /// <summary>
 /// Decodes frames from a byte stream that arrives in arbitrary pieces. The stream is untrusted: memory grows
 /// only with bytes actually appended, never with a length a header announces.
@@ -40,6 +49,9 @@ public sealed class FrameDecoder
 
     /// <summary>Why decoding stopped; null until an error.</summary>
     public string? Error { get; private set; }
+
+    /// <summary>The kind of the error in <see cref="Error"/>; null until an error.</summary>
+    public DecodeErrorKind? ErrorKind { get; private set; }
 
     /// <summary>Bytes appended but not yet returned in a frame.</summary>
     public long BufferedBytes => _count + _discardedAfterError;
@@ -80,12 +92,13 @@ public sealed class FrameDecoder
             case HeaderParseStatus.NeedMoreData:
                 return DecodeStatus.NeedMoreData;
             case HeaderParseStatus.Invalid:
-                return Fail($"invalid frame header at stream offset {ConsumedBytes}: {headerError}");
+                return Fail(DecodeErrorKind.InvalidHeader, $"invalid frame header at stream offset {ConsumedBytes}: {headerError}");
         }
 
         if (header.PayloadLength > (ulong)MaxPayloadLength)
         {
             return Fail(
+                DecodeErrorKind.PayloadOverLimit,
                 $"frame at stream offset {ConsumedBytes} announces a payload of {header.PayloadLength} bytes, " +
                 $"more than the limit of {MaxPayloadLength} bytes");
         }
@@ -117,9 +130,10 @@ public sealed class FrameDecoder
         return DecodeStatus.Frame;
     }
 
-    private DecodeStatus Fail(string error)
+    private DecodeStatus Fail(DecodeErrorKind kind, string error)
     {
         Error = error;
+        ErrorKind = kind;
         _discardedAfterError = _count;
         _buffer = [];
         _start = 0;
@@ -138,7 +152,7 @@ public sealed class FrameDecoder
         if (needed > Array.MaxLength)
         {
             throw new InvalidOperationException(
-                $"The decoder cannot buffer {needed} bytes; read frames before appending more.");
+                $"the decoder cannot buffer {needed} bytes; read frames before appending more");
         }
 
         if (needed <= _buffer.Length)

@@ -15,7 +15,7 @@ public static class Masking
     {
         if (key.Length != 4)
         {
-            throw new ArgumentException($"A mask key must be exactly 4 bytes, not {key.Length}.", nameof(key));
+            throw new ArgumentException($"a mask key must be exactly 4 bytes, not {key.Length}", nameof(key));
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(offset);

@@ -76,7 +76,7 @@ public sealed class UpgradeRequest
     {
         if (name.Length == 0 || name.Any(c => !HttpSyntax.IsTokenChar(c)))
         {
-            throw new ArgumentException($"'{name}' is not a valid header name.");
+            throw new ArgumentException($"'{name}' is not a valid header name");
         }
 
         AppendLine(text, $"{name}: {CheckedValue(value, $"the {name} header", allowSpace: true)}");
@@ -86,7 +86,7 @@ public sealed class UpgradeRequest
     {
         if (value.Contains('\r') || value.Contains('\n') || (!allowSpace && value.Contains(' ')))
         {
-            throw new ArgumentException($"The value of {what} contains a character that would break the request: '{value}'.");
+            throw new ArgumentException($"the value of {what} contains a character that would break the request: '{value}'");
         }
 
         return value;

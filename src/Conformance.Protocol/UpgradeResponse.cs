@@ -122,41 +122,41 @@ public sealed class UpgradeResponse
     /// <summary>
     /// Null when this response accepts a handshake sent with <paramref name="key"/> (the client checks of
     /// RFC 6455 4.1: status 101, Upgrade: websocket, Connection: upgrade, the right Sec-WebSocket-Accept);
-    /// else one sentence saying what is wrong.
+    /// else what is wrong, in the words of a reason (lower case, no final full stop).
     /// </summary>
     public string? ValidateAcceptance(string key)
     {
         if (StatusCode != 101)
         {
-            return $"The server answered {StatusCode} {ReasonPhrase} instead of 101 Switching Protocols.";
+            return $"the server answered {StatusCode} {ReasonPhrase} instead of 101 Switching Protocols";
         }
 
         string? upgrade = GetHeader("Upgrade");
         if (!HttpSyntax.ListContainsToken(upgrade, "websocket"))
         {
             return upgrade is null
-                ? "The response has no Upgrade header."
-                : $"The Upgrade header \"{upgrade}\" does not contain the token \"websocket\".";
+                ? "the response has no Upgrade header"
+                : $"the Upgrade header \"{upgrade}\" does not contain the token \"websocket\"";
         }
 
         string? connection = GetHeader("Connection");
         if (!HttpSyntax.ListContainsToken(connection, "upgrade"))
         {
             return connection is null
-                ? "The response has no Connection header."
-                : $"The Connection header \"{connection}\" does not contain the token \"upgrade\".";
+                ? "the response has no Connection header"
+                : $"the Connection header \"{connection}\" does not contain the token \"upgrade\"";
         }
 
         string? accept = GetHeader("Sec-WebSocket-Accept");
         string expected = HandshakeKeys.ComputeAccept(key);
         if (accept is null)
         {
-            return "The response has no Sec-WebSocket-Accept header.";
+            return "the response has no Sec-WebSocket-Accept header";
         }
 
         return accept == expected
             ? null
-            : $"Sec-WebSocket-Accept is \"{accept}\" but \"{expected}\" was expected for the key \"{key}\".";
+            : $"Sec-WebSocket-Accept is \"{accept}\" but \"{expected}\" was expected for the key \"{key}\"";
     }
 
     /// <summary>
@@ -187,8 +187,8 @@ public sealed class UpgradeResponse
         if (protocol is not null && !offeredSubprotocols.Contains(protocol, StringComparer.Ordinal))
         {
             return offeredSubprotocols.Count == 0
-                ? $"The server chose the subprotocol \"{protocol}\", but the client offered none."
-                : $"The server chose the subprotocol \"{protocol}\", which the client did not offer.";
+                ? $"the server chose the subprotocol \"{protocol}\", but the client offered none"
+                : $"the server chose the subprotocol \"{protocol}\", which the client did not offer";
         }
 
         string? extensions = GetHeader("Sec-WebSocket-Extensions");
@@ -199,12 +199,12 @@ public sealed class UpgradeResponse
             {
                 if (accepted.Length == 0)
                 {
-                    return "The Sec-WebSocket-Extensions header of the response has an empty element.";
+                    return "the Sec-WebSocket-Extensions header of the response has an empty element";
                 }
 
                 if (!offered.Contains(accepted))
                 {
-                    return $"The server accepted the extension \"{accepted}\", which the client did not offer.";
+                    return $"the server accepted the extension \"{accepted}\", which the client did not offer";
                 }
             }
         }

@@ -89,7 +89,7 @@ internal sealed partial class FaultyEchoConnection
 
             if (status == DecodeStatus.Error)
             {
-                var tooBig = _decoder.Error!.Contains("more than the limit", StringComparison.Ordinal);
+                var tooBig = _decoder.ErrorKind == DecodeErrorKind.PayloadOverLimit;
                 await FailAsync(tooBig ? CloseCodes.TooBig : ProtocolErrorCode, cancel);
                 return;
             }
@@ -215,10 +215,10 @@ internal sealed partial class FaultyEchoConnection
         if (_messageCompressed)
         {
             _inflater ??= _deflate!.ClientInflater(_maxMessageBytes);
-            var inflated = _inflater.Decompress(message, out var inflateError);
+            var inflated = _inflater.Decompress(message, out _);
             if (inflated is null)
             {
-                var tooBig = inflateError!.Contains("more than", StringComparison.Ordinal);
+                var tooBig = _inflater.ErrorKind == InflateErrorKind.MessageOverLimit;
                 return await FailAsync(tooBig ? CloseCodes.TooBig : ProtocolErrorCode, cancel);
             }
             message = inflated;

@@ -73,7 +73,7 @@ public class ExpectationTests
     [TestCase("""{ "decisions": [ { "cases": ["1.1.1"], "reason": "r", "why": "w" } ] }""", "decisions[0].why: unknown field")]
     public void A_malformed_file_names_the_field(string json, string expected)
     {
-        var error = Assert.Throws<CaseFileException>(() => Read(json))!;
+        var error = Assert.Throws<ExpectationsFileException>(() => Read(json))!;
         Assert.That(error.Message, Does.StartWith(Path.Combine(_dir, "expect.json") + ": "));
         Assert.That(error.Message, Does.Contain(expected));
     }

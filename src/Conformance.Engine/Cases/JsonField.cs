@@ -4,10 +4,16 @@ using System.Text.Json.Nodes;
 
 namespace Conformance.Engine.Cases;
 
-/// <summary>A node of a case file together with its path, so every error can name the field.</summary>
+/// <summary>
+/// A node of a JSON file the user writes (a case file, an expectations file) together with its path, so every error
+/// can name the field. The fields of one file share <see cref="Problem"/>, the exception a problem in that file is.
+/// </summary>
 internal readonly record struct JsonField(string File, string Path, JsonNode? Node)
 {
-    public CaseFileException Error(string problem) => new(File, Path, problem);
+    /// <summary>Makes the exception for a problem at a field (file, field, problem); a case file's by default.</summary>
+    public Func<string, string, string, Exception>? Problem { get; init; }
+
+    public Exception Error(string problem) => Problem?.Invoke(File, Path, problem) ?? new CaseFileException(File, Path, problem);
 
     public bool Exists => Node is not null;
 
@@ -16,7 +22,7 @@ internal readonly record struct JsonField(string File, string Path, JsonNode? No
         get
         {
             var obj = AsObject();
-            return new(File, Path.Length == 0 ? name : $"{Path}.{name}", obj[name]);
+            return this with { Path = Path.Length == 0 ? name : $"{Path}.{name}", Node = obj[name] };
         }
     }
 
@@ -27,7 +33,7 @@ internal readonly record struct JsonField(string File, string Path, JsonNode? No
     public IEnumerable<JsonField> Items()
     {
         var array = Node as JsonArray ?? throw Error($"expected an array, found {Kind()}");
-        for (var i = 0; i < array.Count; i++) yield return new(File, $"{Path}[{i}]", array[i]);
+        for (var i = 0; i < array.Count; i++) yield return this with { Path = $"{Path}[{i}]", Node = array[i] };
     }
 
     public string String()

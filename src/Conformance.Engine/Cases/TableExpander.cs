@@ -21,7 +21,7 @@ internal static partial class TableExpander
         foreach (var row in table["rows"].Items())
         {
             foreach (var (values, at) in Combined(row, each))
-                yield return new JsonField(at.File, at.Path, Substitute(template.Node!.DeepClone(), values, at));
+                yield return at with { Node = Substitute(template.Node!.DeepClone(), values, at) };
         }
     }
 

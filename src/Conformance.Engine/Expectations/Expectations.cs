@@ -41,10 +41,10 @@ public sealed record ExpectationSet(string Source, string? Target, IReadOnlyList
 
     private static readonly string[] EntryFields = ["cases", "behavior", "behaviorClose", "reason", "removedBy", "rfc"];
 
-    /// <summary>Reads a file; a malformed one is a CaseFileException naming the file and the field.</summary>
+    /// <summary>Reads a file; a malformed one is an <see cref="ExpectationsFileException"/> naming the file and the field.</summary>
     public static ExpectationSet Read(string path)
     {
-        if (!File.Exists(path)) throw new CaseFileException(path, "", "the expectations file does not exist");
+        if (!File.Exists(path)) throw new ExpectationsFileException(path, "", "the expectations file does not exist");
         JsonNode? root;
         try
         {
@@ -52,9 +52,9 @@ public sealed record ExpectationSet(string Source, string? Target, IReadOnlyList
         }
         catch (JsonException e)
         {
-            throw new CaseFileException(path, "", $"not valid JSON (line {e.LineNumber + 1}): {e.Message.Split(". ")[0]}");
+            throw new ExpectationsFileException(path, "", $"not valid JSON (line {e.LineNumber + 1}): {e.Message.Split(". ")[0]}");
         }
-        var file = new JsonField(path, "", root);
+        var file = new JsonField(path, "", root) { Problem = (f, field, problem) => new ExpectationsFileException(f, field, problem) };
         foreach (var key in file.AsObject().Select(p => p.Key))
             if (key is not ("target" or "knownIssues" or "decisions")) throw file[key].Error("unknown field (known: target, knownIssues, decisions)");
         var entries = new List<Expectation>();

@@ -2,6 +2,15 @@ using System.Buffers.Binary;
 
 namespace Conformance.Protocol.Deflate;
 
+/// <summary>Why <see cref="MessageInflater.Decompress"/> returned no message.</summary>
+public enum InflateErrorKind
+{
+    /// <summary>The payload is not valid DEFLATE data for this context.</summary>
+    InvalidData,
+    /// <summary>The message decompresses to more than the inflater's limit.</summary>
+    MessageOverLimit,
+}
+
 /// <summary>
 /// Decompresses permessage-deflate messages (RFC 7692 7.2.2): the 0x00 0x00 0xff 0xff tail is appended and the whole
 /// inflated as raw DEFLATE, within the agreed window and a limit on the decompressed size. Without context takeover
@@ -31,9 +40,16 @@ public sealed unsafe class MessageInflater : IDisposable
         _maxMessageBytes = maxMessageBytes;
     }
 
-    /// <summary>The message, or null with error set when the payload is not valid DEFLATE for this context.</summary>
+    /// <summary>The kind of error the latest <see cref="Decompress"/> set; null when it returned a message.</summary>
+    public InflateErrorKind? ErrorKind { get; private set; }
+
+    /// <summary>
+    /// The message, or null with error (and <see cref="ErrorKind"/>) set when the payload is not valid DEFLATE for this
+    /// context or decompresses to more than the limit.
+    /// </summary>
     public byte[]? Decompress(ReadOnlySpan<byte> payload, out string? error)
     {
+        ErrorKind = null;
         var z = _zlib.Stream;
         if (_used && !_contextTakeover) Zlib.InflateReset(z, _windowBits);
         else if (_streamEnded) ContinueAfterFinalBlock([]);
@@ -83,11 +99,15 @@ public sealed unsafe class MessageInflater : IDisposable
                     continue;
                 }
                 if (code < 0 && !(code == Zlib.BufError && (z->AvailIn == 0 || z->AvailOut == 0)))
+                {
+                    ErrorKind = InflateErrorKind.InvalidData;
                     return $"the DEFLATE data is invalid: {Zlib.MessageOf(z, code)}";
+                }
                 if (z->AvailOut == 0)
                 {
-                    if (!output.Grow()) return $"the message decompresses to more than {_maxMessageBytes} octets";
-                    continue;
+                    if (output.Grow()) continue;
+                    ErrorKind = InflateErrorKind.MessageOverLimit;
+                    return $"the message decompresses to more than {_maxMessageBytes} octets";
                 }
                 if (z->AvailIn == 0) return null;
             }
