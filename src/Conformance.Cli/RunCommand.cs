@@ -16,7 +16,8 @@ internal static class RunCommand
             "Conformance: replays scripted WebSocket conversations against a server and scores each against RFC 6455.\n" +
             "With no --target, the embedded ASP.NET Core (Kestrel) echo server is started on a free loopback port and tested.\n" +
             "Settings come from conformance.json (or --config), then CONFORMANCE_* environment variables, then these flags.\n" +
-            "Exit codes: 0 completed, 1 a --fail-on verdict occurred, 2 bad usage or configuration, 3 target unreachable, 4 interrupted.");
+            "Exit codes: 0 completed, 1 a --fail-on verdict occurred (with --expect: a regression, a change away from the expectations, a case without a result), " +
+            "2 bad usage or configuration, 3 target unreachable, 4 interrupted.");
         var flags = new CommandLineFlags();
         flags.AddTo(root);
         root.SetAction((parse, cancel) => ExecuteAsync(flags.ToConfiguration(parse), flags.ConfigFile(parse), listOnly: false, cancel));
@@ -91,10 +92,11 @@ internal static class RunCommand
 
         var compared = RunPipeline.Compare(runs, expectations);
         output.Write(runs, compared);
+        var withoutResult = runs.ToDictionary(r => r.Agent, r => cases.Select(c => c.Id).Except(r.Cases.Select(c => c.Id)).ToList());
         foreach (var run in runs.Where(r => r.Error is null))
         {
             if (runs.Count > 1) Console.WriteLine($"\n{run.Agent} ({run.Target})");
-            Console.Write(Summary.Render(run.Cases, cases.Count, compared?[run.Agent], settings.Expect));
+            Console.Write(Summary.Render(run.Cases, cases.Count, compared?[run.Agent], settings.Expect, compared is null ? null : withoutResult[run.Agent]));
         }
         Console.WriteLine($"report: {Path.GetFullPath(output.ReportPath)} (summary.md beside it)");
         Console.WriteLine($"results: {Path.GetFullPath(output.ResultsPath)} (and index.json, junit.xml, cases/ beside it)");
@@ -104,8 +106,10 @@ internal static class RunCommand
             return ExitCodes.Interrupted;
         }
         if (runs.Any(r => r.Error is not null)) return ExitCodes.Unreachable;
+        // With expectations, a regression, a change away from them, or a selected case without a result fails the run.
         if (compared is not null)
-            return compared.Values.Any(list => list.Any(c => c.Comparison == Comparison.Regression)) ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
+            return compared.Values.Any(list => list.Any(c => c.Fails)) || withoutResult.Values.Any(ids => ids.Count > 0) || runs.Count < pipeline.Targets.Count
+                ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
         var failing = runs.SelectMany(r => r.Cases).Count(r => settings.FailOnBehavior.Contains(r.Behavior) || settings.FailOnClose.Contains(r.BehaviorClose));
         return failing > 0 ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
     }

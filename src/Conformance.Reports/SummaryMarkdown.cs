@@ -8,7 +8,8 @@ namespace Conformance.Reports;
 
 /// <summary>
 /// summary.md: one page for a pull-request comment or $GITHUB_STEP_SUMMARY: totals per category for each target,
-/// then, with an expectations file, the regressions and the unexpected passes, else the cases that were not OK.
+/// then, with an expectations file, the regressions, the changes to another verdict as bad, the unexpected passes and
+/// how many selected cases have no result, else the cases that were not OK.
 /// </summary>
 public static class SummaryMarkdown
 {
@@ -34,7 +35,14 @@ public static class SummaryMarkdown
             if (compared is not null && compared.TryGetValue(run.Agent, out var cases))
             {
                 List("Regressions (worse than expected)", cases.Where(c => c.Comparison == Comparison.Regression), text);
+                List("Changed, neither better nor worse than expected (fails like a regression)", cases.Where(c => c.Comparison == Comparison.Changed), text);
                 List("Unexpected passes (better than expected: the expectations can be tightened)", cases.Where(c => c.Comparison == Comparison.UnexpectedPass), text);
+                if (run.CasesSelected > run.Cases.Count)
+                {
+                    text.AppendLine($"**Selected cases without a result (counted as failures): {run.CasesSelected - run.Cases.Count}**"
+                        + (run.Interrupted ? " (the run was interrupted)" : ""));
+                    text.AppendLine();
+                }
             }
             else
             {
