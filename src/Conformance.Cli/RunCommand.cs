@@ -20,7 +20,9 @@ internal static class RunCommand
             "2 bad usage or configuration, 3 target unreachable, 4 interrupted.");
         var flags = new CommandLineFlags();
         flags.AddTo(root);
-        root.SetAction((parse, cancel) => ExecuteAsync(flags.ToConfiguration(parse), flags.ConfigFile(parse), listOnly: false, cancel));
+        var acceptUnreviewed = AcceptUnreviewedOption();
+        root.Options.Add(acceptUnreviewed);
+        root.SetAction((parse, cancel) => ExecuteAsync(WithAcceptUnreviewed(flags.ToConfiguration(parse), parse, acceptUnreviewed), flags.ConfigFile(parse), listOnly: false, cancel));
         return root;
     }
 
@@ -40,14 +42,31 @@ internal static class RunCommand
         flags.AddTo(replay);
         var files = new Argument<string>("file") { Description = "a case file or a folder of them (e.g. fuzz-corpus/)" };
         replay.Arguments.Add(files);
+        var acceptUnreviewed = AcceptUnreviewedOption();
+        replay.Options.Add(acceptUnreviewed);
         replay.SetAction((parse, cancel) =>
         {
-            var commandLine = flags.ToConfiguration(parse);
+            var commandLine = WithAcceptUnreviewed(flags.ToConfiguration(parse), parse, acceptUnreviewed);
             commandLine["suites"] = parse.GetValue(files);
             commandLine.TryAdd("failOn", "FAILED,WRONG CODE,UNCLEAN,FAILED BY CLIENT");
             return ExecuteAsync(commandLine, flags.ConfigFile(parse), listOnly: false, cancel);
         });
         return replay;
+    }
+
+    public const string AcceptUnreviewedFlag = "--accept-unreviewed";
+
+    /// <summary>The flag of the commands that take --expect: use entries that still carry baseline's placeholder reason.</summary>
+    private static Option<bool> AcceptUnreviewedOption() => new(AcceptUnreviewedFlag)
+    {
+        Description = "With --expect: accept entries that still carry the placeholder reason baseline writes (without it the run stops, exit 2, " +
+                      "so that an unedited baseline cannot pass every failure it lists)",
+    };
+
+    private static Dictionary<string, string?> WithAcceptUnreviewed(Dictionary<string, string?> commandLine, ParseResult parse, Option<bool> flag)
+    {
+        if (parse.GetValue(flag)) commandLine["acceptUnreviewed"] = "true";
+        return commandLine;
     }
 
     public static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, bool listOnly, CancellationToken interrupt)
@@ -72,6 +91,11 @@ internal static class RunCommand
         catch (CaseFileException e)
         {
             return ExitCodes.Fail(e.Message);
+        }
+        if (expectations?.UnreviewedProblem(AcceptUnreviewedFlag) is { } unreviewed)
+        {
+            if (!settings.AcceptUnreviewed) return ExitCodes.Fail(unreviewed);
+            Console.Error.WriteLine($"conformance: {expectations.Unreviewed.Count} unreviewed expectation(s) of {expectations.Source} accepted ({AcceptUnreviewedFlag})");
         }
         if (settings.Targets.Count > 1 && settings.Agent is not null)
             return ExitCodes.Fail("agent: names the target of a run against one target; with several, each is named host_port");

@@ -110,6 +110,30 @@ public class ExpectationTests
     }
 
     [Test]
+    public void A_baseline_is_unreviewed_until_each_placeholder_is_replaced()
+    {
+        var run = new RunResults
+        {
+            ToolVersion = "t", Target = "ws://x/", Agent = "x", StartedAt = DateTimeOffset.UnixEpoch, CasesSelected = 8,
+            Cases = [.. new[] { "1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.1.5", "1.1.6", "1.1.7" }.Select(id => Result(id, "FAILED", "OK")), Result("2.1", "OK", "OK")],
+        };
+        var path = Path.Combine(_dir, "baseline.json");
+        File.WriteAllText(path, Baseline.Write(run));
+        var set = ExpectationSet.Read(path);
+        Assert.That(set.Unreviewed, Has.Count.EqualTo(7));
+        Assert.That(set.UnreviewedProblem("--accept-unreviewed"), Is.EqualTo(
+            $"{path}: 7 entries still carry the placeholder reason that baseline writes (cases 1.1.1; 1.1.2; 1.1.3; 1.1.4; 1.1.5; and 2 more): " +
+            "write the real reason in each (and what would remove a known issue), or pass --accept-unreviewed"));
+
+        var text = File.ReadAllText(path);
+        var first = text.IndexOf(Baseline.ReasonPlaceholder, StringComparison.Ordinal);
+        File.WriteAllText(path, text[..first] + "answers a ping late" + text[(first + Baseline.ReasonPlaceholder.Length)..]);
+        Assert.That(ExpectationSet.Read(path).Unreviewed, Has.Count.EqualTo(7), "a removedBy left as the placeholder is unreviewed too");
+        File.WriteAllText(path, text.Replace(Baseline.ReasonPlaceholder, "reviewed"));
+        Assert.That(ExpectationSet.Read(path).UnreviewedProblem("--accept-unreviewed"), Is.Null);
+    }
+
+    [Test]
     public void A_diff_names_regressions_fixes_and_changed_close_codes()
     {
         RunResults Run(params CaseResult[] cases) => new()
