@@ -291,6 +291,7 @@ public class CommandLineTests
         Assert.That(baseline.ExitCode, Is.EqualTo(0), baseline.Errors);
         Assert.That(baseline.Output, Does.Contain("1 known issue(s) from 1 case(s)"));
 
+        File.WriteAllText(expectations, File.ReadAllText(expectations).Replace(Conformance.Engine.Expectations.Baseline.ReasonPlaceholder, "the case expects a pong it never asks for"));
         var known = Cli.Run("--suites", suites, "--expect", expectations, "--out", _out, "--fail-on", "FAILED");
         Assert.That(known.ExitCode, Is.EqualTo(0), "an expected failure is no regression, --fail-on or not");
         Assert.That(known.Output, Does.Contain("0 regressions").And.Contain("1 case(s) not OK, as expected"));

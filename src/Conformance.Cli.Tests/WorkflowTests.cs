@@ -139,6 +139,37 @@ public class WorkflowTests
     }
 
     [Test]
+    public void A_finding_kept_from_earlier_nights_that_still_fails_fails_the_night_after_the_fuzzing_and_publishing()
+    {
+        var nightly = Workflows.Single(w => w.Name == "nightly-fuzz.yml");
+        var (id, job) = nightly.Jobs.Single(j => j.Id == "fuzz");
+        var scheduled = nightly.Runs(VariableSets).First(r => r.Event == "schedule");
+        var replay = nightly.Steps(id, job, scheduled, _scratch).Single(s => Workflow.ArgumentsOfConformance(s, _scratch)?.FirstOrDefault() == "replay");
+        Assert.That(Workflow.ExitStatusWhenConformanceExits(replay, _scratch, 1), Is.Not.EqualTo(0),
+            $"{replay}: replay's exit 1 (a kept finding still fails) fails the step, not swallowed by the script");
+        Assert.That(Workflow.ExitStatusWhenConformanceExits(replay, _scratch, 0), Is.EqualTo(0));
+
+        var steps = ((YamlSequenceNode)job["steps"]).Children.Cast<YamlMappingNode>().ToList();
+        var replayStep = steps.Single(s => Workflow.Text(s, "run")?.StartsWith("./run.sh replay ") == true);
+        Assert.That(Workflow.Text(replayStep, "continue-on-error"), Is.Not.EqualTo("true"), "the failure is not forgiven");
+        var replayId = Workflow.Text(replayStep, "id");
+        Assert.That(replayId, Is.Not.Null, "the fuzzing's condition names the replay step");
+        Assert.Multiple(() =>
+        {
+            foreach (var step in steps.Skip(steps.IndexOf(replayStep) + 1))
+            {
+                var name = Workflow.Text(step, "name") ?? Workflow.Text(step, "uses") ?? Workflow.Text(step, "run");
+                var condition = Workflow.Text(step, "if");
+                var publishes = Workflow.Text(step, "uses") is { } action && (action.StartsWith("actions/upload-artifact@") || action.StartsWith("actions/cache/save@"))
+                                || Workflow.Text(step, "run")?.Contains("GITHUB_STEP_SUMMARY") == true;
+                if (publishes) Assert.That(condition, Is.EqualTo("always()"), $"{name}: published whatever failed");
+                else Assert.That(condition is not null && (condition.Contains("always()") || Workflow.AfterFailure(condition) == replayId), Is.True,
+                    $"{name}: runs also when the replay failed (if: {condition})");
+            }
+        });
+    }
+
+    [Test]
     public void CI_runs_READMEs_test_command_on_Linux_and_the_compression_cases_on_Windows_and_macOS()
     {
         var ci = Workflows.Single(w => w.Name == "ci.yml");

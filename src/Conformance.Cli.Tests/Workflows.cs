@@ -121,11 +121,25 @@ public sealed partial class Workflow
     /// </summary>
     public static string[]? ArgumentsOfConformance(ExpandedStep step, string folder)
     {
-        if (!step.Script.TrimStart().StartsWith("./run.sh ") && !step.Script.TrimStart().StartsWith("./run.ps1 ")) return null;
+        if (!IsConformance(step)) return null;
+        var (exitCode, errors, arguments) = RunWithConformanceExiting(step, folder, 0);
+        if (exitCode != 0) throw new InvalidDataException($"{step}: the script exited with {exitCode}: {errors}");
+        return arguments;
+    }
+
+    /// <summary>The exit status of a step that runs ./run.sh or ./run.ps1 when that command exits with <paramref name="conformanceExit"/>.</summary>
+    public static int ExitStatusWhenConformanceExits(ExpandedStep step, string folder, int conformanceExit) =>
+        IsConformance(step) ? RunWithConformanceExiting(step, folder, conformanceExit).ExitCode : throw new ArgumentException($"{step} does not run conformance");
+
+    private static bool IsConformance(ExpandedStep step) =>
+        step.Script.TrimStart().StartsWith("./run.sh ") || step.Script.TrimStart().StartsWith("./run.ps1 ");
+
+    private static (int ExitCode, string Errors, string[]? Arguments) RunWithConformanceExiting(ExpandedStep step, string folder, int conformanceExit)
+    {
         var recorded = System.IO.Path.Combine(folder, "arguments");
         System.IO.File.Delete(recorded);
-        System.IO.File.WriteAllText(System.IO.Path.Combine(folder, "run.sh"), "#!/usr/bin/env bash\nprintf '%s\\0' \"$@\" > \"$RECORDED_ARGUMENTS\"\n");
-        System.IO.File.WriteAllText(System.IO.Path.Combine(folder, "run.ps1"), "[IO.File]::WriteAllText($env:RECORDED_ARGUMENTS, (($args | ForEach-Object { \"$_`0\" }) -join ''))\n");
+        System.IO.File.WriteAllText(System.IO.Path.Combine(folder, "run.sh"), $"#!/usr/bin/env bash\nprintf '%s\\0' \"$@\" > \"$RECORDED_ARGUMENTS\"\nexit {conformanceExit}\n");
+        System.IO.File.WriteAllText(System.IO.Path.Combine(folder, "run.ps1"), $"[IO.File]::WriteAllText($env:RECORDED_ARGUMENTS, (($args | ForEach-Object {{ \"$_`0\" }}) -join ''))\nexit {conformanceExit}\n");
         if (!OperatingSystem.IsWindows()) System.IO.File.SetUnixFileMode(System.IO.Path.Combine(folder, "run.sh"), (UnixFileMode)0b111_101_101);
         var script = System.IO.Path.Combine(folder, step.Shell == "pwsh" ? "step.ps1" : "step.sh");
         System.IO.File.WriteAllText(script, step.Script);
@@ -144,8 +158,7 @@ public sealed partial class Workflow
         var errors = process.StandardError.ReadToEndAsync();
         process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidDataException($"{step}: the script exited with {process.ExitCode}: {errors.Result}");
-        return System.IO.File.Exists(recorded) ? System.IO.File.ReadAllText(recorded).Split('\0')[..^1] : null;
+        return (process.ExitCode, errors.Result, System.IO.File.Exists(recorded) ? System.IO.File.ReadAllText(recorded).Split('\0')[..^1] : null);
     }
 
     /// <summary>A program on PATH, or installed by install.sh into the tools folder.</summary>
@@ -177,15 +190,28 @@ public sealed partial class Workflow
         return combinations.ToList();
     }
 
-    /// <summary>The step conditions the project's workflows use: always(), and runner.os compared with a name.</summary>
+    /// <summary>
+    /// The step conditions the project's workflows use: always(), runner.os compared with a name, and a step that runs
+    /// also after an earlier one failed (success() || steps.ID.outcome == 'failure'; here every step runs, so it holds).
+    /// </summary>
     private bool Holds(string condition, string runner)
     {
         var text = condition.Trim();
         if (text.StartsWith("${{") && text.EndsWith("}}")) text = text[3..^2].Trim();
         if (text == "always()") return true;
+        if (AfterFailure(text) is not null) return true;
         var comparison = RunnerComparison().Match(text);
         if (!comparison.Success) throw new InvalidDataException($"{Name}: the condition \"{condition}\" is not one Workflow evaluates");
         return (comparison.Groups["op"].Value == "==") == (runner == comparison.Groups["os"].Value);
+    }
+
+    /// <summary>The id of the step whose failure the condition lets this step run after; null for another condition.</summary>
+    public static string? AfterFailure(string condition)
+    {
+        var text = condition.Trim();
+        if (text.StartsWith("${{") && text.EndsWith("}}")) text = text[3..^2].Trim();
+        var match = Regex.Match(text, @"^success\(\)\s*\|\|\s*steps\.(?<id>[\w-]+)\.outcome\s*==\s*'failure'$");
+        return match.Success ? match.Groups["id"].Value : null;
     }
 
     private string Expand(string text, GitHubRun run, IReadOnlyDictionary<string, string> context, string workspace, string runner) =>

@@ -32,7 +32,8 @@ internal static class BaselineCommand
         await File.WriteAllTextAsync(file, Baseline.Write(run));
         var entries = run.Cases.Count(c => !ExpectationSet.Default.Allows(c.Verdicts));
         Console.WriteLine($"expectations: {Path.GetFullPath(file)}: {entries} known issue(s) from {run.Cases.Count} case(s); " +
-                          "replace each placeholder reason with the real one, and move permanent choices to \"decisions\"");
+                          "replace each placeholder reason with the real one, and move permanent choices to \"decisions\" " +
+                          $"(--expect refuses the file while a placeholder is left, unless given {RunCommand.AcceptUnreviewedFlag})");
         return ExitCodes.Completed;
     }
 }

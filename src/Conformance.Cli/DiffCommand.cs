@@ -4,12 +4,16 @@ using Conformance.Engine.Results;
 
 namespace Conformance.Cli;
 
-/// <summary>`conformance diff OLD NEW`: two results files compared target by target; exit 1 when something got worse.</summary>
+/// <summary>
+/// `conformance diff OLD NEW`: two results files compared target by target; exit 1 when something got worse, changed to
+/// another verdict as bad, or has no result in the new file (a case or a target missing, a run interrupted).
+/// </summary>
 internal static class DiffCommand
 {
     public static Command Create()
     {
-        var diff = new Command("diff", "Compare two results files: regressions, fixes, changed close codes; exit 1 when something got worse.");
+        var diff = new Command("diff", "Compare two results files: regressions, changes, fixes, changed close codes; exit 1 when something got worse, " +
+                                       "changed to another verdict as bad, or has no result in the new file (missing, interrupted).");
         var oldResults = new Argument<string>("old") { Description = "the earlier results.json" };
         var newResults = new Argument<string>("new") { Description = "the later results.json" };
         diff.Arguments.Add(oldResults);
@@ -41,19 +45,29 @@ internal static class DiffCommand
             return ExitCodes.Usage;
         }
 
-        var regressions = 0;
+        var fails = false;
         foreach (var (old, @new) in pairs)
         {
             var diff = ResultsDiff.Between(old, @new);
-            regressions += diff.Regressions.Count;
+            fails |= diff.Fails;
             Console.WriteLine($"{old.Agent} ({old.StartedAt:yyyy-MM-dd HH:mm}) → {@new.Agent} ({@new.StartedAt:yyyy-MM-dd HH:mm})");
             Print("regressions", diff.Regressions, c => $"{c.Old} → {c.New}");
+            Print("changed, neither better nor worse (fails like a regression)", diff.Changes, c => $"{c.Old} → {c.New}");
             Print("fixes", diff.Fixes, c => $"{c.Old} → {c.New}");
             Print("changed close codes", diff.CloseCodeChanges, c => $"{Code(c.OldCode)} → {Code(c.NewCode)}");
-            if (diff.OnlyInOld.Count > 0) Console.WriteLine($"  only in the old results: {string.Join(", ", diff.OnlyInOld)}");
+            if (diff.OnlyInOld.Count > 0)
+                Console.WriteLine($"  {diff.OnlyInOld.Count} missing from the new results (counted as failures): {string.Join(", ", diff.OnlyInOld)}");
+            if (diff.NewInterrupted || diff.NewWithoutResult > 0)
+                Console.WriteLine($"  the new run {(diff.NewInterrupted ? "was interrupted" : "is incomplete")}: {diff.NewWithoutResult} of its {@new.CasesSelected} selected case(s) without a result (counted as failures)");
             if (diff.OnlyInNew.Count > 0) Console.WriteLine($"  only in the new results: {string.Join(", ", diff.OnlyInNew)}");
         }
-        return regressions > 0 ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
+        // A target of the old file that the new one does not have is missing as a whole.
+        foreach (var old in before.Runs.Where(o => !pairs.Any(p => ReferenceEquals(p.Item1, o))))
+        {
+            Console.WriteLine($"{old.Agent}: no run in the new results ({old.Cases.Count} case(s) missing, counted as failures)");
+            fails = true;
+        }
+        return fails ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
     }
 
     private static void Print(string title, IReadOnlyList<CaseChange> changes, Func<CaseChange, string> what)

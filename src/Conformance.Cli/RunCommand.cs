@@ -16,10 +16,13 @@ internal static class RunCommand
             "Conformance: replays scripted WebSocket conversations against a server and scores each against RFC 6455.\n" +
             "With no --target, the embedded ASP.NET Core (Kestrel) echo server is started on a free loopback port and tested.\n" +
             "Settings come from conformance.json (or --config), then CONFORMANCE_* environment variables, then these flags.\n" +
-            "Exit codes: 0 completed, 1 a --fail-on verdict occurred, 2 bad usage or configuration, 3 target unreachable, 4 interrupted.");
+            "Exit codes: 0 completed, 1 a --fail-on verdict occurred (with --expect: a regression, a change away from the expectations, a case without a result), " +
+            "2 bad usage or configuration, 3 target unreachable, 4 interrupted.");
         var flags = new CommandLineFlags();
         flags.AddTo(root);
-        root.SetAction((parse, cancel) => ExecuteAsync(flags.ToConfiguration(parse), flags.ConfigFile(parse), listOnly: false, cancel));
+        var acceptUnreviewed = AcceptUnreviewedOption();
+        root.Options.Add(acceptUnreviewed);
+        root.SetAction((parse, cancel) => ExecuteAsync(WithAcceptUnreviewed(flags.ToConfiguration(parse), parse, acceptUnreviewed), flags.ConfigFile(parse), listOnly: false, cancel));
         return root;
     }
 
@@ -39,14 +42,31 @@ internal static class RunCommand
         flags.AddTo(replay);
         var files = new Argument<string>("file") { Description = "a case file or a folder of them (e.g. fuzz-corpus/)" };
         replay.Arguments.Add(files);
+        var acceptUnreviewed = AcceptUnreviewedOption();
+        replay.Options.Add(acceptUnreviewed);
         replay.SetAction((parse, cancel) =>
         {
-            var commandLine = flags.ToConfiguration(parse);
+            var commandLine = WithAcceptUnreviewed(flags.ToConfiguration(parse), parse, acceptUnreviewed);
             commandLine["suites"] = parse.GetValue(files);
             commandLine.TryAdd("failOn", "FAILED,WRONG CODE,UNCLEAN,FAILED BY CLIENT");
             return ExecuteAsync(commandLine, flags.ConfigFile(parse), listOnly: false, cancel);
         });
         return replay;
+    }
+
+    public const string AcceptUnreviewedFlag = "--accept-unreviewed";
+
+    /// <summary>The flag of the commands that take --expect: use entries that still carry baseline's placeholder reason.</summary>
+    private static Option<bool> AcceptUnreviewedOption() => new(AcceptUnreviewedFlag)
+    {
+        Description = "With --expect: accept entries that still carry the placeholder reason baseline writes (without it the run stops, exit 2, " +
+                      "so that an unedited baseline cannot pass every failure it lists)",
+    };
+
+    private static Dictionary<string, string?> WithAcceptUnreviewed(Dictionary<string, string?> commandLine, ParseResult parse, Option<bool> flag)
+    {
+        if (parse.GetValue(flag)) commandLine["acceptUnreviewed"] = "true";
+        return commandLine;
     }
 
     public static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, bool listOnly, CancellationToken interrupt)
@@ -72,6 +92,11 @@ internal static class RunCommand
         {
             return ExitCodes.Fail(e.Message);
         }
+        if (expectations?.UnreviewedProblem(AcceptUnreviewedFlag) is { } unreviewed)
+        {
+            if (!settings.AcceptUnreviewed) return ExitCodes.Fail(unreviewed);
+            Console.Error.WriteLine($"conformance: {expectations.Unreviewed.Count} unreviewed expectation(s) of {expectations.Source} accepted ({AcceptUnreviewedFlag})");
+        }
         if (settings.Targets.Count > 1 && settings.Agent is not null)
             return ExitCodes.Fail("agent: names the target of a run against one target; with several, each is named host_port");
 
@@ -91,10 +116,11 @@ internal static class RunCommand
 
         var compared = RunPipeline.Compare(runs, expectations);
         output.Write(runs, compared);
+        var withoutResult = runs.ToDictionary(r => r.Agent, r => cases.Select(c => c.Id).Except(r.Cases.Select(c => c.Id)).ToList());
         foreach (var run in runs.Where(r => r.Error is null))
         {
             if (runs.Count > 1) Console.WriteLine($"\n{run.Agent} ({run.Target})");
-            Console.Write(Summary.Render(run.Cases, cases.Count, compared?[run.Agent], settings.Expect));
+            Console.Write(Summary.Render(run.Cases, cases.Count, compared?[run.Agent], settings.Expect, compared is null ? null : withoutResult[run.Agent]));
         }
         Console.WriteLine($"report: {Path.GetFullPath(output.ReportPath)} (summary.md beside it)");
         Console.WriteLine($"results: {Path.GetFullPath(output.ResultsPath)} (and index.json, junit.xml, cases/ beside it)");
@@ -104,8 +130,10 @@ internal static class RunCommand
             return ExitCodes.Interrupted;
         }
         if (runs.Any(r => r.Error is not null)) return ExitCodes.Unreachable;
+        // With expectations, a regression, a change away from them, or a selected case without a result fails the run.
         if (compared is not null)
-            return compared.Values.Any(list => list.Any(c => c.Comparison == Comparison.Regression)) ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
+            return compared.Values.Any(list => list.Any(c => c.Fails)) || withoutResult.Values.Any(ids => ids.Count > 0) || runs.Count < pipeline.Targets.Count
+                ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
         var failing = runs.SelectMany(r => r.Cases).Count(r => settings.FailOnBehavior.Contains(r.Behavior) || settings.FailOnClose.Contains(r.BehaviorClose));
         return failing > 0 ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
     }

@@ -9,7 +9,9 @@ namespace Conformance.Cli;
 /// <summary>The per-category table printed at the end of a run, and the cases that were not OK.</summary>
 internal static class Summary
 {
-    public static string Render(IReadOnlyList<CaseResult> results, int selected, IReadOnlyList<ComparedCase>? compared = null, string? expectationsFile = null)
+    /// <param name="withoutResult">with an expectations file, the selected cases that have no result: failures</param>
+    public static string Render(IReadOnlyList<CaseResult> results, int selected, IReadOnlyList<ComparedCase>? compared = null, string? expectationsFile = null,
+        IReadOnlyList<string>? withoutResult = null)
     {
         var text = new StringBuilder();
         text.AppendLine();
@@ -34,7 +36,15 @@ internal static class Summary
         if (compared is not null)
         {
             Listed("regressions (worse than expected)", compared.Where(c => c.Comparison == Comparison.Regression), text);
+            Listed("changed, neither better nor worse than expected (a change away from the expectations fails like a regression)",
+                compared.Where(c => c.Comparison == Comparison.Changed), text);
             Listed("unexpected passes (better than expected: tighten the expectations)", compared.Where(c => c.Comparison == Comparison.UnexpectedPass), text);
+            if (withoutResult is { Count: > 0 })
+            {
+                text.AppendLine();
+                text.AppendLine($"{withoutResult.Count} selected case(s) without a result (counted as failures: a run with cases missing is no pass)");
+                text.AppendLine($"  {string.Join(", ", withoutResult.Take(50))}{(withoutResult.Count > 50 ? $", and {withoutResult.Count - 50} more" : "")}");
+            }
             var expected = compared.Count(c => c.Comparison == Comparison.AsExpected && !ExpectationSet.Default.Allows(c.Result.Verdicts));
             text.AppendLine($"{expected} case(s) not OK, as expected (known issues and decisions in {expectationsFile})");
             return text.ToString();

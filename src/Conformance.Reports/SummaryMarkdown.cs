@@ -8,7 +8,8 @@ namespace Conformance.Reports;
 
 /// <summary>
 /// summary.md: one page for a pull-request comment or $GITHUB_STEP_SUMMARY: totals per category for each target,
-/// then, with an expectations file, the regressions and the unexpected passes, else the cases that were not OK.
+/// then, with an expectations file, the regressions, the changes to another verdict as bad, the unexpected passes and
+/// how many selected cases have no result, else the cases that were not OK.
 /// </summary>
 public static class SummaryMarkdown
 {
@@ -34,14 +35,21 @@ public static class SummaryMarkdown
             if (compared is not null && compared.TryGetValue(run.Agent, out var cases))
             {
                 List("Regressions (worse than expected)", cases.Where(c => c.Comparison == Comparison.Regression), text);
+                List("Changed, neither better nor worse than expected (fails like a regression)", cases.Where(c => c.Comparison == Comparison.Changed), text);
                 List("Unexpected passes (better than expected: the expectations can be tightened)", cases.Where(c => c.Comparison == Comparison.UnexpectedPass), text);
+                if (run.CasesSelected > run.Cases.Count)
+                {
+                    text.AppendLine($"**Selected cases without a result (counted as failures): {run.CasesSelected - run.Cases.Count}**"
+                        + (run.Interrupted ? " (the run was interrupted)" : ""));
+                    text.AppendLine();
+                }
             }
             else
             {
                 var notOk = run.Cases.Where(c => !ExpectationSet.Default.Allows(c.Verdicts)).ToList();
                 text.AppendLine($"**Not OK: {notOk.Count}**");
                 text.AppendLine();
-                foreach (var c in notOk.Take(Listed)) text.AppendLine($"- `{c.Id}` {c.Verdicts}: {Escape(c.Reason)}");
+                foreach (var c in notOk.Take(Listed)) text.AppendLine($"- {Code(c.Id)} {c.Verdicts}: {Escape(c.Reason)}");
                 if (notOk.Count > Listed) text.AppendLine($"- … and {notOk.Count - Listed} more (see the HTML report)");
                 text.AppendLine();
             }
@@ -58,7 +66,7 @@ public static class SummaryMarkdown
         {
             text.AppendLine($"- {Escape(group.Key)}");
             foreach (var c in group)
-                text.AppendLine($"  - `{c.Result.Id}` {c.Verdicts}, expected {c.Expected}: {Escape(c.Result.Reason)}");
+                text.AppendLine($"  - {Code(c.Result.Id)} {c.Verdicts}, expected {c.Expected}: {Escape(c.Result.Reason)}");
         }
         if (list.Count > Listed) text.AppendLine($"- … and {list.Count - Listed} more (see the HTML report)");
         text.AppendLine();
@@ -72,7 +80,12 @@ public static class SummaryMarkdown
         return $"| {name} | {rows.Count} | {string.Join(" | ", counts)} | {closeNotOk} |";
     }
 
-    /// <summary>Text from the server must not become Markdown or HTML in a pull-request comment.</summary>
+    /// <summary>
+    /// Text from the server (or any text of the run) must not become Markdown, HTML or a notification in a
+    /// pull-request comment: no tags or entities, no emphasis, code, links, headings, math or table cells of its own,
+    /// no @mentions (a zero-width space after the @ keeps the text readable and the mention dead), no control or
+    /// direction-changing characters.
+    /// </summary>
     private static string Escape(string text)
     {
         var builder = new StringBuilder(text.Length);
@@ -83,12 +96,18 @@ public static class SummaryMarkdown
                 '<' => "&lt;",
                 '>' => "&gt;",
                 '&' => "&amp;",
+                '@' => "@\u200B",
                 '\r' or '\n' => " ",
-                '|' or '*' or '_' or '`' or '[' or ']' or '\\' or '#' => "\\" + ch,
-                _ when char.IsControl(ch) => "\uFFFD",
+                '|' or '*' or '_' or '`' or '[' or ']' or '\\' or '#' or '~' or '$' or '!' => "\\" + ch,
+                _ when char.IsControl(ch) || IsDirectionControl(ch) => "\uFFFD",
                 _ => ch.ToString(),
             });
         }
         return builder.ToString();
     }
+
+    /// <summary>A case id as inline code; a backtick in it would end the code early, so it cannot have one.</summary>
+    private static string Code(string id) => $"`{id.Replace('`', '\'')}`";
+
+    private static bool IsDirectionControl(char ch) => ch is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u200E' or '\u200F' or '\u061C';
 }

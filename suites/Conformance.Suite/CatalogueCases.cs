@@ -44,7 +44,8 @@ public class CatalogueCases
     }
 
     /// <summary>
-    /// The verdicts as a test outcome. With an expectations file, a case fails only when it is worse than expected;
+    /// The verdicts as a test outcome. With an expectations file, a case fails only when it is worse than expected
+    /// or changed to another verdict as bad;
     /// an expected failure passes with its reason written out, and so does a case better than expected.
     /// </summary>
     public static void Judge(CaseResult result)
@@ -58,6 +59,9 @@ public class CatalogueCases
             {
                 case Comparison.Regression:
                     Assert.Fail($"{verdicts}, worse than the expected {expectation.Verdicts}: {result.Reason}\n{TranscriptTail(result)}");
+                    break;
+                case Comparison.Changed:
+                    Assert.Fail($"{verdicts}, neither better nor worse than the expected {expectation.Verdicts} but not it: {result.Reason}\n{TranscriptTail(result)}");
                     break;
                 case Comparison.UnexpectedPass:
                     TestContext.Out.WriteLine($"better than expected ({expectation.Reason}): the expectations file can be tightened");

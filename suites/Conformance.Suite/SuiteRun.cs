@@ -37,6 +37,8 @@ public sealed class SuiteRun
         if (settings.Targets.Count > 1) throw new SettingsException("target: dotnet test runs against one target");
         Expectations = settings.Expect is { } expect ? ExpectationSet.Read(Path.GetFullPath(expect, SuiteFiles.DefaultOutputBase))
             : settings.Targets.Count == 0 && RunPipeline.EmbeddedServerExpectations is { } known ? ExpectationSet.Read(known) : null;
+        if (Expectations?.UnreviewedProblem("the setting acceptUnreviewed=true") is { } unreviewed && !settings.AcceptUnreviewed)
+            throw new SettingsException(unreviewed);
         _pipeline = await RunPipeline.StartAsync(settings);
         var target = _pipeline.Targets[0];
         Scheduler = new CaseScheduler(_pipeline.Options(target));

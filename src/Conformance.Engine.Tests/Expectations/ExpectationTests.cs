@@ -52,6 +52,21 @@ public class ExpectationTests
         Assert.That(ExpectationComparer.Compare(Result(id, behavior, close), set.For(id)), Is.EqualTo(expected));
     }
 
+    [TestCase("FAILED", "UNCLEAN", Comparison.Changed)]
+    [TestCase("OK", "UNCLEAN", Comparison.Changed)]
+    [TestCase("UNIMPLEMENTED", "WRONG CODE", Comparison.UnexpectedPass)]
+    [TestCase("FAILED", "WRONG CODE", Comparison.AsExpected)]
+    [TestCase("FAILED", "FAILED BY CLIENT", Comparison.UnexpectedPass)]
+    [TestCase("FAILED", "FAILED", Comparison.Regression)]
+    public void Another_verdict_as_bad_as_the_expected_one_is_a_change_not_a_pass(string behavior, string close, Comparison expected)
+    {
+        var set = Read("""{ "knownIssues": [ { "cases": ["7.9.1"], "behavior": "FAILED", "behaviorClose": "WRONG CODE", "reason": "sends 1000" } ] }""");
+        var comparison = ExpectationComparer.Compare(Result("7.9.1", behavior, close), set.For("7.9.1"));
+        Assert.That(comparison, Is.EqualTo(expected));
+        Assert.That(new ComparedCase(Result("7.9.1", behavior, close), set.For("7.9.1"), comparison).Fails,
+            Is.EqualTo(expected is Comparison.Regression or Comparison.Changed), "the gate fails on a change as on a regression");
+    }
+
     [Test]
     public void Entries_keep_their_kind_and_reasons()
     {
@@ -95,6 +110,30 @@ public class ExpectationTests
     }
 
     [Test]
+    public void A_baseline_is_unreviewed_until_each_placeholder_is_replaced()
+    {
+        var run = new RunResults
+        {
+            ToolVersion = "t", Target = "ws://x/", Agent = "x", StartedAt = DateTimeOffset.UnixEpoch, CasesSelected = 8,
+            Cases = [.. new[] { "1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.1.5", "1.1.6", "1.1.7" }.Select(id => Result(id, "FAILED", "OK")), Result("2.1", "OK", "OK")],
+        };
+        var path = Path.Combine(_dir, "baseline.json");
+        File.WriteAllText(path, Baseline.Write(run));
+        var set = ExpectationSet.Read(path);
+        Assert.That(set.Unreviewed, Has.Count.EqualTo(7));
+        Assert.That(set.UnreviewedProblem("--accept-unreviewed"), Is.EqualTo(
+            $"{path}: 7 entries still carry the placeholder reason that baseline writes (cases 1.1.1; 1.1.2; 1.1.3; 1.1.4; 1.1.5; and 2 more): " +
+            "write the real reason in each (and what would remove a known issue), or pass --accept-unreviewed"));
+
+        var text = File.ReadAllText(path);
+        var first = text.IndexOf(Baseline.ReasonPlaceholder, StringComparison.Ordinal);
+        File.WriteAllText(path, text[..first] + "answers a ping late" + text[(first + Baseline.ReasonPlaceholder.Length)..]);
+        Assert.That(ExpectationSet.Read(path).Unreviewed, Has.Count.EqualTo(7), "a removedBy left as the placeholder is unreviewed too");
+        File.WriteAllText(path, text.Replace(Baseline.ReasonPlaceholder, "reviewed"));
+        Assert.That(ExpectationSet.Read(path).UnreviewedProblem("--accept-unreviewed"), Is.Null);
+    }
+
+    [Test]
     public void A_diff_names_regressions_fixes_and_changed_close_codes()
     {
         RunResults Run(params CaseResult[] cases) => new()
@@ -108,5 +147,35 @@ public class ExpectationTests
         Assert.That(diff.Fixes.Select(c => c.Id), Is.EqualTo(new[] { "2.1" }));
         Assert.That(diff.CloseCodeChanges.Select(c => (c.Id, c.OldCode, c.NewCode)), Is.EqualTo(new[] { ("3.1", (int?)1002, (int?)1000) }));
         Assert.That((diff.OnlyInOld.Single(), diff.OnlyInNew.Single()), Is.EqualTo(("4.1.1", "5.1")));
+        Assert.That(diff.Fails, Is.True);
+    }
+
+    private static RunResults RunOf(int selected, bool interrupted, params CaseResult[] cases) => new()
+    {
+        ToolVersion = "t", Target = "ws://x/", Agent = "x", StartedAt = DateTimeOffset.UnixEpoch, CasesSelected = selected, Cases = cases,
+        Interrupted = interrupted,
+    };
+
+    [Test]
+    public void A_diff_names_a_change_between_verdicts_as_bad_as_each_other_a_change_not_a_fix()
+    {
+        var old = RunOf(4, false, Result("7.9.1", "FAILED", "WRONG CODE"), Result("7.9.2", "OK", "UNCLEAN"), Result("7.13.1", "OK", "OK"), Result("9.1.1", "FAILED", "OK"));
+        var @new = RunOf(4, false, Result("7.9.1", "FAILED", "UNCLEAN"), Result("7.9.2", "NON-STRICT", "WRONG CODE"), Result("7.13.1", "INFORMATIONAL", "INFORMATIONAL"), Result("9.1.1", "UNIMPLEMENTED", "OK"));
+        var diff = ResultsDiff.Between(old, @new);
+        Assert.That(diff.Changes.Select(c => c.Id), Is.EqualTo(new[] { "7.9.1" }));
+        Assert.That(diff.Regressions.Select(c => c.Id), Is.EqualTo(new[] { "7.9.2" }), "worse on one verdict is worse, whatever the other did");
+        Assert.That(diff.Fixes.Select(c => c.Id), Is.EqualTo(new[] { "9.1.1" }), "better; and OK to INFORMATIONAL, as good as each other, is no change");
+        Assert.That(diff.Fails, Is.True);
+        Assert.That(ResultsDiff.Between(old, RunOf(4, false, [.. old.Cases])).Fails, Is.False);
+    }
+
+    [Test]
+    public void A_diff_against_a_run_with_cases_missing_or_interrupted_fails()
+    {
+        var old = RunOf(2, false, Result("1.1.1", "OK", "OK"), Result("1.1.2", "OK", "OK"));
+        var missing = ResultsDiff.Between(old, RunOf(1, false, Result("1.1.1", "OK", "OK")));
+        Assert.That((missing.OnlyInOld.Single(), missing.Regressions.Count, missing.Fails), Is.EqualTo(("1.1.2", 0, true)));
+        var interrupted = ResultsDiff.Between(old, RunOf(3, true, Result("1.1.1", "OK", "OK"), Result("1.1.2", "OK", "OK")));
+        Assert.That((interrupted.NewInterrupted, interrupted.NewWithoutResult, interrupted.Fails), Is.EqualTo((true, 1, true)));
     }
 }

@@ -178,6 +178,19 @@ public class ScorerTests
     }
 
     [Test]
+    public void An_informational_case_keeps_the_rules_the_server_broke_in_its_reason()
+    {
+        var open = Case([Ok(Text("x"))], informational: true);
+        var t = TranscriptBuilder.Opened().Suite(Opcodes.Text, "x"u8.ToArray()).Server(Opcodes.Text, "x"u8.ToArray(), rsv: 4)
+            .SuiteClose(1002).ServerClose(1002).PeerClosed();
+        var score = Score(open, t);
+        Assert.That((score.Behavior, score.BehaviorClose), Is.EqualTo((Verdict.Informational, CloseVerdict.Informational)));
+        Assert.That(score.Violations, Is.Not.Empty);
+        Assert.That(score.Reason, Does.StartWith("the RFC leaves this open")
+            .And.Contain("the server broke the rules").And.Contain(score.Violations[0]));
+    }
+
+    [Test]
     public void A_case_cut_off_by_its_deadline_is_FAILED()
     {
         var t = TranscriptBuilder.Opened().Add(WireEntryKind.Deadline, text: "deadline").SuiteDropped("deadline");

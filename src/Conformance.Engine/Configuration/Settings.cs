@@ -23,6 +23,8 @@ public sealed record Settings
     public IReadOnlyList<CloseVerdict> FailOnClose { get; init; } = [];
     /// <summary>An expectations file: the run then fails only on regressions against it.</summary>
     public string? Expect { get; init; }
+    /// <summary>Use an expectations file whose entries still carry baseline's placeholder reason (else the run stops).</summary>
+    public bool AcceptUnreviewed { get; init; }
 
     public Sessions.SessionOptions SessionFor(Uri target) => new()
     {

@@ -17,7 +17,7 @@ public static class SettingsReader
     public static readonly string[] Keys =
     [
         "target", "insecure", "headers", "subprotocols", "origin", "cases", "exclude", "caseTimeout",
-        "runTimeout", "parallelism", "out", "suites", "agent", "failOn", "expect",
+        "runTimeout", "parallelism", "out", "suites", "agent", "failOn", "expect", "acceptUnreviewed",
     ];
 
     /// <param name="jsonFile">conformance.json; may be absent unless required</param>
@@ -78,6 +78,7 @@ public static class SettingsReader
             FailOnBehavior = Verdicts(failOn, VerdictWords.Behavior),
             FailOnClose = Verdicts(failOn, VerdictWords.Close),
             Expect = NonEmpty(config, "expect", from),
+            AcceptUnreviewed = Bool(config, "acceptUnreviewed", from) ?? settings.AcceptUnreviewed,
         };
     }
 

@@ -23,6 +23,10 @@ public sealed record Expectation(
 
     public bool Allows(VerdictPair verdicts) => Behavior.Contains(verdicts.Behavior) && BehaviorClose.Contains(verdicts.BehaviorClose);
 
+    /// <summary>Still carries the placeholder <see cref="Baseline"/> writes: nobody has said why yet.</summary>
+    public bool IsUnreviewed =>
+        Reason.Contains(Baseline.ReasonPlaceholder, StringComparison.Ordinal) || RemovedBy?.Contains(Baseline.ReasonPlaceholder, StringComparison.Ordinal) == true;
+
     /// <summary>The verdicts allowed, in words: "OK or INFORMATIONAL/OK".</summary>
     public string Verdicts => $"{string.Join(" or ", Behavior.Select(v => v.Word()))}/{string.Join(" or ", BehaviorClose.Select(v => v.Word()))}";
 }
@@ -38,6 +42,25 @@ public sealed record ExpectationSet(string Source, string? Target, IReadOnlyList
     public static ExpectationSet None { get; } = new("", null, []);
 
     public Expectation For(string caseId) => Entries.FirstOrDefault(e => e.Matches(caseId)) ?? Default;
+
+    /// <summary>The entries that still carry baseline's placeholder reason.</summary>
+    public IReadOnlyList<Expectation> Unreviewed => [.. Entries.Where(e => e.IsUnreviewed)];
+
+    /// <summary>
+    /// Null when every entry says why; else one line naming the unreviewed entries (their cases, the first few) and
+    /// what to do: an unedited baseline would otherwise pass every failure it lists, unread.
+    /// </summary>
+    /// <param name="accept">how the user accepts them anyway: "--accept-unreviewed"</param>
+    public string? UnreviewedProblem(string accept)
+    {
+        var unreviewed = Unreviewed;
+        if (unreviewed.Count == 0) return null;
+        const int Named = 5;
+        var names = string.Join("; ", unreviewed.Take(Named).Select(e => string.Join(", ", e.Cases)))
+                    + (unreviewed.Count > Named ? $"; and {unreviewed.Count - Named} more" : "");
+        return $"{Source}: {unreviewed.Count} {(unreviewed.Count == 1 ? "entry still carries" : "entries still carry")} the placeholder reason " +
+               $"that baseline writes (cases {names}): write the real reason in each (and what would remove a known issue), or pass {accept}";
+    }
 
     private static readonly string[] EntryFields = ["cases", "behavior", "behaviorClose", "reason", "removedBy", "rfc"];
 

@@ -95,13 +95,14 @@ public static class Scorer
         var reason = behavior == Verdict.Ok && closeVerdict == CloseVerdict.Ok
             ? $"{behaviorReason}; {closeReason}"
             : behavior != Verdict.Ok ? behaviorReason : closeReason;
-        if (reading.ServerViolations.Count > 0)
-            reason = $"{reason}; the server broke the rules, and the suite failed the connection: {string.Join("; ", reading.ServerViolations)}";
         if (@case.Informational)
         {
+            // The RFC leaves the outcome open, not the framing rules: what the server broke on the way is still said.
             (behavior, closeVerdict) = (Verdict.Informational, CloseVerdict.Informational);
             reason = $"the RFC leaves this open; received {ConversationEvent.Describe(events)}; {closeReason}";
         }
+        if (reading.ServerViolations.Count > 0)
+            reason = $"{reason}; the server broke the rules, and the suite failed the connection: {string.Join("; ", reading.ServerViolations)}";
         return new Score(behavior, closeVerdict, reason, serverClose?.Code, serverClose?.ReasonText, events, reading.ServerViolations);
     }
 
