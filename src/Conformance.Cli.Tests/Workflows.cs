@@ -132,7 +132,7 @@ public sealed partial class Workflow
         IsConformance(step) ? RunWithConformanceExiting(step, folder, conformanceExit).ExitCode : throw new ArgumentException($"{step} does not run conformance");
 
     private static bool IsConformance(ExpandedStep step) =>
-        step.Script.TrimStart().StartsWith("./run.sh ") || step.Script.TrimStart().StartsWith("./run.ps1 ");
+        step.Script.Contains("./run.sh ") || step.Script.Contains("./run.ps1 ");
 
     private static (int ExitCode, string Errors, string[]? Arguments) RunWithConformanceExiting(ExpandedStep step, string folder, int conformanceExit)
     {
