@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
 
 namespace Conformance.Engine.Results;
 
@@ -9,7 +10,7 @@ namespace Conformance.Engine.Results;
 /// Writes a run's results: results.json (ours), index.json (Autobahn's format) and one JSON file per case,
 /// and appends each case to results.jsonl as it finishes so an interrupted run keeps what it has.
 /// </summary>
-public sealed class ResultsWriter : IDisposable
+public sealed partial class ResultsWriter : IDisposable
 {
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -60,17 +61,66 @@ public sealed class ResultsWriter : IDisposable
         WriteAtomically(Path.Combine(_directory, "index.json"), index.ToJsonString(Indented));
     }
 
+    /// <summary>What a results file is read with: a null where the results have none is an error, not a crash later.</summary>
+    private static readonly JsonSerializerOptions Reading = new(Json) { RespectNullableAnnotations = true };
+
+    /// <summary>
+    /// A results file, checked as far as the reports and comparisons rely on it: every field they read present and
+    /// not null, no null in a list, each case once per run. Throws InvalidDataException naming the file and the place.
+    /// </summary>
     public static ResultsDocument ReadAll(string path)
     {
+        ResultsDocument? document;
         try
         {
-            return JsonSerializer.Deserialize<ResultsDocument>(File.ReadAllText(path), Json) is { Runs: not null } document
-                ? document
-                : throw new InvalidDataException($"{path}: not a results file (no \"runs\")");
+            var node = JsonNode.Parse(File.ReadAllText(path));
+            if (NullItem(node, "") is { } at) throw new InvalidDataException($"{path}: not a results file ({at} is null)");
+            document = node.Deserialize<ResultsDocument>(Reading);
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not a results file ({e.Message.Split(". ")[0]})");
+            throw new InvalidDataException($"{path}: not a results file ({Problem(e)})");
+        }
+        if (document is not { Runs: not null }) throw new InvalidDataException($"{path}: not a results file (no \"runs\")");
+        foreach (var (run, i) in document.Runs.Select((r, i) => (r, i)))
+        {
+            if (run.Cases.GroupBy(c => c.Id).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                throw new InvalidDataException($"{path}: runs[{i}] ({run.Agent}) holds case {twice.Key} {twice.Count()} times; a run holds each case once");
+        }
+        return document;
+    }
+
+    /// <summary>What the serializer found wrong, in a few words with the place ("runs[0].cases[1].id is null").</summary>
+    private static string Problem(JsonException e)
+    {
+        var at = e.Path is { Length: > 1 } jsonPath ? jsonPath.TrimStart('$', '.') : "";
+        if (e.Message.Contains("doesn't allow setting null values", StringComparison.Ordinal)) return $"{at} is null";
+        if (MissingRequired().Match(e.Message) is { Success: true } missing)
+            return $"{(at.Length == 0 ? "the file" : at)} has no \"{missing.Groups[1].Value}\"";
+        return e.Message.Split(". ")[0] + (at.Length == 0 ? "" : $" at {at}");
+    }
+
+    [GeneratedRegex(@"missing required properties including: '([^']+)'")]
+    private static partial Regex MissingRequired();
+
+    /// <summary>The place of the first null item of an array in the JSON ("runs[0].cases[2]"), or null when there is none.</summary>
+    private static string? NullItem(JsonNode? node, string at)
+    {
+        switch (node)
+        {
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is null) return $"{at}[{i}]";
+                    if (NullItem(array[i], $"{at}[{i}]") is { } inner) return inner;
+                }
+                return null;
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                    if (NullItem(value, at.Length == 0 ? key : $"{at}.{key}") is { } inner) return inner;
+                return null;
+            default:
+                return null;
         }
     }
 
