@@ -65,8 +65,8 @@ public static class SettingsReader
             Insecure = Bool(config, "insecure", from) ?? settings.Insecure,
             Headers = config.GetSection("headers").GetChildren()
                 .Select(h => Header(h.Key, h.Value, from["headers:" + h.Key])).ToList(),
-            Subprotocols = List(config, "subprotocols"),
-            Origin = config["origin"],
+            Subprotocols = List(config, "subprotocols").Select(p => OneLine(p, "subprotocols", from)).ToList(),
+            Origin = config["origin"] is { } origin ? OneLine(origin, "origin", from) : null,
             Cases = List(config, "cases"),
             Exclude = List(config, "exclude"),
             CaseTimeout = Seconds(config, "caseTimeout", from) ?? settings.CaseTimeout,
@@ -106,6 +106,10 @@ public static class SettingsReader
             throw new SettingsException($"headers:{name}{from}: the value must be one line of text");
         return KeyValuePair.Create(name, value);
     }
+
+    /// <summary>A value sent in a header line of the opening request, where a line break would start a header of its own.</summary>
+    private static string OneLine(string value, string key, Sources from) =>
+        value.AsSpan().ContainsAny('\r', '\n') ? throw new SettingsException($"{key}{from[key]}: the value must be one line of text (no CR or LF)") : value;
 
     private static bool? Bool(IConfiguration config, string key, Sources from)
     {
