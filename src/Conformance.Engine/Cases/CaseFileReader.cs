@@ -11,7 +11,19 @@ public static class CaseFileReader
     private static readonly string[] CaseFields =
         ["id", "title", "rfc", "requirement", "expectation", "steps", "expect", "end", "informational", "request", "handshake", "deflate", "race"];
 
-    public static IReadOnlyList<CaseDefinition> Read(string path, string displayName) => Parse(File.ReadAllText(path), displayName);
+    public static IReadOnlyList<CaseDefinition> Read(string path, string displayName)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CaseFileException(displayName, "", $"cannot be read: {e.Message}");
+        }
+        return Parse(text, displayName);
+    }
 
     /// <summary>Reads case file text; displayName is what errors call it.</summary>
     public static IReadOnlyList<CaseDefinition> Parse(string json, string displayName)
