@@ -161,4 +161,23 @@ public class CommandLineBadInputTests
             "conformance: disk full (IOException)",
         }));
     }
+
+    /// <summary>The install scripts' variables (README) share the settings' prefix; Cli.StartInfo strips every CONFORMANCE_* variable, so they are set here.</summary>
+    [Test]
+    public void The_tools_and_targets_install_folders_in_the_environment_are_not_taken_for_settings()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["CONFORMANCE_TOOLS_DIR"] = Path.Combine(_out, "tools"),
+            ["CONFORMANCE_TARGETS_DIR"] = Path.Combine(_out, "targets"),
+        };
+        var list = Cli.Run(TimeSpan.FromMinutes(3), environment, "list", "--cases", "1.1.1");
+        Assert.That(list.ExitCode, Is.EqualTo(0), list.Errors);
+        Assert.That(list.Output, Does.Contain("1 case(s)"));
+        var run = Cli.Run(TimeSpan.FromMinutes(3), environment, "--cases", "1.1.1", "--out", _out);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Errors);
+        var fuzz = Cli.Run(TimeSpan.FromMinutes(3), environment, "fuzz", "--count", "1", "--out", _out, "--corpus", Path.Combine(_out, "corpus"));
+        Assert.That(fuzz.ExitCode, Is.AnyOf(0, 1), fuzz.Errors);
+        Assert.That(fuzz.Errors, Does.Not.Contain("unknown setting"));
+    }
 }

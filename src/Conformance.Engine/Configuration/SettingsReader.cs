@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Configuration.Memory;
 
@@ -20,6 +19,12 @@ public static class SettingsReader
         "runTimeout", "parallelism", "out", "suites", "agent", "failOn", "expect",
     ];
 
+    /// <summary>
+    /// Variables with the settings' prefix that are not settings: where the install scripts put the servers the
+    /// suite is checked against and the fuzzing tools (README). Settings pass them over.
+    /// </summary>
+    public static readonly string[] ToolVariables = ["CONFORMANCE_TOOLS_DIR", "CONFORMANCE_TARGETS_DIR"];
+
     /// <param name="jsonFile">conformance.json; may be absent unless required</param>
     /// <param name="commandLine">flat keys as in the JSON file ("headers:Authorization", "target:0")</param>
     public static Settings Read(string jsonFile, bool jsonRequired, IDictionary<string, string?> commandLine,
@@ -31,9 +36,11 @@ public static class SettingsReader
             if (!File.Exists(jsonFile)) throw new SettingsException($"config: {jsonFile} does not exist");
             builder.AddJsonFile(Path.GetFullPath(jsonFile), optional: false, reloadOnChange: false);
         }
-        if (environment is null) builder.AddEnvironmentVariables(EnvironmentPrefix);
-        else builder.AddInMemoryCollection(environment
-            .Where(p => p.Key.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase))
+        environment ??= Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
+        builder.AddInMemoryCollection(environment
+            .Where(p => p.Key.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase)
+                        && !ToolVariables.Contains(p.Key, StringComparer.OrdinalIgnoreCase))
             .Select(p => KeyValuePair.Create(p.Key[EnvironmentPrefix.Length..].Replace("__", ":"), p.Value)));
         builder.AddInMemoryCollection(commandLine);
         IConfigurationRoot config;
@@ -166,7 +173,6 @@ public static class SettingsReader
                     return provider switch
                     {
                         JsonConfigurationProvider json => $" (in {json.Source.Path})",
-                        EnvironmentVariablesConfigurationProvider => $" (environment {EnvironmentPrefix}{key.Replace(":", "__").ToUpperInvariant()})",
                         MemoryConfigurationProvider when provider == config.Providers.Last() => " (command line)",
                         _ => $" (environment {EnvironmentPrefix}{key.Replace(":", "__").ToUpperInvariant()})",
                     };
