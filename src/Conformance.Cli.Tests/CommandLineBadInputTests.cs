@@ -180,4 +180,27 @@ public class CommandLineBadInputTests
         Assert.That(fuzz.ExitCode, Is.AnyOf(0, 1), fuzz.Errors);
         Assert.That(fuzz.Errors, Does.Not.Contain("unknown setting"));
     }
+
+    [Test]
+    public void Agents_whose_names_the_file_names_would_merge_keep_a_page_each_inside_the_report()
+    {
+        string[] agents = ["a/b", "a_b", "A_B", "..", "../../outside"];
+        var files = agents.Select((agent, i) => ResultsFile($"agent{i}", run => run["agent"] = agent)).ToArray();
+        var report = Path.Combine(_out, "report");
+        var run = Cli.Run(["report", .. files, "--out", report]);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Errors);
+
+        using var index = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(report, "index.json")));
+        var pages = agents.Select(a => index.RootElement.GetProperty(a).GetProperty("1.1.1").GetProperty("reportfile").GetString()!).ToList();
+        Assert.That(pages.Select(p => p.ToLowerInvariant()), Is.Unique, string.Join(", ", pages));
+        foreach (var (agent, page) in agents.Zip(pages))
+        {
+            Assert.That(Path.GetDirectoryName(Path.GetFullPath(Path.Combine(report, page))), Is.EqualTo(Path.Combine(report, "cases")), page);
+            var html = File.ReadAllText(Path.Combine(report, page));
+            Assert.That(html, Does.Contain(System.Net.WebUtility.HtmlEncode(agent)), $"{page} is {agent}'s page");
+            Assert.That(File.Exists(Path.Combine(report, Path.ChangeExtension(page, ".json"))), page);
+        }
+        Assert.That(Directory.GetFiles(_out, "*.html"), Is.Empty, "nothing above the report's folder");
+        Assert.That(Directory.GetFiles(report, "*_case_*", SearchOption.TopDirectoryOnly), Is.Empty, "no case page outside cases/");
+    }
 }

@@ -46,12 +46,13 @@ public sealed partial class ResultsWriter : IDisposable
     {
         WriteAtomically(ResultsPath, JsonSerializer.Serialize(document, Indented));
         var index = new JsonObject();
-        foreach (var run in document.Runs)
+        var agentParts = AgentFileParts(document.Runs);
+        foreach (var (run, agentPart) in document.Runs.Zip(agentParts))
         {
             var agentCases = new JsonObject();
             foreach (var c in run.Cases)
             {
-                var file = CaseFileName(run.Agent, c.Id);
+                var file = CaseFileStem(agentPart, c.Id);
                 WriteAtomically(Path.Combine(_directory, "cases", file + ".json"), JsonSerializer.Serialize(c, Indented));
                 agentCases[c.Id] = JsonSerializer.SerializeToNode(
                     new IndexEntry(c.Behavior, c.BehaviorClose, c.DurationMs, c.RemoteCloseCode, $"cases/{file}.html"), Json);
@@ -126,12 +127,45 @@ public sealed partial class ResultsWriter : IDisposable
 
     /// <summary>
     /// Autobahn's name for a case's files, without extension: agent_case_1_1_1, with the agent made file-safe
-    /// (the report's page is this name with .html, the case's JSON with .json).
+    /// (the report's page is this name with .html, the case's JSON with .json). For a run alone in its document;
+    /// with several, <see cref="AgentFileParts"/> gives each run's agent part.
     /// </summary>
-    public static string CaseFileName(string agent, string caseId)
+    public static string CaseFileName(string agent, string caseId) => CaseFileStem(SafeFilePart(agent), caseId);
+
+    /// <summary>A case's file name, without extension, from the agent's part as <see cref="AgentFileParts"/> gives it.</summary>
+    public static string CaseFileStem(string agentPart, string caseId) => $"{agentPart}_case_{SafeFilePart(caseId.Replace('.', '_'))}";
+
+    /// <summary>Longest file-safe part made of a name, leaving room for the case id and a suffix within a file name's 255 octets.</summary>
+    public const int LongestFilePart = 100;
+
+    /// <summary>
+    /// A name as one file name part: ASCII letters, digits, '-' and '.' kept, anything else '_' (no folder separator),
+    /// never "." or ".." (a name of dots only becomes underscores), at most <see cref="LongestFilePart"/> characters.
+    /// Different names can give the same part; see <see cref="AgentFileParts"/>.
+    /// </summary>
+    public static string SafeFilePart(string name)
     {
-        var safeAgent = new string(agent.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '.' ? ch : '_').ToArray());
-        return $"{safeAgent}_case_{caseId.Replace('.', '_')}";
+        var safe = new string(name.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '.' ? ch : '_').Take(LongestFilePart).ToArray());
+        return safe.Trim('.').Length == 0 ? new string('_', Math.Max(1, safe.Length)) : safe;
+    }
+
+    /// <summary>
+    /// Each run's agent as a file name part, one per run and no two alike, even where a file system does not tell
+    /// upper from lower case: the safe part of the agent's name, and "-2", "-3" ... after a part an earlier run
+    /// already has (agents "a/b" and "a_b" get "a_b" and "a_b-2"), so no run's case files overwrite another's.
+    /// </summary>
+    public static IReadOnlyList<string> AgentFileParts(IReadOnlyList<RunResults> runs)
+    {
+        var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var parts = new List<string>(runs.Count);
+        foreach (var run in runs)
+        {
+            var safe = SafeFilePart(run.Agent);
+            var part = safe;
+            for (var n = 2; !taken.Add(part); n++) part = $"{safe}-{n}";
+            parts.Add(part);
+        }
+        return parts;
     }
 
     private static void WriteAtomically(string path, string text)
