@@ -12,7 +12,7 @@ public class AflCommandLineTests
             .And.Contain("frame-decoder").And.Contain("dotnet-websocket").And.Contain("AFL++"));
     }
 
-    [TestCase(new[] { "--duration", "ten minutes" }, "conformance: --duration: \"ten minutes\" is not a duration such as 90s, 10m or 2h")]
+    [TestCase(new[] { "--duration", "ten minutes" }, "conformance: --duration: \"ten minutes\" is not a duration such as 90s, 10m or 2h (at most 7 days)")]
     [TestCase(new[] { "--jobs", "0" }, "conformance: --jobs: 0 is not a number of AFL++ instances from 1 to 64")]
     [TestCase(new[] { "--count", "5" }, "conformance: --count: not used by --engine afl, which fuzzes the harnesses, not a server")]
     public void Bad_usage_is_one_line(string[] flags, string error)

@@ -23,6 +23,7 @@ internal static class AflFuzzCommand
         };
         if (!File.Exists(Path.Combine(options.RepositoryRoot, HarnessBuild.Project)))
             return ExitCodes.Fail($"--engine afl runs from the repository's root (where {HarnessBuild.Project} is); use ./run.sh fuzz --engine afl");
+        if ((OutputFolder.Problem(options.Out, "--out") ?? OutputFolder.Problem(options.Corpus, "--corpus")) is { } unwritable) return ExitCodes.Fail(unwritable);
 
         IReadOnlyList<AflHarnessOutcome> outcomes;
         try

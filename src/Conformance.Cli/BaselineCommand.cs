@@ -22,6 +22,8 @@ internal static class BaselineCommand
     {
         if (Selection.Load(commandLine, configFile) is not var (settings, cases)) return ExitCodes.Usage;
         if (settings.Targets.Count > 1) return ExitCodes.Fail("baseline: give one target");
+        if (Directory.Exists(file)) return ExitCodes.Fail($"--out: \"{file}\" is a folder; give the expectations file to write");
+        if (OutputFolder.Problem(Path.GetDirectoryName(Path.GetFullPath(file))!, "--out") is { } unwritable) return ExitCodes.Fail(unwritable);
 
         await using var pipeline = await RunPipeline.StartAsync(settings);
         var target = pipeline.Targets[0];

@@ -58,6 +58,7 @@ internal static class BenchCommand
     private static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, int rounds, bool wholeOnly, CancellationToken interrupt)
     {
         if (Selection.Load(commandLine, configFile) is not var (settings, cases)) return ExitCodes.Usage;
+        if (OutputFolder.Problem(settings.Out, "out") is { } unwritable) return ExitCodes.Fail(unwritable);
 
         await using var pipeline = await RunPipeline.StartAsync(settings);
         var target = pipeline.Targets[0];

@@ -52,6 +52,18 @@ internal sealed class CommandLineFlags
         {
             foreach (var header in result.GetValueOrDefault<string[]>() ?? [])
                 if (header.IndexOf(':') <= 0) result.AddError($"\"{header}\" is not \"Name: value\"");
+                else if (header.AsSpan().ContainsAny('\r', '\n')) result.AddError("a header must be one line of text (no CR or LF)");
+        });
+        // The values go into the opening request's header lines, where a line break would start a header of its own.
+        _origin.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } origin && origin.AsSpan().ContainsAny('\r', '\n'))
+                result.AddError("the Origin must be one line of text (no CR or LF)");
+        });
+        _subprotocol.Validators.Add(result =>
+        {
+            if ((result.GetValueOrDefault<string[]>() ?? []).Any(p => p.AsSpan().ContainsAny('\r', '\n')))
+                result.AddError("a subprotocol must be one line of text (no CR or LF)");
         });
     }
 

@@ -18,7 +18,27 @@ internal static class ConformanceCommand
         return root;
     }
 
-    public static async Task<int> InvokeAsync(string[] args)
+    /// <summary>
+    /// Parses and runs a command line. Whatever goes wrong ends as one line on standard error: a bad input as a usage
+    /// error (exit 2) where the command checks it, anything unforeseen as its message and type (exit 5), never a stack trace.
+    /// </summary>
+    public static Task<int> InvokeAsync(string[] args) => GuardedAsync(() => ParseAndInvokeAsync(args));
+
+    /// <summary>The command's exit code, or, when it throws, exit 5 with the exception's message and type as one line.</summary>
+    internal static async Task<int> GuardedAsync(Func<Task<int>> command)
+    {
+        try
+        {
+            return await command();
+        }
+        catch (Exception e)
+        {
+            var inner = e is AggregateException { InnerExceptions: [var only] } ? only : e;
+            return ExitCodes.Fail($"{inner.Message} ({inner.GetType().Name})", ExitCodes.Unexpected);
+        }
+    }
+
+    private static async Task<int> ParseAndInvokeAsync(string[] args)
     {
         var parse = Create().Parse(args);
         if (parse.Errors.Count > 0)

@@ -55,7 +55,7 @@ internal static class FuzzCommand
                     .Where(f => f.Item2).Select(f => f.Item1).ToList();
                 if (notForAfl.Count > 0) command.AddError($"{string.Join(", ", notForAfl)}: not used by --engine afl, which fuzzes the harnesses, not a server");
                 if (command.GetResult(duration)?.Tokens is [.., var given] && TypedOptions.ParseDuration(given.Value) < TimeSpan.FromSeconds(1))
-                    command.AddError($"--duration: \"{given.Value}\" is not a duration such as 90s, 10m or 2h");
+                    command.AddError($"--duration: \"{given.Value}\" is not a duration such as 90s, 10m or 2h (at least 1 s for --engine afl)");
             }
             else if (command.IsGiven(harness) || command.IsGiven(jobs))
                 command.AddError("--harness and --jobs are for --engine afl");
@@ -86,6 +86,7 @@ internal static class FuzzCommand
         }
         if (settings.Targets.Count > 1) return ExitCodes.Fail("fuzz: give one target");
         if (budget is null && count is null) budget = TimeSpan.FromMinutes(1);
+        if ((OutputFolder.Problem(settings.Out, "out") ?? OutputFolder.Problem(corpus, "--corpus")) is { } unwritable) return ExitCodes.Fail(unwritable);
 
         await using var pipeline = await RunPipeline.StartAsync(settings);
         var target = pipeline.Targets[0];

@@ -41,6 +41,7 @@ internal static class ReportCommand
                 return ExitCodes.Fail(e.Message);
             }
         }
+        if (OutputFolder.Problem(output, "--out") is { } unwritable) return ExitCodes.Fail(unwritable);
         var merged = new ResultsDocument { ToolVersion = version ?? "", GeneratedAt = DateTimeOffset.UtcNow, Runs = runs };
         Directory.CreateDirectory(output);
         using (var writer = new ResultsWriter(output)) writer.WriteAll(merged);

@@ -17,7 +17,7 @@ internal static class RunCommand
             "With no --target, the embedded ASP.NET Core (Kestrel) echo server is started on a free loopback port and tested.\n" +
             "Settings come from conformance.json (or --config), then CONFORMANCE_* environment variables, then these flags.\n" +
             "Exit codes: 0 completed, 1 a --fail-on verdict occurred (with --expect: a regression, a change away from the expectations, a case without a result), " +
-            "2 bad usage or configuration, 3 target unreachable, 4 interrupted.");
+            "2 bad usage or configuration, 3 target unreachable, 4 interrupted, 5 an unexpected error.");
         var flags = new CommandLineFlags();
         flags.AddTo(root);
         var acceptUnreviewed = AcceptUnreviewedOption();
@@ -99,6 +99,7 @@ internal static class RunCommand
         }
         if (settings.Targets.Count > 1 && settings.Agent is not null)
             return ExitCodes.Fail("agent: names the target of a run against one target; with several, each is named host_port");
+        if (OutputFolder.Problem(settings.Out, "out") is { } unwritable) return ExitCodes.Fail(unwritable);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
         using var interrupted = interrupt.Register(() => Console.Error.WriteLine("\nconformance: interrupted; writing the results so far"));

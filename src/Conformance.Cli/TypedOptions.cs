@@ -41,29 +41,37 @@ internal static class TypedOptions
         return option;
     }
 
+    /// <summary>The longest duration taken: a week, well within what timers and TimeSpan hold.</summary>
+    public static readonly TimeSpan LongestDuration = TimeSpan.FromDays(7);
+
     /// <summary>90s, 10m, 2h, or a number of seconds.</summary>
     public static Option<TimeSpan?> Duration(string name, string description) =>
         new(name)
         {
             Description = description,
             HelpName = "90s|10m|2h",
-            CustomParser = result => Parsed(result, ParseDuration, text => $"\"{text}\" is not a duration such as 90s, 10m or 2h"),
+            CustomParser = result => Parsed(result, ParseDuration, text => $"\"{text}\" is not a duration such as 90s, 10m or 2h (at most 7 days)"),
         };
 
+    /// <summary>The duration, or null when the text is not one, is not more than 0 or is longer than <see cref="LongestDuration"/>.</summary>
     public static TimeSpan? ParseDuration(string text)
     {
         text = text.Trim();
         if (text.Length == 0) return null;
         var unit = char.IsLetter(text[^1]) ? text[^1] : 's';
         var number = char.IsLetter(text[^1]) ? text[..^1] : text;
-        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || n <= 0) return null;
-        return unit switch
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || !double.IsFinite(n) || n <= 0) return null;
+        double? seconds = unit switch
         {
-            's' => TimeSpan.FromSeconds(n),
-            'm' => TimeSpan.FromMinutes(n),
-            'h' => TimeSpan.FromHours(n),
+            's' => n,
+            'm' => n * 60,
+            'h' => n * 3600,
             _ => null,
         };
+        // Compared as seconds before a TimeSpan is made of them, which throws past its range.
+        if (seconds is not { } s || s > LongestDuration.TotalSeconds) return null;
+        var duration = TimeSpan.FromSeconds(s);
+        return duration > TimeSpan.Zero ? duration : null;
     }
 
     /// <summary>Whether the option was given on the command line, rather than taking its default.</summary>

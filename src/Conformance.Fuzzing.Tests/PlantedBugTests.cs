@@ -42,6 +42,28 @@ public class PlantedBugTests
     }
 
     [Test]
+    public async Task A_finding_of_a_target_named_dot_dot_stays_inside_the_corpus()
+    {
+        await using var server = FaultyEchoServer.Start(ServerFault.AcceptsOversizedControlFrames);
+        var outcome = await Fuzzer.RunAsync(Options(server.Url, 300) with { Target = ".." }, null, CancellationToken.None);
+        var file = outcome.Findings.First(f => f.File is not null).File!;
+        Assert.That(Path.GetFullPath(file), Does.StartWith(Path.GetFullPath(_corpus) + Path.DirectorySeparatorChar));
+        Assert.That(Path.GetRelativePath(_corpus, file), Does.Not.StartWith(".."));
+    }
+
+    [TestCase("..", "a_b")]
+    [TestCase("a/b", "a_b")]
+    [TestCase("a:b", "a?b")]
+    [TestCase(".", "_")]
+    public void Targets_whose_names_differ_only_where_a_file_name_drops_characters_keep_folders_of_their_own(string one, string other)
+    {
+        Assert.That(Fuzzer.SafeName(one), Is.Not.EqualTo(Fuzzer.SafeName(other)));
+        foreach (var name in new[] { one, other })
+            Assert.That(Fuzzer.SafeName(name), Does.Not.Contain('/').And.Not.Contain('\\').And.Not.EqualTo("..").And.Not.EqualTo("."));
+        Assert.That(Fuzzer.SafeName("kestrel-embedded"), Is.EqualTo("kestrel-embedded"), "a safe name is kept as it is");
+    }
+
+    [Test]
     public async Task A_server_that_echoes_invalid_UTF8_is_found()
     {
         await using var server = FaultyEchoServer.Start(ServerFault.SkipsUtf8Validation);

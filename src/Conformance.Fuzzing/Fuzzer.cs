@@ -162,8 +162,16 @@ public static class Fuzzer
         return path;
     }
 
-    public static string SafeName(string name) =>
-        new(name.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '.' ? ch : '_').ToArray());
+    /// <summary>
+    /// The target's folder in the corpus: its name made file-safe (never "." or ".."), and, when that changed the name,
+    /// a hash of the name after it, so two targets whose names differ only in characters a file name drops ("a/b",
+    /// "a_b") keep their findings apart from one run to the next.
+    /// </summary>
+    public static string SafeName(string name)
+    {
+        var safe = ResultsWriter.SafeFilePart(name);
+        return safe == name ? safe : $"{safe}-{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..8].ToLowerInvariant()}";
+    }
 
     private static ulong Mix(long seed, long index)
     {

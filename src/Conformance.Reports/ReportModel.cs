@@ -60,11 +60,16 @@ public static partial class ReportModel
         _ => "failed",
     };
 
+    /// <summary>A case's page for a run alone in its results.</summary>
     public static string PageName(string agent, string caseId) => $"cases/{ResultsWriter.CaseFileName(agent, caseId)}.html";
+
+    /// <summary>A case's page from the run's agent part (<see cref="ResultsWriter.AgentFileParts"/>), one page per run and case.</summary>
+    public static string PageFor(string agentPart, string caseId) => $"cases/{ResultsWriter.CaseFileStem(agentPart, caseId)}.html";
 
     public static IndexPage Index(ResultsDocument document)
     {
         var runs = document.Runs;
+        var agentParts = ResultsWriter.AgentFileParts(runs);
         var byRun = runs.Select(r => r.Cases.ToDictionary(c => c.Id)).ToList();
         var all = runs.SelectMany(r => r.Cases).GroupBy(c => c.Id).Select(g => g.First())
             .OrderBy(c => c.Id, CaseIdComparer.Instance).ToList();
@@ -74,7 +79,7 @@ public static partial class ReportModel
                 group.Select(c =>
                 {
                     var cells = runs.Select((run, i) => byRun[i].TryGetValue(c.Id, out var r)
-                        ? new ResultCell(r.Behavior.Word(), Css(r.Behavior), r.BehaviorClose.Word(), Css(r.BehaviorClose), r.DurationMs, PageName(run.Agent, c.Id), r.Reason, Marks(r))
+                        ? new ResultCell(r.Behavior.Word(), Css(r.Behavior), r.BehaviorClose.Word(), Css(r.BehaviorClose), r.DurationMs, PageFor(agentParts[i], c.Id), r.Reason, Marks(r))
                         : null).ToList();
                     var verdicts = string.Join(" ", cells.Where(x => x is not null).SelectMany(x => new[] { x!.BehaviorCss, x.CloseCss }).Distinct());
                     return new CaseRow(c.Id, c.Title, verdicts, cells);

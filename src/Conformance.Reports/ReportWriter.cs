@@ -26,10 +26,10 @@ public static class ReportWriter
         File.WriteAllText(Path.Combine(directory, "report.css"), Resource("report.css"));
         File.WriteAllText(Path.Combine(directory, "report.js"), Resource("report.js"));
         File.WriteAllText(IndexPath(directory), Render(IndexTemplate.Value, ReportModel.Index(document)));
-        foreach (var run in document.Runs)
+        foreach (var (run, agentPart) in document.Runs.Zip(ResultsWriter.AgentFileParts(document.Runs)))
         {
             foreach (var c in run.Cases)
-                File.WriteAllText(Path.Combine(directory, ReportModel.PageName(run.Agent, c.Id)), Render(CaseTemplate.Value, ReportModel.Case(run, c)));
+                File.WriteAllText(Path.Combine(directory, ReportModel.PageFor(agentPart, c.Id)), Render(CaseTemplate.Value, ReportModel.Case(run, c)));
         }
         JUnitWriter.Write(Path.Combine(directory, "junit.xml"), document);
         File.WriteAllText(SummaryPath(directory), SummaryMarkdown.Render(document, compared));

@@ -43,6 +43,48 @@ public class CaseFileReaderTests
         Assert.That(error.Message, Does.Contain(expected));
     }
 
+    private const string Step = """{ "frame": { "opcode": "ping", "payload": "Hi" } }""";
+    private const string Expect = """{ "OK": [ { "pong": "Hi" } ] }""";
+
+    /// <summary>A case file with one case whose fields are given; the rest of the file (around it) as given.</summary>
+    private static string CaseFile(string caseFields, string fileFields = "", string steps = Step, string expect = Expect) => $$"""
+        { "category": "2", "title": "t", {{fileFields}} "cases": [ { "id": "2.1", "title": "x", "rfc": [], "requirement": "r", "expectation": "e",
+          "steps": [ {{steps}} ], "expect": {{expect}} {{caseFields}} } ] }
+        """;
+
+    private static IEnumerable<TestCaseData> Misspelt()
+    {
+        TestCaseData Case(string name, string json, string field) => new TestCaseData(json, field).SetName($"A misspelt field is refused: {name}");
+        yield return Case("the file's", CaseFile("", fileFields: "\"default\": { \"rfc\": [\"RFC 6455 5.5\"] },"), "default: unknown field (known: category, title, groups, defaults, cases, tables, finding)");
+        yield return Case("in defaults", CaseFile("", fileFields: "\"defaults\": { \"requirment\": \"r\" },"), "defaults.requirment: unknown field");
+        yield return Case("a table's", """{ "category": "2", "title": "t", "tables": [ { "case": {}, "rows": [], "row": [] } ] }""", "tables[0].row: unknown field");
+        yield return Case("a step's", CaseFile("", steps: """{ "frame": { "opcode": "ping" }, "chopp": 1 }"""), "steps[0].chopp: unknown field (known: frame, chop)");
+        yield return Case("a step with two things to do", CaseFile("", steps: """{ "frame": { "opcode": "ping" }, "wait": 10 }"""), "steps[0]: a step does one thing; this one has \"frame\" and \"wait\"");
+        yield return Case("a wait's", CaseFile("", steps: """{ "wait": 10, "chop": 1 }"""), "steps[0].chop: unknown field (known: wait, mark)");
+        yield return Case("a frame's", CaseFile("", steps: """{ "frame": { "opcode": "ping", "masked": false } }"""), "steps[0].frame.masked: unknown field");
+        yield return Case("a close frame's", CaseFile("", steps: """{ "frame": { "opcode": "close", "close": { "code": 1000, "reasom": "x" } } }"""), "steps[0].frame.close.reasom: unknown field (known: code, reason)");
+        yield return Case("a payload's", CaseFile("", steps: """{ "frame": { "opcode": "ping", "payload": { "hex": "00", "length": 4 } } }"""), "steps[0].frame.payload.length: unknown field (known: hex)");
+        yield return Case("a message's", CaseFile("", steps: """{ "message": { "opcode": "text", "payload": "x", "fragments": 2 } }"""), "steps[0].message.fragments: unknown field");
+        yield return Case("a round trip's", CaseFile("", steps: """{ "roundTrips": { "count": 1, "opcode": "text", "payload": "x", "chop": 1 } }"""), "steps[0].roundTrips.chop: unknown field");
+        yield return Case("an event's", CaseFile("", expect: """{ "OK": [ { "pong": "Hi", "payload": "x" } ] }"""), "expect.OK[0].payload: unknown field (known: pong, times)");
+        yield return Case("a message event's", CaseFile("", expect: """{ "OK": [ { "message": "text", "payload": "x", "binary": true } ] }"""), "expect.OK[0].binary: unknown field");
+        yield return Case("the close's", CaseFile("", expect: """{ "OK": [], "close": { "initiator": "server", "codes": [1002], "clen": false } }"""), "expect.close.clen: unknown field");
+        yield return Case("the end timer's", CaseFile(", \"end\": { \"after\": 10, \"action\": \"close\", \"afer\": 5 }"), "end.afer: unknown field (known: after, action)");
+        yield return Case("deflate's", CaseFile(", \"deflate\": { \"offer\": [\"permessage-deflate\"], \"offers\": [] }"), "deflate.offers: unknown field (known: offer)");
+    }
+
+    [TestCaseSource(nameof(Misspelt))]
+    public void A_misspelt_field_at_any_level_is_refused_naming_the_file_and_the_field(string json, string expected)
+    {
+        var error = Assert.Throws<CaseFileException>(() => Read(json))!;
+        Assert.That(error.Message, Does.StartWith("suites/sample.json: "));
+        Assert.That(error.Message, Does.Contain(expected));
+    }
+
+    [Test]
+    public void The_case_used_for_misspellings_is_valid_as_it_is() =>
+        Assert.That(Read(CaseFile("", fileFields: "\"defaults\": { \"requirement\": \"r\" }, \"finding\": { \"seed\": 1 },")), Has.Count.EqualTo(1));
+
     [TestCase("\"opcode\": \"txt\"", "steps[0].frame.opcode: unknown opcode \"txt\"")]
     [TestCase("\"opcode\": 16", "steps[0].frame.opcode: 16 is out of range")]
     [TestCase("\"opcode\": \"text\", \"rsv\": 8", "steps[0].frame.rsv: 8 is out of range")]

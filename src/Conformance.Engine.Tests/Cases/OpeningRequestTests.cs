@@ -32,7 +32,11 @@ public class OpeningRequestTests
     [TestCase("\"request\": { \"add\": [[\"X-One\"]] }", "request.add[0]: expected [name, value]")]
     [TestCase("\"request\": { \"pipeline\": true }", "request.pipeline: a pipelined request needs a first step that sends")]
     [TestCase("\"handshake\": { \"status\": \"4x\" }", "handshake.status: \"4x\" is not a status pattern")]
-    [TestCase("\"handshake\": { \"ifUpgraded\": \"BAD\" }", "handshake.ifUpgraded: expected a verdict word")]
+    [TestCase("\"handshake\": { \"upgrade\": false, \"ifUpgraded\": \"BAD\" }", "handshake.ifUpgraded: \"BAD\" is not FAILED, NON-STRICT or INFORMATIONAL")]
+    [TestCase("\"handshake\": { \"upgrade\": false, \"ifUpgraded\": \"OK\" }", "handshake.ifUpgraded: \"OK\" is not FAILED, NON-STRICT or INFORMATIONAL: the verdict of a server that upgrades a request it must refuse, which is never OK")]
+    [TestCase("\"handshake\": { \"upgrade\": false, \"ifUpgraded\": \"unimplemented\" }", "handshake.ifUpgraded: \"unimplemented\" is not FAILED, NON-STRICT or INFORMATIONAL")]
+    [TestCase("\"handshake\": { \"ifUpgraded\": \"NON-STRICT\" }", "handshake.ifUpgraded: is the verdict when a request that must be refused is upgraded, so it goes with \"upgrade\": false")]
+    [TestCase("\"handshake\": { \"upgrade\": true, \"ifUpgraded\": \"FAILED\" }", "goes with \"upgrade\": false")]
     public void A_malformed_request_or_handshake_field_is_named(string field, string expected)
     {
         var json = $$"""

@@ -77,4 +77,37 @@ public class SettingsReaderTests
         var error = Assert.Throws<SettingsException>(() => Read("{ target: "))!;
         Assert.That(error.Message, Does.Contain("conformance.json: not valid JSON"));
     }
+
+    [TestCase("origin", "http://a\r\nX-Injected: 1", "origin (command line): the value must be one line of text")]
+    [TestCase("subprotocols", "chat,x\ny", "subprotocols (command line): the value must be one line of text")]
+    public void A_line_break_in_a_value_of_the_opening_request_is_refused(string key, string value, string expected)
+    {
+        var error = Assert.Throws<SettingsException>(() => Read(cli: new() { [key] = value }))!;
+        Assert.That(error.Message, Does.StartWith(expected));
+    }
+
+    [Test]
+    public void The_install_folders_of_the_tools_and_targets_are_not_settings_and_are_passed_over()
+    {
+        var s = Read(env: new() { ["CONFORMANCE_TOOLS_DIR"] = "/opt/tools", ["CONFORMANCE_TARGETS_DIR"] = "/opt/targets", ["CONFORMANCE_PARALLELISM"] = "3" });
+        Assert.That(s.Parallelism, Is.EqualTo(3));
+        var error = Assert.Throws<SettingsException>(() => Read(env: new() { ["CONFORMANCE_TOOLS_DIRS"] = "/opt/tools" }))!;
+        Assert.That(error.Message, Does.StartWith("TOOLS_DIRS (environment CONFORMANCE_TOOLS_DIRS): unknown setting"), "another unknown variable still is one");
+    }
+
+    [Test]
+    public void The_process_environment_is_read_when_none_is_given_and_its_install_folders_passed_over()
+    {
+        string[] names = ["CONFORMANCE_TOOLS_DIR", "CONFORMANCE_TARGETS_DIR"];
+        var before = names.Select(Environment.GetEnvironmentVariable).ToList();
+        foreach (var name in names) Environment.SetEnvironmentVariable(name, "/opt/" + name);
+        try
+        {
+            Assert.DoesNotThrow(() => SettingsReader.Read(_json, false, new Dictionary<string, string?>()));
+        }
+        finally
+        {
+            for (var i = 0; i < names.Length; i++) Environment.SetEnvironmentVariable(names[i], before[i]);
+        }
+    }
 }

@@ -8,10 +8,24 @@ namespace Conformance.Engine.Cases;
 /// <summary>Reads one case file of suites/ (format: suites/README.md).</summary>
 public static class CaseFileReader
 {
+    private static readonly string[] FileFields = ["category", "title", "groups", "defaults", "cases", "tables", "finding"];
+
     private static readonly string[] CaseFields =
         ["id", "title", "rfc", "requirement", "expectation", "steps", "expect", "end", "informational", "request", "handshake", "deflate", "race"];
 
-    public static IReadOnlyList<CaseDefinition> Read(string path, string displayName) => Parse(File.ReadAllText(path), displayName);
+    public static IReadOnlyList<CaseDefinition> Read(string path, string displayName)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CaseFileException(displayName, "", $"cannot be read: {e.Message}");
+        }
+        return Parse(text, displayName);
+    }
 
     /// <summary>Reads case file text; displayName is what errors call it.</summary>
     public static IReadOnlyList<CaseDefinition> Parse(string json, string displayName)
@@ -30,13 +44,13 @@ public static class CaseFileReader
 
     internal static IReadOnlyList<CaseDefinition> Read(JsonField file)
     {
-        file.AsObject();
+        file.Only(FileFields);
         var category = file["category"].String();
         var categoryTitle = file["title"].String();
         var groups = file.Has("groups")
             ? file["groups"].AsObject().ToDictionary(p => p.Key, p => file["groups"][p.Key].String())
             : new Dictionary<string, string>();
-        var defaults = file.Has("defaults") ? file["defaults"].AsObject() : new JsonObject();
+        var defaults = file.Has("defaults") ? file["defaults"].Only(CaseFields).AsObject() : new JsonObject();
 
         var caseNodes = new List<JsonField>();
         if (file.Has("cases")) caseNodes.AddRange(file["cases"].Items());
@@ -58,8 +72,7 @@ public static class CaseFileReader
 
     private static CaseDefinition ReadCase(JsonField c, string category, string categoryTitle, IReadOnlyDictionary<string, string> groups)
     {
-        foreach (var key in c.AsObject().Select(p => p.Key))
-            if (!CaseFields.Contains(key)) throw c[key].Error($"unknown field (known: {string.Join(", ", CaseFields)})");
+        c.Only(CaseFields);
 
         var id = c["id"].String();
         if (!id.StartsWith(category + ".", StringComparison.Ordinal) && id != category)
@@ -102,19 +115,29 @@ public static class CaseFileReader
     private static Step ReadStep(JsonField s)
     {
         var obj = s.AsObject();
+        string[] kinds = ["frame", "frames", "raw", "message", "roundTrips", "wait"];
+        var given = kinds.Where(obj.ContainsKey).ToList();
+        if (given.Count > 1) throw s.Error($"a step does one thing; this one has {string.Join(" and ", given.Select(k => $"\"{k}\""))}");
+        s.Only(given switch
+        {
+            ["roundTrips"] => ["roundTrips"],
+            ["wait"] => ["wait", "mark"],
+            [var kind] => [kind, "chop"],
+            _ => kinds,
+        });
         int? chop = s.Has("chop") ? (int)s["chop"].Integer(1, int.MaxValue) : null;
         if (obj.ContainsKey("frame")) return new SendFramesStep([ReadFrame(s["frame"])], chop);
         if (obj.ContainsKey("frames")) return new SendFramesStep(s["frames"].Items().Select(ReadFrame).ToList(), chop);
         if (obj.ContainsKey("raw")) return new SendRawStep(PayloadReader.Read(s["raw"]), chop);
         if (obj.ContainsKey("message"))
         {
-            var m = s["message"];
+            var m = s["message"].Only("opcode", "payload", "fragment", "compress");
             int? fragment = m.Has("fragment") ? (int)m["fragment"].Integer(1, int.MaxValue) : null;
             return new SendMessageStep(MessageOpcode(m["opcode"]), PayloadReader.Read(m["payload"]), fragment, chop, m["compress"].Boolean(true));
         }
         if (obj.ContainsKey("roundTrips"))
         {
-            var r = s["roundTrips"];
+            var r = s["roundTrips"].Only("count", "opcode", "payload", "corpus", "length", "fragment");
             int? fragment = r["fragment"].Exists ? (int)r["fragment"].Integer(1, int.MaxValue) : null;
             return new RoundTripsStep((int)r["count"].Integer(1, 1_000_000), MessageOpcode(r["opcode"]), ReadMessages(r), fragment);
         }
@@ -135,7 +158,7 @@ public static class CaseFileReader
     private static IReadOnlyList<string>? ReadDeflate(JsonField f)
     {
         if (!f.Exists) return null;
-        f.AsObject();
+        f.Only("offer");
         var offers = f["offer"].Strings();
         if (offers.Count == 0) throw f["offer"].Error("at least one offer is needed");
         foreach (var (offer, i) in offers.Select((o, i) => (o, i)))
@@ -156,7 +179,7 @@ public static class CaseFileReader
 
     private static FrameSpec ReadFrame(JsonField f)
     {
-        f.AsObject();
+        f.Only("opcode", "payload", "close", "fin", "rsv", "mask", "maskKey", "length");
         if (f.Has("close") && f.Has("payload")) throw f.Error("give either \"close\" or \"payload\", not both");
         var payload = f.Has("close") ? PayloadReader.ClosePayload(f["close"]) : PayloadReader.Read(f["payload"]);
         var lengthEncoding = f["length"].OptionalString() switch
@@ -212,6 +235,7 @@ public static class CaseFileReader
     /// <summary>{"messages": "text", "corpus": name, "length": n, "count": n}: the echoes of a round-trip series.</summary>
     private static MessageSeriesEvents ReadSeries(JsonField e)
     {
+        e.Only("messages", "payload", "corpus", "length", "count");
         var kind = e["messages"].String();
         if (kind is not ("text" or "binary")) throw e["messages"].Error("messages are \"text\" or \"binary\"");
         return new MessageSeriesEvents(ReadMessages(e), (int)e["count"].Integer(0, 1_000_000), kind == "binary");
@@ -222,12 +246,13 @@ public static class CaseFileReader
         var obj = e.AsObject();
         if (obj.ContainsKey("message"))
         {
+            e.Only("message", "payload", "times");
             var kind = e["message"].String();
             if (kind is not ("text" or "binary")) throw e["message"].Error("a message is \"text\" or \"binary\"");
             return ConversationEvent.Message(kind == "binary", PayloadReader.Read(e["payload"]));
         }
-        if (obj.ContainsKey("pong")) return ConversationEvent.Pong(PayloadReader.Read(e["pong"]));
-        if (obj.ContainsKey("mark")) return ConversationEvent.MarkEvent(e["mark"].String());
+        if (obj.ContainsKey("pong")) return ConversationEvent.Pong(PayloadReader.Read(e.Only("pong", "times")["pong"]));
+        if (obj.ContainsKey("mark")) return ConversationEvent.MarkEvent(e.Only("mark", "times")["mark"].String());
         if (obj.ContainsKey("messages")) throw e.Error("a \"messages\" series must be the only event of its list");
         throw e.Error("an event is {\"message\": ...}, {\"pong\": ...}, {\"mark\": ...} or {\"messages\": ...}");
     }
@@ -235,6 +260,7 @@ public static class CaseFileReader
     private static ExpectedClose ReadClose(JsonField close)
     {
         if (!close.Exists) return ExpectedClose.NormalBySuite;
+        close.Only("initiator", "codes", "clean", "wrongInitiatorFailsBehavior", "wrongCodeFailsBehavior");
         var initiator = close["initiator"].String() switch
         {
             "suite" => CloseInitiator.Suite,
@@ -252,6 +278,7 @@ public static class CaseFileReader
     private static EndTimer ReadEnd(JsonField end)
     {
         if (!end.Exists) return EndTimer.Default;
+        end.Only("after", "action");
         var action = end["action"].String() switch
         {
             "close" => EndAction.Close,

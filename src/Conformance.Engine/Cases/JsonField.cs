@@ -28,6 +28,14 @@ internal readonly record struct JsonField(string File, string Path, JsonNode? No
 
     public bool Has(string name) => Node is JsonObject obj && obj.ContainsKey(name);
 
+    /// <summary>This object, when it has no other fields than these; a misspelt field is an error, not a default silently taken.</summary>
+    public JsonField Only(params string[] known)
+    {
+        foreach (var key in AsObject().Select(p => p.Key))
+            if (!known.Contains(key)) throw this[key].Error($"unknown field (known: {string.Join(", ", known)})");
+        return this;
+    }
+
     public JsonObject AsObject() => Node as JsonObject ?? throw Error($"expected an object, found {Kind()}");
 
     public IEnumerable<JsonField> Items()

@@ -38,12 +38,22 @@ internal static class OpeningHandshakeReader
         var status = h["status"].OptionalString() ?? "4xx";
         if (status.Length != 3 || status.Any(c => !char.IsAsciiDigit(c) && c != 'x'))
             throw h["status"].Error($"\"{status}\" is not a status pattern such as 4xx or 426");
+        var upgrade = h["upgrade"].Exists ? h["upgrade"].Boolean(false) : (bool?)null;
         var ifUpgraded = Verdict.Failed;
-        if (h.Has("ifUpgraded") && !VerdictWords.Behavior.TryParse(h["ifUpgraded"].String(), out ifUpgraded, ignoreCase: true))
-            throw h["ifUpgraded"].Error("expected a verdict word (FAILED, NON-STRICT, INFORMATIONAL)");
+        if (h.Has("ifUpgraded"))
+        {
+            // The verdict of a server that upgrades a request it must refuse: never OK (that would pass the violation the
+            // case is about) nor UNIMPLEMENTED (upgrading is doing something); and it means something only when the
+            // server must refuse (upgrade: false).
+            var word = h["ifUpgraded"].String();
+            if (!VerdictWords.Behavior.TryParse(word, out ifUpgraded, ignoreCase: true) || ifUpgraded is Verdict.Ok or Verdict.Unimplemented)
+                throw h["ifUpgraded"].Error($"\"{word}\" is not FAILED, NON-STRICT or INFORMATIONAL: the verdict of a server that upgrades a request it must refuse, which is never OK");
+            if (upgrade is not false)
+                throw h["ifUpgraded"].Error("is the verdict when a request that must be refused is upgraded, so it goes with \"upgrade\": false");
+        }
         return new HandshakeExpectation
         {
-            Upgrade = h["upgrade"].Exists ? h["upgrade"].Boolean(false) : null,
+            Upgrade = upgrade,
             Status = status,
             VersionHeader = h["versionHeader"].Boolean(false),
             IfUpgraded = ifUpgraded,
@@ -51,11 +61,7 @@ internal static class OpeningHandshakeReader
         };
     }
 
-    private static void CheckFields(JsonField f, string[] known)
-    {
-        foreach (var key in f.AsObject().Select(p => p.Key))
-            if (!known.Contains(key)) throw f[key].Error($"unknown field (known: {string.Join(", ", known)})");
-    }
+    private static void CheckFields(JsonField f, string[] known) => f.Only(known);
 
     private static KeyValuePair<string, string> Pair(JsonField p)
     {
@@ -67,6 +73,7 @@ internal static class OpeningHandshakeReader
     private static IEnumerable<byte[]> Line(JsonField l)
     {
         if (l.Node is System.Text.Json.Nodes.JsonValue) return [Encoding.UTF8.GetBytes(l.String())];
+        l.Only("header", "repeat", "length", "times");
         var name = l["header"].String();
         var pattern = l["repeat"].String();
         if (pattern.Length == 0) throw l["repeat"].Error("the repeated pattern is empty");

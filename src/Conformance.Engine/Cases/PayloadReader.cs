@@ -13,9 +13,9 @@ internal static class PayloadReader
         if (!field.Exists) return [];
         if (field.Node is System.Text.Json.Nodes.JsonValue) return Encoding.UTF8.GetBytes(field.String());
         var obj = field.AsObject();
-        if (obj.ContainsKey("hex")) return Hex(field["hex"]);
-        if (obj.ContainsKey("repeat")) return Repeat(Encoding.UTF8.GetBytes(field["repeat"].String()), field);
-        if (obj.ContainsKey("repeatHex")) return Repeat(Hex(field["repeatHex"]), field);
+        if (obj.ContainsKey("hex")) return Hex(field.Only("hex")["hex"]);
+        if (obj.ContainsKey("repeat")) return Repeat(Encoding.UTF8.GetBytes(field.Only("repeat", "length")["repeat"].String()), field);
+        if (obj.ContainsKey("repeatHex")) return Repeat(Hex(field.Only("repeatHex", "length")["repeatHex"]), field);
         throw field.Error("expected a string or an object with \"hex\", \"repeat\" or \"repeatHex\"");
     }
 
@@ -28,7 +28,7 @@ internal static class PayloadReader
 
     public static byte[] ClosePayload(JsonField field)
     {
-        var code = field["code"];
+        var code = field.Only("code", "reason")["code"];
         var reason = Read(field["reason"]);
         if (!code.Exists)
         {

@@ -15,6 +15,7 @@ internal static partial class TableExpander
 
     public static IEnumerable<JsonField> Expand(JsonField table)
     {
+        table.Only("case", "rows", "each");
         var template = table["case"];
         template.AsObject();
         var each = table.Has("each") ? table["each"].Items().ToList() : null;

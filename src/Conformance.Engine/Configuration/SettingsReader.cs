@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Configuration.Memory;
 
@@ -20,6 +19,12 @@ public static class SettingsReader
         "runTimeout", "parallelism", "out", "suites", "agent", "failOn", "expect", "acceptUnreviewed",
     ];
 
+    /// <summary>
+    /// Variables with the settings' prefix that are not settings: where the install scripts put the servers the
+    /// suite is checked against and the fuzzing tools (README). Settings pass them over.
+    /// </summary>
+    public static readonly string[] ToolVariables = ["CONFORMANCE_TOOLS_DIR", "CONFORMANCE_TARGETS_DIR"];
+
     /// <param name="jsonFile">conformance.json; may be absent unless required</param>
     /// <param name="commandLine">flat keys as in the JSON file ("headers:Authorization", "target:0")</param>
     public static Settings Read(string jsonFile, bool jsonRequired, IDictionary<string, string?> commandLine,
@@ -31,9 +36,11 @@ public static class SettingsReader
             if (!File.Exists(jsonFile)) throw new SettingsException($"config: {jsonFile} does not exist");
             builder.AddJsonFile(Path.GetFullPath(jsonFile), optional: false, reloadOnChange: false);
         }
-        if (environment is null) builder.AddEnvironmentVariables(EnvironmentPrefix);
-        else builder.AddInMemoryCollection(environment
-            .Where(p => p.Key.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase))
+        environment ??= Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
+        builder.AddInMemoryCollection(environment
+            .Where(p => p.Key.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase)
+                        && !ToolVariables.Contains(p.Key, StringComparer.OrdinalIgnoreCase))
             .Select(p => KeyValuePair.Create(p.Key[EnvironmentPrefix.Length..].Replace("__", ":"), p.Value)));
         builder.AddInMemoryCollection(commandLine);
         IConfigurationRoot config;
@@ -65,8 +72,8 @@ public static class SettingsReader
             Insecure = Bool(config, "insecure", from) ?? settings.Insecure,
             Headers = config.GetSection("headers").GetChildren()
                 .Select(h => Header(h.Key, h.Value, from["headers:" + h.Key])).ToList(),
-            Subprotocols = List(config, "subprotocols"),
-            Origin = config["origin"],
+            Subprotocols = List(config, "subprotocols").Select(p => OneLine(p, "subprotocols", from)).ToList(),
+            Origin = config["origin"] is { } origin ? OneLine(origin, "origin", from) : null,
             Cases = List(config, "cases"),
             Exclude = List(config, "exclude"),
             CaseTimeout = Seconds(config, "caseTimeout", from) ?? settings.CaseTimeout,
@@ -107,6 +114,10 @@ public static class SettingsReader
             throw new SettingsException($"headers:{name}{from}: the value must be one line of text");
         return KeyValuePair.Create(name, value);
     }
+
+    /// <summary>A value sent in a header line of the opening request, where a line break would start a header of its own.</summary>
+    private static string OneLine(string value, string key, Sources from) =>
+        value.AsSpan().ContainsAny('\r', '\n') ? throw new SettingsException($"{key}{from[key]}: the value must be one line of text (no CR or LF)") : value;
 
     private static bool? Bool(IConfiguration config, string key, Sources from)
     {
@@ -163,7 +174,6 @@ public static class SettingsReader
                     return provider switch
                     {
                         JsonConfigurationProvider json => $" (in {json.Source.Path})",
-                        EnvironmentVariablesConfigurationProvider => $" (environment {EnvironmentPrefix}{key.Replace(":", "__").ToUpperInvariant()})",
                         MemoryConfigurationProvider when provider == config.Providers.Last() => " (command line)",
                         _ => $" (environment {EnvironmentPrefix}{key.Replace(":", "__").ToUpperInvariant()})",
                     };

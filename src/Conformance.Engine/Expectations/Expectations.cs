@@ -77,6 +77,10 @@ public sealed record ExpectationSet(string Source, string? Target, IReadOnlyList
         {
             throw new ExpectationsFileException(path, "", $"not valid JSON (line {e.LineNumber + 1}): {e.Message.Split(". ")[0]}");
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ExpectationsFileException(path, "", $"cannot be read: {e.Message}");
+        }
         var file = new JsonField(path, "", root) { Problem = (f, field, problem) => new ExpectationsFileException(f, field, problem) };
         foreach (var key in file.AsObject().Select(p => p.Key))
             if (key is not ("target" or "knownIssues" or "decisions")) throw file[key].Error("unknown field (known: target, knownIssues, decisions)");

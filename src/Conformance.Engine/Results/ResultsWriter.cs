@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
 
 namespace Conformance.Engine.Results;
 
@@ -9,7 +10,7 @@ namespace Conformance.Engine.Results;
 /// Writes a run's results: results.json (ours), index.json (Autobahn's format) and one JSON file per case,
 /// and appends each case to results.jsonl as it finishes so an interrupted run keeps what it has.
 /// </summary>
-public sealed class ResultsWriter : IDisposable
+public sealed partial class ResultsWriter : IDisposable
 {
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -45,12 +46,13 @@ public sealed class ResultsWriter : IDisposable
     {
         WriteAtomically(ResultsPath, JsonSerializer.Serialize(document, Indented));
         var index = new JsonObject();
-        foreach (var run in document.Runs)
+        var agentParts = AgentFileParts(document.Runs);
+        foreach (var (run, agentPart) in document.Runs.Zip(agentParts))
         {
             var agentCases = new JsonObject();
             foreach (var c in run.Cases)
             {
-                var file = CaseFileName(run.Agent, c.Id);
+                var file = CaseFileStem(agentPart, c.Id);
                 WriteAtomically(Path.Combine(_directory, "cases", file + ".json"), JsonSerializer.Serialize(c, Indented));
                 agentCases[c.Id] = JsonSerializer.SerializeToNode(
                     new IndexEntry(c.Behavior, c.BehaviorClose, c.DurationMs, c.RemoteCloseCode, $"cases/{file}.html"), Json);
@@ -60,28 +62,110 @@ public sealed class ResultsWriter : IDisposable
         WriteAtomically(Path.Combine(_directory, "index.json"), index.ToJsonString(Indented));
     }
 
+    /// <summary>What a results file is read with: a null where the results have none is an error, not a crash later.</summary>
+    private static readonly JsonSerializerOptions Reading = new(Json) { RespectNullableAnnotations = true };
+
+    /// <summary>
+    /// A results file, checked as far as the reports and comparisons rely on it: every field they read present and
+    /// not null, no null in a list, each case once per run. Throws InvalidDataException naming the file and the place.
+    /// </summary>
     public static ResultsDocument ReadAll(string path)
     {
+        ResultsDocument? document;
         try
         {
-            return JsonSerializer.Deserialize<ResultsDocument>(File.ReadAllText(path), Json) is { Runs: not null } document
-                ? document
-                : throw new InvalidDataException($"{path}: not a results file (no \"runs\")");
+            var node = JsonNode.Parse(File.ReadAllText(path));
+            if (NullItem(node, "") is { } at) throw new InvalidDataException($"{path}: not a results file ({at} is null)");
+            document = node.Deserialize<ResultsDocument>(Reading);
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not a results file ({e.Message.Split(". ")[0]})");
+            throw new InvalidDataException($"{path}: not a results file ({Problem(e)})");
+        }
+        if (document is not { Runs: not null }) throw new InvalidDataException($"{path}: not a results file (no \"runs\")");
+        foreach (var (run, i) in document.Runs.Select((r, i) => (r, i)))
+        {
+            if (run.Cases.GroupBy(c => c.Id).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                throw new InvalidDataException($"{path}: runs[{i}] ({run.Agent}) holds case {twice.Key} {twice.Count()} times; a run holds each case once");
+        }
+        return document;
+    }
+
+    /// <summary>What the serializer found wrong, in a few words with the place ("runs[0].cases[1].id is null").</summary>
+    private static string Problem(JsonException e)
+    {
+        var at = e.Path is { Length: > 1 } jsonPath ? jsonPath.TrimStart('$', '.') : "";
+        if (e.Message.Contains("doesn't allow setting null values", StringComparison.Ordinal)) return $"{at} is null";
+        if (MissingRequired().Match(e.Message) is { Success: true } missing)
+            return $"{(at.Length == 0 ? "the file" : at)} has no \"{missing.Groups[1].Value}\"";
+        return e.Message.Split(". ")[0] + (at.Length == 0 ? "" : $" at {at}");
+    }
+
+    [GeneratedRegex(@"missing required properties including: '([^']+)'")]
+    private static partial Regex MissingRequired();
+
+    /// <summary>The place of the first null item of an array in the JSON ("runs[0].cases[2]"), or null when there is none.</summary>
+    private static string? NullItem(JsonNode? node, string at)
+    {
+        switch (node)
+        {
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is null) return $"{at}[{i}]";
+                    if (NullItem(array[i], $"{at}[{i}]") is { } inner) return inner;
+                }
+                return null;
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                    if (NullItem(value, at.Length == 0 ? key : $"{at}.{key}") is { } inner) return inner;
+                return null;
+            default:
+                return null;
         }
     }
 
     /// <summary>
     /// Autobahn's name for a case's files, without extension: agent_case_1_1_1, with the agent made file-safe
-    /// (the report's page is this name with .html, the case's JSON with .json).
+    /// (the report's page is this name with .html, the case's JSON with .json). For a run alone in its document;
+    /// with several, <see cref="AgentFileParts"/> gives each run's agent part.
     /// </summary>
-    public static string CaseFileName(string agent, string caseId)
+    public static string CaseFileName(string agent, string caseId) => CaseFileStem(SafeFilePart(agent), caseId);
+
+    /// <summary>A case's file name, without extension, from the agent's part as <see cref="AgentFileParts"/> gives it.</summary>
+    public static string CaseFileStem(string agentPart, string caseId) => $"{agentPart}_case_{SafeFilePart(caseId.Replace('.', '_'))}";
+
+    /// <summary>Longest file-safe part made of a name, leaving room for the case id and a suffix within a file name's 255 octets.</summary>
+    public const int LongestFilePart = 100;
+
+    /// <summary>
+    /// A name as one file name part: ASCII letters, digits, '-' and '.' kept, anything else '_' (no folder separator),
+    /// never "." or ".." (a name of dots only becomes underscores), at most <see cref="LongestFilePart"/> characters.
+    /// Different names can give the same part; see <see cref="AgentFileParts"/>.
+    /// </summary>
+    public static string SafeFilePart(string name)
     {
-        var safeAgent = new string(agent.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '.' ? ch : '_').ToArray());
-        return $"{safeAgent}_case_{caseId.Replace('.', '_')}";
+        var safe = new string(name.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '.' ? ch : '_').Take(LongestFilePart).ToArray());
+        return safe.Trim('.').Length == 0 ? new string('_', Math.Max(1, safe.Length)) : safe;
+    }
+
+    /// <summary>
+    /// Each run's agent as a file name part, one per run and no two alike, even where a file system does not tell
+    /// upper from lower case: the safe part of the agent's name, and "-2", "-3" ... after a part an earlier run
+    /// already has (agents "a/b" and "a_b" get "a_b" and "a_b-2"), so no run's case files overwrite another's.
+    /// </summary>
+    public static IReadOnlyList<string> AgentFileParts(IReadOnlyList<RunResults> runs)
+    {
+        var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var parts = new List<string>(runs.Count);
+        foreach (var run in runs)
+        {
+            var safe = SafeFilePart(run.Agent);
+            var part = safe;
+            for (var n = 2; !taken.Add(part); n++) part = $"{safe}-{n}";
+            parts.Add(part);
+        }
+        return parts;
     }
 
     private static void WriteAtomically(string path, string text)
