@@ -246,9 +246,11 @@ public sealed class Session
     private async Task EndAsync(CancellationToken deadline)
     {
         var timerDue = DateTime.UtcNow.AddMilliseconds(_case.End.AfterMilliseconds);
-        while (!_wire.IsClosed)
+        while (true)
         {
+            // The change to wait for is taken before the connection is looked at: a close between the two still wakes it.
             var changed = _state.NextChange();
+            if (_wire.IsClosed) return;
             if (_state.IsOpen && _case.FinishesOnMatch && ExpectedEventsArrived())
             {
                 await SendCloseAsync(ClosePayload.Build((ushort)_case.Close.Codes[0], []), "close: the expected events arrived", deadline);
@@ -277,9 +279,10 @@ public sealed class Session
     {
         try
         {
-            while (!_wire.IsClosed)
+            while (true)
             {
                 var changed = _state.NextChange();
+                if (_wire.IsClosed) return;
                 var wait = Timeout.InfiniteTimeSpan;
                 if (_state.CloseSentAt is { } sentAt)
                 {
