@@ -18,4 +18,9 @@ public sealed record SessionOptions
     public long MaxFramePayload { get; init; } = 64L * 1024 * 1024;
     /// <summary>A server that sends more than this in one case is cut off.</summary>
     public long MaxReceivedBytes { get; init; } = 256L * 1024 * 1024;
+    /// <summary>
+    /// How many octets of each direction a transcript keeps whole, from the start (the rest is read as it arrives and
+    /// only counted, but for the first octets of the last few reads and writes, where the closing handshake is).
+    /// </summary>
+    public int StoredOctetsPerDirection { get; init; } = 64 * 1024;
 }
