@@ -27,14 +27,23 @@ public sealed record CorpusSlices(Corpus Corpus, int SliceLength) : MessageSourc
 
 /// <summary>
 /// The expected echoes of a series as a list of events made on demand, so a case expecting a thousand 128 KiB
-/// messages does not hold them all from the moment the catalogue is loaded.
+/// messages does not hold them from the moment the catalogue is loaded; each is digested once, when first compared.
 /// </summary>
 public sealed class MessageSeriesEvents(MessageSource source, int count, bool isBinary) : IReadOnlyList<ConversationEvent>, ISummarizedEvents
 {
+    private ConversationEvent?[]? _made;
+
     public int Count => count;
 
-    public ConversationEvent this[int index] =>
-        (uint)index < (uint)count ? ConversationEvent.Message(isBinary, source.At(index).ToArray()) : throw new ArgumentOutOfRangeException(nameof(index));
+    public ConversationEvent this[int index]
+    {
+        get
+        {
+            if ((uint)index >= (uint)count) throw new ArgumentOutOfRangeException(nameof(index));
+            var made = _made ??= new ConversationEvent?[count];
+            return made[index] ??= ConversationEvent.Message(isBinary, source.At(index).Span);
+        }
+    }
 
     public IEnumerator<ConversationEvent> GetEnumerator()
     {

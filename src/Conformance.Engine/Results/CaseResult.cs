@@ -56,7 +56,7 @@ public sealed record CaseResult : CaseDescription
     [SetsRequiredMembers]
     private CaseResult(CaseDefinition @case, Transcript transcript, Score score) : base(@case)
     {
-        var entries = transcript.Entries;
+        var reading = transcript.Reading();
         Steps = [.. @case.Request is { } request ? [request.Describe()] : Array.Empty<string>(), .. @case.Steps.Select(s => s.Describe())];
         ExpectedHandshake = @case.Handshake?.Describe();
         ExpectedEvents = @case.Outcomes.ToDictionary(o => o.Verdict, o => ConversationEvent.Describe(o.Events));
@@ -66,10 +66,10 @@ public sealed record CaseResult : CaseDescription
         BehaviorClose = score.BehaviorClose;
         Reason = score.Reason;
         StartedAt = transcript.StartedAt;
-        DurationMs = entries.Count == 0 ? 0 : (entries[^1].AtMicroseconds - entries[0].AtMicroseconds) / 1000;
+        DurationMs = (reading.LastAtMicroseconds - reading.FirstAtMicroseconds) / 1000;
         RemoteCloseCode = score.RemoteCloseCode;
         RemoteCloseReason = score.RemoteCloseReason;
-        Transcript = TranscriptEntry.Store(entries);
+        Transcript = transcript.Stored();
         Violations = score.Violations;
         Race = @case.Race is { } why ? new RaceClass(@case.RaceVerdicts, why) : null;
     }

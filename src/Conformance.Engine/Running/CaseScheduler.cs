@@ -92,10 +92,10 @@ public sealed class CaseScheduler(RunOptions options)
     /// busy the server was (a server may never answer a close, or a request it must refuse), so it does not change the
     /// parallelism; but a case without its answers did not show the server keeping up.
     /// </summary>
-    private (List<(TimeSpan, TimeSpan)> Answers, bool KeptUp) Answers(CaseDefinition @case, IReadOnlyList<WireEntry> entries, TranscriptReading reading)
+    private (List<(TimeSpan, TimeSpan)> Answers, bool KeptUp) Answers(CaseDefinition @case, TranscriptReading reading)
     {
-        var handshake = ServerAnswers.Handshake(entries);
-        var close = ServerAnswers.Close(entries, reading);
+        var handshake = ServerAnswers.Handshake(reading);
+        var close = ServerAnswers.Close(reading);
         var answers = new List<(TimeSpan, TimeSpan)>();
         if (handshake.Took is { } opened) answers.Add((opened, @case.ShortestTimer(options.Session)));
         if (close.Took is { } closed) answers.Add((closed, options.Session.CloseHandshakeTimeout));
@@ -115,10 +115,9 @@ public sealed class CaseScheduler(RunOptions options)
     {
         var transcript = await Session.RunAsync(@case, options.Session, Budget(@case), runCancel);
         if (runCancel.IsCancellationRequested) return null;
-        var entries = transcript.Entries;
-        var reading = TranscriptReading.Read(entries);
-        var score = Scorer.Score(@case, entries, reading);
-        var (answers, keptUp) = Answers(@case, entries, reading);
+        var reading = transcript.Reading();
+        var score = Scorer.Score(@case, reading);
+        var (answers, keptUp) = Answers(@case, reading);
         if (LimitOf(@case).Judge(answers)) _kinds.KeepApart();
         var answeredHttp = reading.Response is not null;
         if (answeredHttp) _answeredHttp = true;

@@ -32,30 +32,30 @@ public sealed record Score(
 public static class Scorer
 {
     public static Score Score(CaseDefinition @case, IReadOnlyList<WireEntry> transcript) =>
-        Score(@case, transcript, TranscriptReading.Read(transcript));
+        Score(@case, TranscriptReading.Read(transcript));
 
-    /// <summary>The score from a transcript already read (<see cref="TranscriptReading.Read"/>).</summary>
-    public static Score Score(CaseDefinition @case, IReadOnlyList<WireEntry> transcript, TranscriptReading reading)
+    /// <summary>The score from a transcript already read (<see cref="TranscriptReading.Read"/>, <see cref="Transcript.Reading"/>).</summary>
+    public static Score Score(CaseDefinition @case, TranscriptReading reading)
     {
         var score = ScoreConversation(@case, reading);
-        var recheck = transcript.FirstOrDefault(e => e.Kind is WireEntryKind.RecheckFailed or WireEntryKind.RecheckPassed);
+        var recheck = reading.Recheck;
         score = recheck?.Kind switch
         {
             WireEntryKind.RecheckFailed => score with { Behavior = Verdict.Failed, Reason = $"{recheck.Text} ({score.Reason})" },
             WireEntryKind.RecheckPassed => score with { Reason = $"{score.Reason}; {recheck.Text}" },
             _ => score,
         };
-        return score with { DecidedByTimer = TimerThatDecided(@case, transcript, reading, score) };
+        return score with { DecidedByTimer = TimerThatDecided(@case, reading, score) };
     }
 
-    private static string? TimerThatDecided(CaseDefinition @case, IReadOnlyList<WireEntry> transcript, TranscriptReading reading, Score score)
+    private static string? TimerThatDecided(CaseDefinition @case, TranscriptReading reading, Score score)
     {
         var best = score.Behavior is Verdict.Ok or Verdict.Informational or Verdict.Unimplemented
                    && score.BehaviorClose is CloseVerdict.Ok or CloseVerdict.Informational;
         if (best || reading.FirstTimerAt is not { } timer || reading.FirstViolationAt is not null) return null;
         var before = reading.Events.Where(e => e.EntryIndex < timer).Select(e => e.Event).ToList();
         if (!@case.Outcomes.Any(o => before.Count <= o.Events.Count && before.Select((e, i) => e.Equals(o.Events[i])).All(same => same))) return null;
-        var entry = transcript[timer];
+        var entry = reading.FirstTimer!;
         return entry.Kind switch
         {
             WireEntryKind.Mark => $"the wait that ends in mark {entry.Text} passed",

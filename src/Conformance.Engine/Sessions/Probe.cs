@@ -35,7 +35,7 @@ public static class Probe
                 }
             }
         }
-        var reading = TranscriptReading.Read(transcript.Entries);
+        var reading = transcript.Reading();
         return reading.HandshakeCompleted ? null : reading.HandshakeProblem;
     }
 

@@ -14,7 +14,7 @@ public sealed class Session
 {
     private readonly CaseDefinition _case;
     private readonly SessionOptions _options;
-    private readonly Transcript _transcript = new();
+    private readonly Transcript _transcript;
     private readonly SessionState _state = new();
     private WireConnection _wire = null!;
     private string _key = "";
@@ -28,6 +28,7 @@ public sealed class Session
     {
         _case = @case;
         _options = options;
+        _transcript = new Transcript(options.MaxFramePayload, options.StoredOctetsPerDirection);
     }
 
     /// <summary>

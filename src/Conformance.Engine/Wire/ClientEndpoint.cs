@@ -42,23 +42,31 @@ public sealed class ClientEndpoint : IDisposable
     private readonly DeflateParameters? _deflate;
     private readonly bool _decompress;
     private readonly long _maxMessageBytes;
+    private readonly long _maxInflatedBytes;
     private readonly List<string> _violations = [];
     private MessageInflater? _inflater;
+    private long _inflatedBytes;
 
     private bool _insideMessage;
     private byte _messageOpcode;
     private bool _messageCompressed;
-    private List<byte[]>? _fragments;
+    /// <summary>The message so far, as its event keeps it (decompressed when it is compressed and the suite decompresses).</summary>
+    private PayloadDigest? _message;
+    private string? _inflateError;
     private long _messageBytes;
     private Utf8Validator _utf8;
 
     /// <param name="deflate">The permessage-deflate parameters the handshake agreed, if any.</param>
     /// <param name="decompress">False: compressed messages are delivered as they came (the live session only counts them).</param>
-    public ClientEndpoint(DeflateParameters? deflate = null, bool decompress = true, long maxMessageBytes = 256L * 1024 * 1024)
+    /// <param name="maxMessageBytes">The most octets a message may have, on the wire and decompressed.</param>
+    /// <param name="maxInflatedBytes">The most octets the server's compressed messages may decompress to in one case, together.</param>
+    public ClientEndpoint(DeflateParameters? deflate = null, bool decompress = true, long maxMessageBytes = 256L * 1024 * 1024,
+        long maxInflatedBytes = 1L << 30)
     {
         _deflate = deflate;
         _decompress = decompress;
         _maxMessageBytes = maxMessageBytes;
+        _maxInflatedBytes = maxInflatedBytes;
     }
 
     public ClientPhase Phase { get; private set; } = ClientPhase.Open;
@@ -192,9 +200,11 @@ public sealed class ClientEndpoint : IDisposable
             _insideMessage = true;
             _messageOpcode = h.Opcode;
             _messageCompressed = _deflate is not null && (h.Rsv & 4) != 0;
-            _fragments = [];
+            _message = new PayloadDigest();
+            _inflateError = _inflatedBytes > _maxInflatedBytes ? InflatedOverLimit : null;
             _messageBytes = 0;
             _utf8 = new Utf8Validator();
+            if (Inflates) (_inflater ??= _deflate!.ServerInflater(_maxMessageBytes)).BeginMessage();
         }
         _messageBytes += frame.Payload.Length;
         if (_messageBytes > _maxMessageBytes)
@@ -202,7 +212,7 @@ public sealed class ClientEndpoint : IDisposable
             Fail($"a message from the server grew past the suite's limit of {_maxMessageBytes} octets", CloseCodes.TooBig, actions);
             if (Phase == ClientPhase.Closed) return;
         }
-        if (!FailedBySuite) _fragments!.Add(frame.Payload);
+        if (!FailedBySuite) Take(frame.Payload);
         if (_messageOpcode == Opcodes.Text && !_messageCompressed && _utf8.Feed(frame.Payload) == Utf8Status.Invalid)
         {
             Fail($"the server's text message is not valid UTF-8 (octet {_utf8.InvalidAtOffset} of the message; RFC 6455 8.1)", CloseCodes.InvalidPayload, actions);
@@ -216,28 +226,46 @@ public sealed class ClientEndpoint : IDisposable
             Fail("the server's text message ends inside a UTF-8 sequence (RFC 6455 8.1)", CloseCodes.InvalidPayload, actions);
             if (Phase == ClientPhase.Closed) return;
         }
-        var parts = _fragments!;
-        _fragments = null;
+        var message = _message!;
+        _message = null;
         if (FailedBySuite || _messageOpcode is not (Opcodes.Text or Opcodes.Binary)) return;
-        var message = Fragments.Join(parts, _messageBytes);
-        if (_messageCompressed && _decompress)
+        if (Inflates)
         {
-            _inflater ??= _deflate!.ServerInflater(_maxMessageBytes);
-            var inflated = _inflater.Decompress(message, out var error);
-            if (inflated is null)
+            _inflateError ??= _inflater!.EndMessage(message.Append);
+            if (_inflateError is not null)
             {
-                NotDelivered($"the server's compressed {Opcodes.Name(_messageOpcode)} message of {message.Length} octets does not decompress with the agreed parameters ({_deflate}): {error} (RFC 7692 7.2.2)");
+                NotDelivered($"the server's compressed {Opcodes.Name(_messageOpcode)} message of {_messageBytes} octets does not decompress with the agreed parameters ({_deflate}): {_inflateError} (RFC 7692 7.2.2)");
                 return;
             }
-            if (_messageOpcode == Opcodes.Text && !Utf8Validator.IsValid(inflated))
-            {
-                NotDelivered("the server's compressed text message is not valid UTF-8 once decompressed (RFC 6455 8.1)");
-                return;
-            }
-            message = inflated;
         }
-        actions.Add(new DeliverEvent(ConversationEvent.Message(_messageOpcode == Opcodes.Binary, message)));
+        var summary = message.Finish();
+        if (Inflates && _messageOpcode == Opcodes.Text && !summary.IsUtf8)
+        {
+            NotDelivered("the server's compressed text message is not valid UTF-8 once decompressed (RFC 6455 8.1)");
+            return;
+        }
+        actions.Add(new DeliverEvent(ConversationEvent.Message(_messageOpcode == Opcodes.Binary, summary)));
     }
+
+    private bool Inflates => _messageCompressed && _decompress;
+
+    /// <summary>A data frame's payload into the message: as it came, or decompressed, within the case's limit on decompressed octets.</summary>
+    private void Take(byte[] payload)
+    {
+        if (!Inflates)
+        {
+            _message!.Append(payload);
+            return;
+        }
+        if (_inflateError is not null) return;
+        var before = _message!.Length;
+        _inflateError = _inflater!.Feed(payload, _message.Append);
+        _inflatedBytes += _message.Length - before;
+        if (_inflateError is null && _inflatedBytes > _maxInflatedBytes) _inflateError = InflatedOverLimit;
+    }
+
+    private string InflatedOverLimit =>
+        $"the server's compressed messages decompress to more than {_maxInflatedBytes} octets in this case, the suite's limit";
 
     /// <summary>
     /// The suite fails the connection: while open it sends a close with the code and so starts the closing handshake;

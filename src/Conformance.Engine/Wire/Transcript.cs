@@ -34,35 +34,59 @@ public enum WireEntryKind
 /// <summary>One thing that happened on the wire, at a time relative to the start of the session.</summary>
 public sealed record WireEntry(long AtMicroseconds, WireEntryKind Kind, byte[]? Bytes = null, string? Text = null);
 
-/// <summary>Every octet in both directions, timestamped, in the order it happened; thread-safe to append to.</summary>
+/// <summary>
+/// Every octet in both directions, timestamped, in the order it happened; thread-safe to append to. It is read as it
+/// is recorded (<see cref="TranscriptReader"/>) and folded as it is recorded (<see cref="TranscriptFolder"/>), so it
+/// holds what will be stored and what the verdicts need, never all that a case moved.
+/// </summary>
 public sealed class Transcript
 {
-    private readonly List<WireEntry> _entries = [];
+    private readonly TranscriptReader _reader;
+    private readonly TranscriptFolder _folder;
     private readonly long _origin = Stopwatch.GetTimestamp();
 
-    public Transcript() => StartedAt = DateTimeOffset.UtcNow;
+    public Transcript(long maxFramePayload = 64L * 1024 * 1024, int storedOctetsPerDirection = TranscriptEntry.StoredOctetsPerDirection)
+    {
+        StartedAt = DateTimeOffset.UtcNow;
+        _reader = new TranscriptReader(maxFramePayload);
+        _folder = new TranscriptFolder(storedOctetsPerDirection);
+    }
 
-    public Transcript(DateTimeOffset startedAt, IEnumerable<WireEntry> entries)
+    /// <summary>A transcript recorded before, entry by entry as it happened.</summary>
+    public Transcript(DateTimeOffset startedAt, IEnumerable<WireEntry> entries) : this()
     {
         StartedAt = startedAt;
-        _entries.AddRange(entries);
+        foreach (var e in entries) Add(e.AtMicroseconds, e.Kind, e.Bytes, e.Bytes is not null, e.Text);
     }
 
     public DateTimeOffset StartedAt { get; }
 
-    public IReadOnlyList<WireEntry> Entries
-    {
-        get { lock (_entries) return _entries.ToArray(); }
-    }
-
     public long ElapsedMicroseconds => (long)Stopwatch.GetElapsedTime(_origin).TotalMicroseconds;
 
-    public void Add(WireEntryKind kind, byte[]? bytes = null, string? text = null)
+    public void Add(WireEntryKind kind, string? text = null) => Add(ElapsedMicroseconds, kind, default, false, text);
+
+    public void Sent(ReadOnlySpan<byte> bytes, string label) => Add(ElapsedMicroseconds, WireEntryKind.Sent, bytes, true, label);
+    public void Received(ReadOnlySpan<byte> bytes) => Add(ElapsedMicroseconds, WireEntryKind.Received, bytes, true, null);
+    public void Note(string text) => Add(WireEntryKind.Note, text);
+
+    private void Add(long at, WireEntryKind kind, ReadOnlySpan<byte> bytes, bool hasBytes, string? text)
     {
-        lock (_entries) _entries.Add(new WireEntry(ElapsedMicroseconds, kind, bytes, text));
+        lock (_folder)
+        {
+            _reader.Add(at, kind, bytes, text);
+            _folder.Add(at, kind, bytes, hasBytes, text);
+        }
     }
 
-    public void Sent(ReadOnlySpan<byte> bytes, string label) => Add(WireEntryKind.Sent, bytes.ToArray(), label);
-    public void Received(ReadOnlySpan<byte> bytes) => Add(WireEntryKind.Received, bytes.ToArray());
-    public void Note(string text) => Add(WireEntryKind.Note, text: text);
+    /// <summary>What the transcript says so far (the scorer's facts).</summary>
+    public TranscriptReading Reading()
+    {
+        lock (_folder) return _reader.Reading();
+    }
+
+    /// <summary>The transcript as results keep it.</summary>
+    public IReadOnlyList<TranscriptEntry> Stored()
+    {
+        lock (_folder) return _folder.Stored();
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace Conformance.Protocol.Deflate;
@@ -11,10 +12,14 @@ public enum InflateErrorKind
     MessageOverLimit,
 }
 
+/// <summary>The octets an inflater produced, a piece at a time; valid only during the call.</summary>
+public delegate void InflatedOctets(ReadOnlySpan<byte> octets);
+
 /// <summary>
 /// Decompresses permessage-deflate messages (RFC 7692 7.2.2): the 0x00 0x00 0xff 0xff tail is appended and the whole
 /// inflated as raw DEFLATE, within the agreed window and a limit on the decompressed size. Without context takeover
-/// every message starts from an empty window.
+/// every message starts from an empty window. A message can be fed a fragment at a time and its octets taken as they
+/// come, so that neither the message nor its decompressed form need be held whole.
 /// </summary>
 public sealed unsafe class MessageInflater : IDisposable
 {
@@ -24,9 +29,16 @@ public sealed unsafe class MessageInflater : IDisposable
     private readonly int _windowBits;
     private readonly bool _contextTakeover;
     private readonly long _maxMessageBytes;
-    /// <summary>With context takeover, the latest messages (as returned, not copied) that together fill the window.</summary>
-    private readonly Queue<byte[]> _recent = new();
-    private long _recentLength;
+    /// <summary>
+    /// Where each inflate call writes, one window long: zlib accepts a back-reference that reaches into the current
+    /// call's output whatever its distance, so a larger buffer would let a sender's larger window go unnoticed.
+    /// </summary>
+    private readonly byte[] _chunk;
+    /// <summary>The latest octets decompressed in this context, as many as the window holds.</summary>
+    private readonly byte[] _window;
+    private int _windowLength;
+    private long _messageBytes;
+    private string? _error;
     private bool _used;
     private bool _streamEnded;
 
@@ -38,9 +50,11 @@ public sealed unsafe class MessageInflater : IDisposable
         _windowBits = windowBits;
         _contextTakeover = contextTakeover;
         _maxMessageBytes = maxMessageBytes;
+        _window = new byte[1 << windowBits];
+        _chunk = new byte[1 << windowBits];
     }
 
-    /// <summary>The kind of error the latest <see cref="Decompress"/> set; null when it returned a message.</summary>
+    /// <summary>The kind of error the latest message met; null while it decompresses.</summary>
     public InflateErrorKind? ErrorKind { get; private set; }
 
     /// <summary>
@@ -49,28 +63,47 @@ public sealed unsafe class MessageInflater : IDisposable
     /// </summary>
     public byte[]? Decompress(ReadOnlySpan<byte> payload, out string? error)
     {
+        var message = new ArrayBufferWriter<byte>(Math.Max(256, payload.Length * 4));
+        BeginMessage();
+        error = Feed(payload, octets => message.Write(octets)) ?? EndMessage(octets => message.Write(octets));
+        return error is null ? message.WrittenSpan.ToArray() : null;
+    }
+
+    /// <summary>Starts the next message.</summary>
+    public void BeginMessage()
+    {
         ErrorKind = null;
-        var z = _zlib.Stream;
-        if (_used && !_contextTakeover) Zlib.InflateReset(z, _windowBits);
-        else if (_streamEnded) ContinueAfterFinalBlock([]);
+        _error = null;
+        _messageBytes = 0;
+        if (_used && !_contextTakeover)
+        {
+            Zlib.InflateReset(_zlib.Stream, _windowBits);
+            _windowLength = 0;
+        }
+        else if (_streamEnded)
+        {
+            ContinueAfterFinalBlock();
+        }
         _used = true;
         _streamEnded = false;
-        var output = new Output(Math.Max(256, payload.Length * 4), _maxMessageBytes);
-        error = Feed(payload, ref output, isTail: false) ?? Feed(FlushTail, ref output, isTail: true);
-        if (error is not null) return null;
-        var message = output.ToArray();
-        if (_contextTakeover) Remember(message);
-        return message;
     }
 
-    private void Remember(byte[] message)
+    /// <summary>The next piece of the message's compressed payload; its octets go to output. The message's error, if any.</summary>
+    public string? Feed(ReadOnlySpan<byte> compressed, InflatedOctets output)
     {
-        _recent.Enqueue(message);
-        _recentLength += message.Length;
-        while (_recentLength - _recent.Peek().Length >= 1L << _windowBits) _recentLength -= _recent.Dequeue().Length;
+        if (_error is not null || compressed.IsEmpty) return _error;
+        if (_streamEnded)
+        {
+            ContinueAfterFinalBlock();
+            _streamEnded = false;
+        }
+        return _error = Run(compressed, output, isTail: false);
     }
 
-    private string? Feed(ReadOnlySpan<byte> input, ref Output output, bool isTail)
+    /// <summary>Ends the message (the appended tail); its last octets go to output. The message's error, if any.</summary>
+    public string? EndMessage(InflatedOctets output) => _error ??= Run(FlushTail, output, isTail: true);
+
+    private string? Run(ReadOnlySpan<byte> input, InflatedOctets output, bool isTail)
     {
         if (_streamEnded) return null;
         var z = _zlib.Stream;
@@ -81,12 +114,24 @@ public sealed unsafe class MessageInflater : IDisposable
             while (true)
             {
                 int code;
-                fixed (byte* o = output.Buffer)
+                int produced;
+                fixed (byte* o = _chunk)
                 {
-                    z->NextOut = o + output.Length;
-                    z->AvailOut = (uint)(output.Buffer.Length - output.Length);
+                    z->NextOut = o;
+                    z->AvailOut = (uint)_chunk.Length;
                     code = Zlib.Inflate(z, Zlib.SyncFlush);
-                    output.Length = output.Buffer.Length - (int)z->AvailOut;
+                    produced = _chunk.Length - (int)z->AvailOut;
+                }
+                if (produced > 0)
+                {
+                    _messageBytes += produced;
+                    if (_messageBytes > _maxMessageBytes)
+                    {
+                        ErrorKind = InflateErrorKind.MessageOverLimit;
+                        return $"the message decompresses to more than {_maxMessageBytes} octets";
+                    }
+                    Remember(_chunk.AsSpan(0, produced));
+                    output(_chunk.AsSpan(0, produced));
                 }
                 if (code == Zlib.StreamEnd)
                 {
@@ -94,7 +139,7 @@ public sealed unsafe class MessageInflater : IDisposable
                     // the appended tail completes; a new DEFLATE stream starts there, keeping the window.
                     _streamEnded = true;
                     if (isTail || z->AvailIn == 0) return null;
-                    ContinueAfterFinalBlock(output.Buffer.AsSpan(0, output.Length));
+                    ContinueAfterFinalBlock();
                     _streamEnded = false;
                     continue;
                 }
@@ -103,29 +148,42 @@ public sealed unsafe class MessageInflater : IDisposable
                     ErrorKind = InflateErrorKind.InvalidData;
                     return $"the DEFLATE data is invalid: {Zlib.MessageOf(z, code)}";
                 }
-                if (z->AvailOut == 0)
-                {
-                    if (output.Grow()) continue;
-                    ErrorKind = InflateErrorKind.MessageOverLimit;
-                    return $"the message decompresses to more than {_maxMessageBytes} octets";
-                }
+                if (z->AvailOut == 0) continue;
                 if (z->AvailIn == 0) return null;
             }
         }
+    }
+
+    private void Remember(ReadOnlySpan<byte> octets)
+    {
+        if (octets.Length >= _window.Length)
+        {
+            octets[^_window.Length..].CopyTo(_window);
+            _windowLength = _window.Length;
+            return;
+        }
+        var drop = Math.Max(0, _windowLength + octets.Length - _window.Length);
+        if (drop > 0)
+        {
+            _window.AsSpan(drop, _windowLength - drop).CopyTo(_window);
+            _windowLength -= drop;
+        }
+        octets.CopyTo(_window.AsSpan(_windowLength));
+        _windowLength += octets.Length;
     }
 
     /// <summary>
     /// After a final block, a new DEFLATE stream starts; it may refer to the octets before it in the window: those of
     /// this message so far, and with context takeover those of the messages before.
     /// </summary>
-    private void ContinueAfterFinalBlock(ReadOnlySpan<byte> messageSoFar)
+    private void ContinueAfterFinalBlock()
     {
         var z = _zlib.Stream;
         Zlib.InflateReset(z, _windowBits);
-        var window = Window(messageSoFar);
-        if (window.Length == 0) return;
+        if (_windowLength == 0) return;
         // The library has no inflateSetDictionary; a stored block holding the window's octets, its output thrown away,
         // puts them in the window the same way.
+        var window = _window.AsSpan(0, _windowLength);
         var block = new byte[5 + window.Length];
         block[0] = 0x00;
         BinaryPrimitives.WriteUInt16LittleEndian(block.AsSpan(1), (ushort)window.Length);
@@ -149,30 +207,5 @@ public sealed unsafe class MessageInflater : IDisposable
         z->AvailIn = availIn;
     }
 
-    /// <summary>The last octets decompressed in this context, as many as the window holds.</summary>
-    private byte[] Window(ReadOnlySpan<byte> messageSoFar)
-    {
-        var size = 1 << _windowBits;
-        var earlier = _contextTakeover ? _recent.SelectMany(m => m) : [];
-        var all = earlier.Concat(messageSoFar.ToArray()).ToArray();
-        return all.Length <= size ? all : all[^size..];
-    }
-
     public void Dispose() => _zlib.Dispose();
-
-    private struct Output(int initial, long limit)
-    {
-        public byte[] Buffer = new byte[(int)Math.Min(initial, Math.Max(limit, 1))];
-        public int Length;
-
-        public bool Grow()
-        {
-            if (Buffer.Length >= limit) return false;
-            var size = (int)Math.Min(Math.Min((long)Buffer.Length * 2, limit + 1), Array.MaxLength);
-            Array.Resize(ref Buffer, size);
-            return true;
-        }
-
-        public readonly byte[] ToArray() => Buffer.AsSpan(0, Length).ToArray();
-    }
 }

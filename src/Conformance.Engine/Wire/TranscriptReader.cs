@@ -1,0 +1,301 @@
+using System.Buffers;
+using System.Text;
+using Conformance.Protocol;
+using Conformance.Protocol.Deflate;
+
+namespace Conformance.Engine.Wire;
+
+/// <summary>
+/// Reads a transcript entry by entry, as it is recorded or replayed: the opening handshake, then the conversation
+/// through the client's rules (<see cref="ClientEndpoint"/>), each direction fed to a frame decoder as it travelled.
+/// It keeps what the verdicts need and not the octets themselves, so a case that moves a gigabyte is read in the
+/// memory of its largest frame. <see cref="Reading"/> says what it has read so far.
+/// </summary>
+public sealed class TranscriptReader : IDisposable
+{
+    /// <summary>The most of the request that is searched for the end of its header block.</summary>
+    private const int LongestRequestHead = 1024 * 1024;
+    private const int LongestResponseHead = 64 * 1024;
+
+    private readonly long _maxFramePayload;
+    private int _count;
+    private long _firstAt;
+    private long _lastAt;
+
+    private readonly ArrayBufferWriter<byte> _request = new(1024);
+    private readonly ArrayBufferWriter<byte> _response = new(1024);
+    private int _requestEnd = -1;
+    private ResponseParseStatus _responseStatus = ResponseParseStatus.NeedMoreData;
+    private UpgradeResponse? _parsed;
+    private int _responseEnd;
+    private string? _parseError;
+    /// <summary>Every entry until the handshake is decided, then null: the conversation is read from the first octet.</summary>
+    private List<(int Index, WireEntry Entry)>? _waiting = [];
+    private Handshake? _handshake;
+    private Replay? _replay;
+
+    private string? _error;
+    private int? _peerClosedAt;
+    private int? _suiteClosedAt;
+    private string? _suiteClosedBecause;
+    private bool _deadline;
+    private int? _firstTimerAt;
+    private WireEntry? _firstTimer;
+    private int? _lastTimerFiredAt;
+    private WireEntry? _recheck;
+    private readonly AnswerTimer _answer = new();
+
+    public TranscriptReader(long maxFramePayload = 64L * 1024 * 1024) => _maxFramePayload = maxFramePayload;
+
+    public void Add(WireEntry e) => Add(e.AtMicroseconds, e.Kind, e.Bytes, e.Text);
+
+    /// <summary>The next entry; its octets are read now and not kept.</summary>
+    public void Add(long at, WireEntryKind kind, ReadOnlySpan<byte> bytes, string? text)
+    {
+        var index = _count++;
+        if (index == 0) _firstAt = at;
+        _lastAt = at;
+        Note(index, at, kind, bytes, text);
+        if (_waiting is null)
+        {
+            _replay?.Feed(index, at, kind, bytes, text);
+            return;
+        }
+        _waiting.Add((index, new WireEntry(at, kind, bytes.IsEmpty ? null : bytes.ToArray(), text)));
+        if (kind == WireEntryKind.Sent) ReadRequest(bytes);
+        if (kind == WireEntryKind.Received) ReadResponse(bytes);
+        var requestDecided = _requestEnd >= 0 || _request.WrittenCount >= LongestRequestHead;
+        var responseDecided = _responseStatus != ResponseParseStatus.NeedMoreData || _response.WrittenCount > LongestResponseHead;
+        if (requestDecided && responseDecided) StartConversation();
+    }
+
+    private void Note(int index, long at, WireEntryKind kind, ReadOnlySpan<byte> bytes, string? text)
+    {
+        _answer.Add(at, kind, bytes);
+        switch (kind)
+        {
+            case WireEntryKind.Error:
+                _error ??= text;
+                break;
+            case WireEntryKind.PeerClosed:
+                _peerClosedAt ??= index;
+                break;
+            case WireEntryKind.ClosedBySuite when _suiteClosedAt is null:
+                (_suiteClosedAt, _suiteClosedBecause) = (index, text);
+                break;
+            case WireEntryKind.Deadline:
+                _deadline = true;
+                break;
+            case WireEntryKind.RecheckPassed or WireEntryKind.RecheckFailed:
+                _recheck ??= new WireEntry(at, kind, null, text);
+                break;
+            case WireEntryKind.TimerFired:
+                _lastTimerFiredAt = index;
+                break;
+        }
+        if (kind is WireEntryKind.TimerFired or WireEntryKind.Mark or WireEntryKind.Deadline && _firstTimerAt is null)
+            (_firstTimerAt, _firstTimer) = (index, new WireEntry(at, kind, null, text));
+    }
+
+    private void ReadRequest(ReadOnlySpan<byte> bytes)
+    {
+        if (_requestEnd >= 0 || _request.WrittenCount >= LongestRequestHead) return;
+        _request.Write(bytes[..Math.Min(bytes.Length, LongestRequestHead - _request.WrittenCount)]);
+        _requestEnd = HttpHead.Length(_request.WrittenSpan);
+    }
+
+    private void ReadResponse(ReadOnlySpan<byte> bytes)
+    {
+        if (_responseStatus != ResponseParseStatus.NeedMoreData || _response.WrittenCount > LongestResponseHead) return;
+        _response.Write(bytes[..Math.Min(bytes.Length, LongestResponseHead + 1 - _response.WrittenCount)]);
+        _responseStatus = UpgradeResponse.TryParse(_response.WrittenSpan, LongestResponseHead, out _parsed, out _responseEnd, out _parseError);
+    }
+
+    /// <summary>The opening handshake as far as it went, read from the request's head and the server's answer.</summary>
+    private sealed record Handshake(UpgradeResponse? Response, DeflateParameters? Deflate, string? Problem, bool Done);
+
+    private Handshake ReadHandshake()
+    {
+        var head = _requestEnd < 0 ? "" : Encoding.Latin1.GetString(_request.WrittenSpan[.._requestEnd]);
+        var key = DeflateAgreement.RequestHeaders(head, "Sec-WebSocket-Key").FirstOrDefault();
+        string? problem = _responseStatus switch
+        {
+            ResponseParseStatus.Complete => _parsed!.ValidateAcceptance(key ?? "", ListElements(head, "Sec-WebSocket-Protocol"), ListElements(head, "Sec-WebSocket-Extensions")),
+            ResponseParseStatus.Invalid => $"the server's answer is not a valid HTTP response: {_parseError}",
+            _ => _response.WrittenCount == 0 ? "the server sent nothing" : "the server's answer ended before its header block did",
+        };
+        DeflateParameters? deflate = null;
+        if (_responseStatus == ResponseParseStatus.Complete && problem is null && _parsed!.StatusCode == 101)
+        {
+            deflate = DeflateAgreement.Read(head, _parsed, out var deflateProblem);
+            problem = deflateProblem is null ? null : $"the permessage-deflate negotiation failed: {deflateProblem}";
+        }
+        return new Handshake(_parsed, deflate, problem, _responseStatus == ResponseParseStatus.Complete && problem is null && _requestEnd >= 0);
+    }
+
+    private static List<string> ListElements(string head, string name) =>
+        DeflateAgreement.RequestHeaders(head, name).SelectMany(v => v.Split(',')).Select(e => e.Trim()).Where(e => e.Length > 0).ToList();
+
+    /// <summary>The handshake is decided: the conversation is read from the start, and from now on entry by entry.</summary>
+    private void StartConversation()
+    {
+        _handshake = ReadHandshake();
+        var waiting = _waiting!;
+        _waiting = null;
+        if (!_handshake.Done) return;
+        _replay = new Replay(_requestEnd, _responseEnd, _handshake.Deflate, _maxFramePayload);
+        foreach (var (index, e) in waiting) _replay.Feed(index, e.AtMicroseconds, e.Kind, e.Bytes, e.Text);
+    }
+
+    /// <summary>What the transcript says so far.</summary>
+    public TranscriptReading Reading()
+    {
+        var handshake = _handshake ?? ReadHandshake();
+        var replay = _replay;
+        return new TranscriptReading
+        {
+            ConnectionError = _error,
+            Response = handshake.Response,
+            Deflate = handshake.Deflate,
+            HandshakeProblem = _responseStatus == ResponseParseStatus.Complete ? handshake.Problem : _error ?? handshake.Problem,
+            PeerClosedAt = _peerClosedAt,
+            SuiteClosedAt = _suiteClosedAt,
+            SuiteClosedBecause = _suiteClosedBecause,
+            DeadlinePassed = _deadline,
+            FirstTimerAt = _firstTimerAt,
+            FirstTimer = _firstTimer,
+            LastTimerFiredAt = _lastTimerFiredAt,
+            Recheck = _recheck,
+            HandshakeTiming = _answer.Timing,
+            EntryCount = _count,
+            FirstAtMicroseconds = _firstAt,
+            LastAtMicroseconds = _lastAt,
+            FirstServerClose = replay?.ServerClose,
+            FirstSuiteClose = replay?.SuiteClose,
+            Events = replay?.Events.ToArray() ?? [],
+            ServerViolations = replay?.Violations ?? [],
+            FirstViolationAt = replay?.FirstViolationAt,
+            LastServerFrameAt = replay?.LastServerFrameAt,
+            Closing = replay?.Closing ?? new(false, false, _suiteClosedAt is not null, null, null, false),
+        };
+    }
+
+    public void Dispose() => _replay?.Dispose();
+
+    /// <summary>
+    /// From the opening request's first octet out to the end of the answer's head in (looked for in the first 64 KiB
+    /// the server sent); or that one of the suite's timers ran out before the head was complete.
+    /// </summary>
+    private sealed class AnswerTimer
+    {
+        private const int LongestHead = 64 * 1024;
+        private readonly ArrayBufferWriter<byte> _head = new(1024);
+        private long? _requestAt;
+        private long? _answeredAt;
+        private bool _timerFirst;
+        private bool _done;
+
+        public HandshakeTiming Timing => new(_requestAt, _answeredAt, _timerFirst);
+
+        public void Add(long at, WireEntryKind kind, ReadOnlySpan<byte> bytes)
+        {
+            if (kind == WireEntryKind.Sent) _requestAt ??= at;
+            if (_done) return;
+            if (kind == WireEntryKind.TimerFired) (_timerFirst, _done) = (true, true);
+            if (kind != WireEntryKind.Received || bytes.IsEmpty) return;
+            _head.Write(bytes[..Math.Min(bytes.Length, LongestHead - _head.WrittenCount)]);
+            if (HttpHead.Length(_head.WrittenSpan) >= 0) (_answeredAt, _done) = (at, true);
+            else if (_head.WrittenCount >= LongestHead) _done = true;
+        }
+    }
+
+    /// <summary>
+    /// The conversation after the handshake, entry by entry in the order it happened: the suite's frames and the
+    /// server's, each direction fed to a decoder as it travelled, the server's through the client's rules.
+    /// </summary>
+    private sealed class Replay(int requestEnd, int responseEnd, DeflateParameters? deflate, long maxFramePayload) : IDisposable
+    {
+        private readonly ClientEndpoint _client = new(deflate);
+        private readonly FrameDecoder _suiteFrames = new(FrameDecoder.LargestPayloadLength);
+        private readonly FrameDecoder _serverFrames = new(maxFramePayload);
+        private long _sent;
+        private long _received;
+        private bool _suiteUndecodable;
+        private bool _serverUndecodable;
+        private int? _closeSeenAt;
+        private bool _serverClosedTcp;
+
+        public List<(int, ConversationEvent)> Events { get; } = [];
+        public IReadOnlyList<string> Violations => _client.Violations.ToArray();
+        public int? FirstViolationAt { get; private set; }
+        public WireFrame? ServerClose { get; private set; }
+        public WireFrame? SuiteClose { get; private set; }
+        public int? LastServerFrameAt { get; private set; }
+
+        public ClosingFacts Closing => new(_client.ClosedBySuite, _client.WasClean, _client.DroppedBySuite, _client.DropReason,
+            _client.ServerCloseCodeTaken, _serverClosedTcp, _client.ServerCloseRefused);
+
+        public void Feed(int i, long at, WireEntryKind kind, ReadOnlySpan<byte> bytes, string? text)
+        {
+            switch (kind)
+            {
+                case WireEntryKind.Sent when !bytes.IsEmpty:
+                    var fromSent = (int)Math.Clamp(requestEnd - _sent, 0, bytes.Length);
+                    _sent += bytes.Length;
+                    if (_suiteUndecodable || fromSent == bytes.Length) break;
+                    _suiteFrames.Append(bytes[fromSent..]);
+                    while (true)
+                    {
+                        var status = _suiteFrames.TryRead(out var frame);
+                        if (status == DecodeStatus.NeedMoreData) break;
+                        if (status == DecodeStatus.Error) { _suiteUndecodable = true; break; }
+                        if (!frame!.Header.IsWellFormedClose) continue;
+                        SuiteClose ??= new WireFrame(i, at, frame);
+                        _client.SuiteSentClose();
+                    }
+                    break;
+                case WireEntryKind.Received when !bytes.IsEmpty:
+                    var fromReceived = (int)Math.Clamp(responseEnd - _received, 0, bytes.Length);
+                    _received += bytes.Length;
+                    if (_serverUndecodable || fromReceived == bytes.Length || _client.Phase == ClientPhase.Closed) break;
+                    _serverFrames.Append(bytes[fromReceived..]);
+                    while (_client.Phase != ClientPhase.Closed)
+                    {
+                        var status = _serverFrames.TryRead(out var frame);
+                        if (status == DecodeStatus.NeedMoreData) break;
+                        if (status == DecodeStatus.Error)
+                        {
+                            _serverUndecodable = true;
+                            _client.Undecodable(_serverFrames.Error!);
+                            FirstViolationAt ??= i;
+                            break;
+                        }
+                        var hadClose = _client.ServerClose is not null;
+                        if (frame!.Header.Opcode != Opcodes.Close) LastServerFrameAt = i;
+                        foreach (var action in _client.Receive(frame!))
+                            if (action is DeliverEvent d) Events.Add((i, d.Event));
+                        if (_client.Violations.Count > 0) FirstViolationAt ??= i;
+                        if (!hadClose && _client.ServerClose is not null)
+                        {
+                            ServerClose = new WireFrame(i, at, frame!);
+                            _closeSeenAt ??= i;
+                        }
+                    }
+                    break;
+                case WireEntryKind.Mark when _closeSeenAt is null:
+                    Events.Add((i, ConversationEvent.MarkEvent(text ?? "")));
+                    break;
+                case WireEntryKind.ClosedBySuite:
+                    _client.SuiteDropped(text ?? "");
+                    break;
+                case WireEntryKind.PeerClosed:
+                    _serverClosedTcp |= _client.Phase != ClientPhase.Closed;
+                    _closeSeenAt ??= i;
+                    _client.PeerClosed();
+                    break;
+            }
+        }
+
+        public void Dispose() => _client.Dispose();
+    }
+}
