@@ -7,11 +7,13 @@ namespace Conformance.Engine.Sessions;
 /// The compressed forms of a round-trip series, made once per run and shared by the cases that send the same series
 /// with the same agreed client parameters (categories 12 and 13 send the same slices in up to eight cases). A series
 /// is compressed in order with one deflater, so with context takeover too every case sends exactly the octets it
-/// would have made itself. Series not used for a while are dropped once the cache holds more than its budget.
+/// would have made itself. Series not used for a while are dropped once the cache holds more than its budget; a
+/// series too large to share within it is compressed by its case as it goes, each message kept only until sent.
 /// </summary>
 internal sealed class CompressedSeries
 {
-    private const long BudgetBytes = 512L * 1024 * 1024;
+    private const long BudgetBytes = 128L * 1024 * 1024;
+    private const long LargestSharedSeries = BudgetBytes / 4;
     private static readonly Dictionary<(MessageSource, int Bits, bool NoTakeover), CompressedSeries> Cache = new();
     private static long _cachedBytes;
     private static long _clock;
@@ -19,29 +21,38 @@ internal sealed class CompressedSeries
     private readonly MessageSource _source;
     private readonly MessageDeflater _deflater;
     private readonly List<byte[]> _compressed = [];
+    private readonly bool _shared;
+    private int _made;
     private long _bytes;
     private long _lastUsed;
 
-    private CompressedSeries(MessageSource source, DeflateParameters agreed)
+    private CompressedSeries(MessageSource source, DeflateParameters agreed, bool shared)
     {
         _source = source;
         _deflater = agreed.ClientDeflater();
+        _shared = shared;
     }
 
-    public static CompressedSeries For(MessageSource source, DeflateParameters agreed)
+    public static CompressedSeries For(MessageSource source, int count, DeflateParameters agreed)
     {
+        if ((long)source.Length * count > LargestSharedSeries) return new CompressedSeries(source, agreed, shared: false);
         lock (Cache)
         {
             var key = (source, agreed.ClientMaxWindowBits, agreed.ClientNoContextTakeover);
-            if (!Cache.TryGetValue(key, out var series)) Cache[key] = series = new CompressedSeries(source, agreed);
+            if (!Cache.TryGetValue(key, out var series)) Cache[key] = series = new CompressedSeries(source, agreed, shared: true);
             series._lastUsed = ++_clock;
             return series;
         }
     }
 
-    /// <summary>The index-th message of the series, compressed.</summary>
+    /// <summary>The index-th message of the series, compressed (of a series not shared, the messages in order).</summary>
     public byte[] At(int index)
     {
+        if (!_shared)
+        {
+            if (index != _made) throw new InvalidOperationException($"message {index} of a series compressed as it goes, after {_made}");
+            return _deflater.Compress(_source.At(_made++).Span);
+        }
         long grown;
         byte[] result;
         lock (_compressed)

@@ -184,7 +184,7 @@ public sealed class Session
     /// </summary>
     private async Task RoundTripsAsync(RoundTripsStep step, string label, CancellationToken deadline)
     {
-        var compressed = _deflate is null ? null : CompressedSeries.For(step.Messages, _deflate);
+        var compressed = _deflate is null ? null : CompressedSeries.For(step.Messages, step.Count, _deflate);
         var sent = 0;
         for (; sent < step.Count && _state.IsOpen; sent++)
         {
