@@ -73,6 +73,20 @@ public class CommandLineTests
         Assert.That(variable.Errors, Does.Not.Contain("   at "));
     }
 
+    [TestCase("--stored-octets", "16k", "conformance: --stored-octets: \"16k\" is not a whole number of octets from 1024 to 2147483647")]
+    [TestCase("--stored-octets", "0", "conformance: --stored-octets: \"0\" is not a whole number of octets from 1024 to 2147483647")]
+    public void A_bad_number_of_stored_octets_is_one_line_and_exit_2(string flag, string value, string expected)
+    {
+        var run = Cli.Run(flag, value, "--out", _out);
+        Assert.That(run.ExitCode, Is.EqualTo(2));
+        Assert.That(run.Errors.Trim(), Is.EqualTo(expected));
+
+        var variable = Cli.Run(TimeSpan.FromMinutes(1), new Dictionary<string, string> { ["CONFORMANCE_STOREDOCTETS"] = value }, "--out", _out);
+        Assert.That(variable.ExitCode, Is.EqualTo(2));
+        Assert.That(variable.Errors.Trim(), Does.StartWith($"conformance: storedOctets (environment CONFORMANCE_STOREDOCTETS): \"{value}\" is not a whole number"));
+        Assert.That(variable.Errors.Trim(), Does.Not.Contain("\n"));
+    }
+
     [Test]
     public void Flags_override_variables_which_override_the_settings_file_and_defaults_override_nothing()
     {
@@ -92,6 +106,8 @@ public class CommandLineTests
         var run = Cli.Run("--help");
         Assert.That(run.Output, Does.Match(@"-j, --parallel <N>\s+Cases run at once.*\[default: 16\]"));
         Assert.That(run.Output, Does.Match(@"--timeout <seconds>\s+.*\[default: 30\]"));
+        Assert.That(run.Output, Does.Match(@"--stored-octets <N>\s+Octets of each direction"));
+        Assert.That(run.Output, Does.Match(@"(?s)--stored-octets.*?\[default: 16384\]"));
         var fuzz = Cli.Run("fuzz", "--help");
         Assert.That(fuzz.Output, Does.Match(@"--engine <afl\|property>\s+.*\[default: property\]"));
         Assert.That(fuzz.Output, Does.Contain("--duration <90s|10m|2h>").And.Contain("--seed <number>"));
