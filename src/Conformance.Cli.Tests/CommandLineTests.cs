@@ -154,15 +154,52 @@ public class CommandLineTests
         using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "results.json")));
         Assert.That(results.RootElement.GetProperty("runs")[0].GetProperty("interrupted").GetBoolean(), Is.True);
         Assert.That(File.Exists(Path.Combine(_out, "index.html")));
+        Assert.That(File.Exists(Path.Combine(_out, "results.jsonl")), Is.False, "results.json replaced the journal");
     }
 
-    /// <summary>Cases that each wait 20 s for a pong that never comes.</summary>
-    private string SlowCases(int count)
+    [Test]
+    public async Task A_killed_run_leaves_its_journal_which_report_and_diff_read()
+    {
+        if (OperatingSystem.IsWindows()) Assert.Ignore("needs a POSIX signal");
+        var suites = SlowCases(3, fastFirst: true);
+        using var process = Process.Start(Cli.StartInfo(new Dictionary<string, string>(), "--suites", suites, "--out", _out, "--parallel", "1"))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var oneFinished = new TaskCompletionSource();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("[   1/3]") == true) oneFinished.TrySetResult();
+        };
+        process.BeginErrorReadLine();
+        await oneFinished.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.That(Posix.kill(process.Id, Posix.SIGKILL), Is.EqualTo(0));
+        process.WaitForExit();
+        await output;
+
+        var journal = Path.Combine(_out, "results.jsonl");
+        Assert.That(File.Exists(Path.Combine(_out, "results.json")), Is.False);
+        var report = Cli.Run("report", journal, "--out", Path.Combine(_out, "again"));
+        Assert.That(report.ExitCode, Is.EqualTo(0), report.Errors);
+        Assert.That(report.Output, Does.Contain("1 target(s), 1 case result(s)"));
+        using (var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "again", "results.json"))))
+        {
+            var run = results.RootElement.GetProperty("runs")[0];
+            Assert.That(run.GetProperty("interrupted").GetBoolean(), Is.True);
+            Assert.That(run.GetProperty("casesSelected").GetInt32(), Is.EqualTo(3));
+            Assert.That(run.GetProperty("cases")[0].GetProperty("id").GetString(), Is.EqualTo("2.1"));
+        }
+        Assert.That(File.Exists(Path.Combine(_out, "again", "cases", "kestrel-embedded_case_2_1.html")));
+        var diff = Cli.Run("diff", journal, journal);
+        Assert.That(diff.ExitCode, Is.EqualTo(1), "the new run was interrupted");
+        Assert.That(diff.Output, Does.Contain("0 regressions"));
+    }
+
+    /// <summary>Cases that each wait 20 s for a pong that never comes (the first only 100 ms when fastFirst).</summary>
+    private string SlowCases(int count, bool fastFirst = false)
     {
         var suites = Directory.CreateDirectory(Path.Combine(_out, "slow-suites")).FullName;
         var cases = Enumerable.Range(1, count).Select(i => $$"""
             { "id": "2.{{i}}", "title": "waits for a pong that will not come", "rfc": [], "requirement": "r", "expectation": "e",
-              "steps": [], "expect": { "OK": [ { "pong": "never" } ] }, "end": { "after": 20000, "action": "close" } }
+              "steps": [], "expect": { "OK": [ { "pong": "never" } ] }, "end": { "after": {{(fastFirst && i == 1 ? 100 : 20000)}}, "action": "close" } }
             """);
         File.WriteAllText(Path.Combine(suites, "slow.json"), $$"""{ "category": "2", "title": "t", "cases": [ {{string.Join(",", cases)}} ] }""");
         return suites;
@@ -248,6 +285,8 @@ public class CommandLineTests
         Assert.That(File.Exists(Path.Combine(_out, first.GetProperty("reportfile").GetString()!)));
         Assert.That(File.Exists(Path.Combine(_out, "index.html")));
         Assert.That(File.ReadAllText(Path.Combine(_out, "junit.xml")), Does.Contain("<testcase classname=\"conformance.kestrel-embedded.1\" name=\"1.1.1 "));
+        Assert.That(Directory.EnumerateFiles(_out, "*.json*", SearchOption.AllDirectories).Select(Path.GetFileName),
+            Is.EquivalentTo(new[] { "results.json", "index.json" }), "one copy of each transcript: no journal left, no case files beside results.json");
     }
 
     [Test]
