@@ -73,6 +73,20 @@ public class CommandLineTests
         Assert.That(variable.Errors, Does.Not.Contain("   at "));
     }
 
+    [TestCase("--stored-octets", "16k", "conformance: --stored-octets: \"16k\" is not a whole number of octets from 1024 to 2147483647")]
+    [TestCase("--stored-octets", "0", "conformance: --stored-octets: \"0\" is not a whole number of octets from 1024 to 2147483647")]
+    public void A_bad_number_of_stored_octets_is_one_line_and_exit_2(string flag, string value, string expected)
+    {
+        var run = Cli.Run(flag, value, "--out", _out);
+        Assert.That(run.ExitCode, Is.EqualTo(2));
+        Assert.That(run.Errors.Trim(), Is.EqualTo(expected));
+
+        var variable = Cli.Run(TimeSpan.FromMinutes(1), new Dictionary<string, string> { ["CONFORMANCE_STOREDOCTETS"] = value }, "--out", _out);
+        Assert.That(variable.ExitCode, Is.EqualTo(2));
+        Assert.That(variable.Errors.Trim(), Does.StartWith($"conformance: storedOctets (environment CONFORMANCE_STOREDOCTETS): \"{value}\" is not a whole number"));
+        Assert.That(variable.Errors.Trim(), Does.Not.Contain("\n"));
+    }
+
     [Test]
     public void Flags_override_variables_which_override_the_settings_file_and_defaults_override_nothing()
     {
@@ -92,6 +106,8 @@ public class CommandLineTests
         var run = Cli.Run("--help");
         Assert.That(run.Output, Does.Match(@"-j, --parallel <N>\s+Cases run at once.*\[default: 16\]"));
         Assert.That(run.Output, Does.Match(@"--timeout <seconds>\s+.*\[default: 30\]"));
+        Assert.That(run.Output, Does.Match(@"--stored-octets <N>\s+Octets of each direction"));
+        Assert.That(run.Output, Does.Match(@"(?s)--stored-octets.*?\[default: 16384\]"));
         var fuzz = Cli.Run("fuzz", "--help");
         Assert.That(fuzz.Output, Does.Match(@"--engine <afl\|property>\s+.*\[default: property\]"));
         Assert.That(fuzz.Output, Does.Contain("--duration <90s|10m|2h>").And.Contain("--seed <number>"));
@@ -138,15 +154,52 @@ public class CommandLineTests
         using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "results.json")));
         Assert.That(results.RootElement.GetProperty("runs")[0].GetProperty("interrupted").GetBoolean(), Is.True);
         Assert.That(File.Exists(Path.Combine(_out, "index.html")));
+        Assert.That(File.Exists(Path.Combine(_out, "results.jsonl")), Is.False, "results.json replaced the journal");
     }
 
-    /// <summary>Cases that each wait 20 s for a pong that never comes.</summary>
-    private string SlowCases(int count)
+    [Test]
+    public async Task A_killed_run_leaves_its_journal_which_report_and_diff_read()
+    {
+        if (OperatingSystem.IsWindows()) Assert.Ignore("needs a POSIX signal");
+        var suites = SlowCases(3, fastFirst: true);
+        using var process = Process.Start(Cli.StartInfo(new Dictionary<string, string>(), "--suites", suites, "--out", _out, "--parallel", "1"))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var oneFinished = new TaskCompletionSource();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("[   1/3]") == true) oneFinished.TrySetResult();
+        };
+        process.BeginErrorReadLine();
+        await oneFinished.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.That(Posix.kill(process.Id, Posix.SIGKILL), Is.EqualTo(0));
+        process.WaitForExit();
+        await output;
+
+        var journal = Path.Combine(_out, "results.jsonl");
+        Assert.That(File.Exists(Path.Combine(_out, "results.json")), Is.False);
+        var report = Cli.Run("report", journal, "--out", Path.Combine(_out, "again"));
+        Assert.That(report.ExitCode, Is.EqualTo(0), report.Errors);
+        Assert.That(report.Output, Does.Contain("1 target(s), 1 case result(s)"));
+        using (var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "again", "results.json"))))
+        {
+            var run = results.RootElement.GetProperty("runs")[0];
+            Assert.That(run.GetProperty("interrupted").GetBoolean(), Is.True);
+            Assert.That(run.GetProperty("casesSelected").GetInt32(), Is.EqualTo(3));
+            Assert.That(run.GetProperty("cases")[0].GetProperty("id").GetString(), Is.EqualTo("2.1"));
+        }
+        Assert.That(File.Exists(Path.Combine(_out, "again", "cases", "kestrel-embedded_case_2_1.html")));
+        var diff = Cli.Run("diff", journal, journal);
+        Assert.That(diff.ExitCode, Is.EqualTo(1), "the new run was interrupted");
+        Assert.That(diff.Output, Does.Contain("0 regressions"));
+    }
+
+    /// <summary>Cases that each wait 20 s for a pong that never comes (the first only 100 ms when fastFirst).</summary>
+    private string SlowCases(int count, bool fastFirst = false)
     {
         var suites = Directory.CreateDirectory(Path.Combine(_out, "slow-suites")).FullName;
         var cases = Enumerable.Range(1, count).Select(i => $$"""
             { "id": "2.{{i}}", "title": "waits for a pong that will not come", "rfc": [], "requirement": "r", "expectation": "e",
-              "steps": [], "expect": { "OK": [ { "pong": "never" } ] }, "end": { "after": 20000, "action": "close" } }
+              "steps": [], "expect": { "OK": [ { "pong": "never" } ] }, "end": { "after": {{(fastFirst && i == 1 ? 100 : 20000)}}, "action": "close" } }
             """);
         File.WriteAllText(Path.Combine(suites, "slow.json"), $$"""{ "category": "2", "title": "t", "cases": [ {{string.Join(",", cases)}} ] }""");
         return suites;
@@ -232,6 +285,8 @@ public class CommandLineTests
         Assert.That(File.Exists(Path.Combine(_out, first.GetProperty("reportfile").GetString()!)));
         Assert.That(File.Exists(Path.Combine(_out, "index.html")));
         Assert.That(File.ReadAllText(Path.Combine(_out, "junit.xml")), Does.Contain("<testcase classname=\"conformance.kestrel-embedded.1\" name=\"1.1.1 "));
+        Assert.That(Directory.EnumerateFiles(_out, "*.json*", SearchOption.AllDirectories).Select(Path.GetFileName),
+            Is.EquivalentTo(new[] { "results.json", "index.json" }), "one copy of each transcript: no journal left, no case files beside results.json");
     }
 
     [Test]

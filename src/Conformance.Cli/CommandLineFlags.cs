@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Conformance.Engine.Configuration;
 
 namespace Conformance.Cli;
 
@@ -27,6 +28,10 @@ internal sealed class CommandLineFlags
     private readonly Option<double?> _runTimeout = TypedOptions.Seconds("--run-timeout", "Seconds the whole run may take; cases not run by then are left out (default: none)");
     private readonly Option<int> _parallel = TypedOptions.WholeNumber("--parallel", "Cases run at once, each on its own connection", 1, 1024, 16,
         text => $"\"{text}\" is not a whole number from 1 to 1024", "-j");
+    private readonly Option<int> _storedOctets = TypedOptions.WholeNumber("--stored-octets",
+        "Octets of each direction a case's wire transcript keeps in the results and report, from the start, with the heads of the last " +
+        "reads and writes (verdicts are scored on every octet)", Settings.FewestStoredOctets, int.MaxValue, Settings.DefaultStoredOctets,
+        text => $"\"{text}\" is not a whole number of octets from {Settings.FewestStoredOctets} to {int.MaxValue}");
     private readonly Option<string> _out = new("--out", "-o") { Description = "Folder for results", HelpName = "folder", DefaultValueFactory = _ => "reports" };
     private readonly Option<string[]> _failOn = new("--fail-on")
     {
@@ -70,7 +75,7 @@ internal sealed class CommandLineFlags
     public Option<string[]> Target => _target;
 
     private IEnumerable<Option> All =>
-        [_target, _insecure, _cases, _exclude, _header, _subprotocol, _origin, _timeout, _runTimeout, _parallel, _out, _failOn, _agent, _suites, _expect, _config];
+        [_target, _insecure, _cases, _exclude, _header, _subprotocol, _origin, _timeout, _runTimeout, _parallel, _storedOctets, _out, _failOn, _agent, _suites, _expect, _config];
 
     /// <param name="withOut">false for a command whose --out means something else</param>
     public void AddTo(Command command, bool withOut = true)
@@ -107,6 +112,7 @@ internal sealed class CommandLineFlags
         Set("caseTimeout", _timeout, v => Number(v!.Value));
         Set("runTimeout", _runTimeout, v => Number(v!.Value));
         Set("parallelism", _parallel, v => v.ToString(CultureInfo.InvariantCulture));
+        Set("storedOctets", _storedOctets, v => v.ToString(CultureInfo.InvariantCulture));
         Set("out", _out, v => v);
         SetList("failOn", _failOn);
         Set("agent", _agent, v => v);

@@ -14,8 +14,8 @@ internal static class DiffCommand
     {
         var diff = new Command("diff", "Compare two results files: regressions, changes, fixes, changed close codes; exit 1 when something got worse, " +
                                        "changed to another verdict as bad, or has no result in the new file (missing, interrupted).");
-        var oldResults = new Argument<string>("old") { Description = "the earlier results.json" };
-        var newResults = new Argument<string>("new") { Description = "the later results.json" };
+        var oldResults = new Argument<string>("old") { Description = "the earlier results.json (or results.jsonl)" };
+        var newResults = new Argument<string>("new") { Description = "the later results.json (or the results.jsonl a killed run left)" };
         diff.Arguments.Add(oldResults);
         diff.Arguments.Add(newResults);
         diff.SetAction(parse => Execute(parse.GetValue(oldResults)!, parse.GetValue(newResults)!));

@@ -10,7 +10,7 @@ internal static class ReportCommand
     public static Command Create()
     {
         var report = new Command("report", "Write the reports (HTML, index.json, junit.xml) of saved results files, side by side, into --out.");
-        var files = new Argument<string[]>("results") { Description = "results.json files of earlier runs", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("results") { Description = "results.json files of earlier runs (or the results.jsonl a killed run left)", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out", "-o") { Description = "Folder for the report", HelpName = "folder", DefaultValueFactory = _ => "reports" };
         report.Arguments.Add(files);
         report.Options.Add(output);

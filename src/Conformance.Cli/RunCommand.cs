@@ -124,7 +124,7 @@ internal static class RunCommand
             Console.Write(Summary.Render(run.Cases, cases.Count, compared?[run.Agent], settings.Expect, compared is null ? null : withoutResult[run.Agent]));
         }
         Console.WriteLine($"report: {Path.GetFullPath(output.ReportPath)} (summary.md beside it)");
-        Console.WriteLine($"results: {Path.GetFullPath(output.ResultsPath)} (and index.json, junit.xml, cases/ beside it)");
+        Console.WriteLine($"results: {Path.GetFullPath(output.ResultsPath)} (and index.json, junit.xml beside it)");
         if (runs[^1].Interrupted)
         {
             Console.Error.WriteLine($"conformance: the run stopped after {runs.Sum(r => r.Cases.Count)} of {cases.Count * pipeline.Targets.Count} case(s)");
@@ -145,6 +145,7 @@ internal static class RunCommand
     {
         Console.Error.WriteLine($"conformance: {cases.Count} case(s) against {target}{(pipeline.Embedded ? " (embedded Kestrel echo server)" : "")}, {pipeline.Settings.Parallelism} at a time");
         ConsoleProgress? progress = null;
+        output?.StartRun(target, agent, cases.Count);
         var run = await pipeline.RunAsync(target, agent, cases, result =>
         {
             output?.Append(agent, result);

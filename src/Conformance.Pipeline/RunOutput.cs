@@ -5,8 +5,8 @@ using Conformance.Reports;
 namespace Conformance.Pipeline;
 
 /// <summary>
-/// The results stage: each case appended to results.jsonl as it finishes, then results.json, index.json, cases/,
-/// the HTML report, summary.md and junit.xml in the folder.
+/// The results stage: each run's cases appended to the journal results.jsonl as they finish, then results.json (which
+/// replaces the journal), index.json, the HTML report, summary.md and junit.xml in the folder.
 /// </summary>
 public sealed class RunOutput : IDisposable
 {
@@ -22,6 +22,10 @@ public sealed class RunOutput : IDisposable
 
     public string ResultsPath => _writer.ResultsPath;
     public string ReportPath => ReportWriter.IndexPath(_folder);
+
+    /// <summary>Starts a run's part of the journal, before its first case.</summary>
+    public void StartRun(Uri target, string agent, int casesSelected) =>
+        _writer.StartRun(RunPipeline.Results(target, agent, DateTimeOffset.UtcNow, [], casesSelected) with { FinishedAt = null });
 
     public void Append(string agent, CaseResult result) => _writer.Append(agent, result);
 

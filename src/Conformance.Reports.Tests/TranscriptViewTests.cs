@@ -1,5 +1,10 @@
+using System.Text;
+using Conformance.Engine;
+using Conformance.Engine.Cases;
 using Conformance.Engine.Results;
+using Conformance.Engine.Scoring;
 using Conformance.Engine.Wire;
+using Conformance.Protocol;
 
 namespace Conformance.Reports.Tests;
 
@@ -54,5 +59,68 @@ public class TranscriptViewTests
         Assert.That(rows[2].Payload, Does.EndWith("decompressed, 31 octets: \"a message, a message, a message\""));
         Assert.That(rows[3].Payload, Does.EndWith("decompressed, 31 octets: \"a message, a message, a message\""), "with context takeover");
         Assert.That(rows[4].Payload, Does.EndWith("decompressed, 5 octets: \"Hello\""));
+    }
+}
+
+public class CasePageSizeTests
+{
+    private string _out = "";
+
+    [SetUp]
+    public void CreateOut() => _out = Directory.CreateTempSubdirectory("page").FullName;
+
+    [TearDown]
+    public void RemoveOut() => Directory.Delete(_out, true);
+
+    /// <summary>A thousands-message echo series, every octet of it stored, as the round-trip cases of categories 9 and 12 leave one.</summary>
+    private static CaseResult Series(int messages)
+    {
+        const string key = "dGhlIHNhbXBsZSBub25jZQ==";
+        var entries = new List<WireEntry>();
+        long t = 0;
+        void Add(WireEntryKind kind, byte[]? bytes = null, string? text = null) => entries.Add(new WireEntry(t += 100, kind, bytes, text));
+        Add(WireEntryKind.Sent, new UpgradeRequest("127.0.0.1:9001", "/", key).ToBytes());
+        Add(WireEntryKind.Received, Encoding.ASCII.GetBytes(
+            $"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {HandshakeKeys.ComputeAccept(key)}\r\n\r\n"));
+        for (var i = 0; i < messages; i++)
+        {
+            var message = Encoding.ASCII.GetBytes($"message {i:0000}");
+            Add(WireEntryKind.Sent, new Frame(Opcodes.Text, message, maskKey: [1, 2, 3, 4]).Encode());
+            Add(WireEntryKind.Received, new Frame(Opcodes.Text, message).Encode());
+        }
+        Add(WireEntryKind.Sent, new Frame(Opcodes.Close, ClosePayload.Build(1000, []), maskKey: [5, 6, 7, 8]).Encode());
+        Add(WireEntryKind.Received, new Frame(Opcodes.Close, ClosePayload.Build(1000, [])).Encode());
+        Add(WireEntryKind.PeerClosed, text: "the server closed the TCP connection");
+        var @case = new CaseDefinition
+        {
+            Id = "9.9.9", Title = "A series", Category = "9", CategoryTitle = "Limits", Group = "9.9", GroupTitle = "Series",
+            Rfc = ["RFC6455 5.6"], Requirement = "r", Expectation = "every message echoed",
+            Steps = [new SendFramesStep([new FrameSpec(Opcodes.Text, "message"u8.ToArray())], null)],
+            Outcomes = [new ExpectedOutcome(Verdict.Ok, [])], Close = ExpectedClose.NormalBySuite, End = EndTimer.Default, SourceFile = "test",
+        };
+        return CaseResult.From(@case, new Transcript(DateTimeOffset.UtcNow, entries), Scorer.Score(@case, entries));
+    }
+
+    private static long StoredOctets(CaseResult result) => result.Transcript.Sum(e => e.Data is null ? 0 : Convert.FromBase64String(e.Data).Length);
+
+    [Test]
+    public void A_long_series_gets_a_page_in_proportion_to_its_stored_octets_saying_what_it_leaves_out()
+    {
+        var result = Series(3000);
+        ReportWriter.Write(_out, HostileResults.Document(HostileResults.Run("agent", result)));
+        var page = File.ReadAllText(Path.Combine(_out, ReportModel.PageName("agent", result.Id)));
+
+        const int pageWithoutTranscript = 8 * 1024;
+        Assert.That(page.Length, Is.LessThan(pageWithoutTranscript + TranscriptView.ShownCharactersAllowance + TranscriptView.ShownCharactersPerStoredOctet * StoredOctets(result)));
+        Assert.That(page, Does.Contain("HTTP/1.1 101 Switching Protocols").And.Contain("&quot;message 0000&quot;"), "the opening handshake and the first frames");
+        Assert.That(page, Does.Contain("&quot;message 2999&quot;").And.Contain("code 1000"), "the last frames and the closing handshake");
+        Assert.That(page, Does.Match(@"<tr class=""not-shown"">.*\d+ rows \(\d+ of the suite&#39;s, \d+ of the server&#39;s\) from [\d.]+ ms to [\d.]+ ms are not shown, to keep this page in proportion to the \d+ octets the transcript stores; results.json holds them."));
+    }
+
+    [Test]
+    public void A_short_conversation_is_shown_whole()
+    {
+        var result = Series(20);
+        Assert.That(TranscriptView.PageRows(result.Transcript), Is.EqualTo(TranscriptView.Rows(result.Transcript)));
     }
 }

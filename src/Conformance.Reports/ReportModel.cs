@@ -109,12 +109,12 @@ public static partial class ReportModel
         c.ExpectedHandshake, c.ExpectedHandshake is not null && c.ExpectedClose == "" ? [] : c.ExpectedEvents.Select(p => new ExpectedList(p.Key.Word(), p.Value)).ToList(), c.ExpectedClose,
         c.Behavior.Word(), Css(c.Behavior), c.BehaviorClose.Word(), Css(c.BehaviorClose), c.Reason, c.DurationMs,
         c.StartedAt.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'"), c.RemoteCloseCode, c.RemoteCloseReason, c.ReceivedEvents,
-        TranscriptView.Rows(c.Transcript),
+        TranscriptView.PageRows(c.Transcript),
         c.IsWithinRace ? $"{string.Join(" and ", c.Race!.Behaviors.Select(v => v.Word()))} are as good as each other here: {c.Race.Why}" : null,
         c.Violations, c.RunAgainBecause,
         c.FirstRun is { } first
             ? new FirstRunView(first.Behavior.Word(), Css(first.Behavior), first.BehaviorClose.Word(), Css(first.BehaviorClose), first.Reason, first.DurationMs,
-                first.StartedAt.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'"), TranscriptView.Rows(first.Transcript))
+                first.StartedAt.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'"), TranscriptView.PageRows(first.Transcript))
             : null);
 
     [GeneratedRegex(@"^RFC\s*(\d+)\s+([\d.]+)$")]

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Net;
 using System.Text;
 using Conformance.Engine.Wire;
 using Conformance.Protocol;
@@ -18,11 +19,75 @@ public static class TranscriptView
 {
     public const int PayloadShown = 512;
 
+    /// <summary>
+    /// What a case page's transcript may take, in characters per octet the transcript stores (a hex dump takes three),
+    /// beyond <see cref="ShownCharactersAllowance"/>.
+    /// </summary>
+    public const int ShownCharactersPerStoredOctet = 2;
+    public const int ShownCharactersAllowance = 16 * 1024;
+
+    /// <summary>About what a row's HTML adds to its escaped text.</summary>
+    private const int RowMarkup = 160;
+
+    /// <summary>
+    /// The rows a case page shows: all of them while they stay within <see cref="ShownCharactersPerStoredOctet"/> per
+    /// stored octet; past that, the first rows (the opening handshake and the first frames) and the last (the closing
+    /// handshake), every note, and in place of each stretch of reads, writes and frames between them one row that
+    /// says how many were left out. results.json holds them.
+    /// </summary>
+    public static IReadOnlyList<TranscriptRow> PageRows(IReadOnlyList<TranscriptEntry> entries)
+    {
+        var rows = Rows(entries);
+        var stored = StoredOctets(entries);
+        var budget = ShownCharactersAllowance + ShownCharactersPerStoredOctet * stored;
+        var sizes = rows.Select(Size).ToList();
+        if (sizes.Sum() <= budget) return rows;
+        int first = 0, last = rows.Count;
+        for (long used = 0; first < rows.Count && used + sizes[first] <= budget * 2 / 3; first++) used += sizes[first];
+        for (long used = 0; last > first && used + sizes[last - 1] <= budget / 3; last--) used += sizes[last - 1];
+        var shown = rows.Take(first).ToList();
+        var leftOut = new List<TranscriptRow>();
+        for (var i = first; i < last; i++)
+        {
+            if (rows[i].Direction != NoteDirection)
+            {
+                leftOut.Add(rows[i]);
+                continue;
+            }
+            LeftOut(leftOut, stored, shown);
+            shown.Add(rows[i]);
+        }
+        LeftOut(leftOut, stored, shown);
+        shown.AddRange(rows.Skip(last));
+        return shown;
+    }
+
+    /// <summary>The row that stands for a stretch of rows left out of a page, if there is one; the stretch is emptied.</summary>
+    private static void LeftOut(List<TranscriptRow> leftOut, long stored, List<TranscriptRow> shown)
+    {
+        if (leftOut.Count == 0) return;
+        var bySuite = leftOut.Count(r => r.Direction.StartsWith(SuiteDirection, StringComparison.Ordinal));
+        shown.Add(new TranscriptRow(leftOut[0].Time, NoteDirection, "not shown", $"{leftOut.Count} rows",
+            $"{leftOut.Count} rows ({bySuite} of the suite's, {leftOut.Count - bySuite} of the server's) from {leftOut[0].Time} to {leftOut[^1].Time} " +
+            $"are not shown, to keep this page in proportion to the {stored} octets the transcript stores; results.json holds them.", ""));
+        leftOut.Clear();
+    }
+
+    /// <summary>A row's length on the page, its text escaped as the template escapes it.</summary>
+    private static long Size(TranscriptRow row) =>
+        RowMarkup + new[] { row.Time, row.Direction, row.Kind, row.Kind, row.Header, row.Payload, row.Folded }.Sum(text => WebUtility.HtmlEncode(text).Length);
+
+    private static long StoredOctets(IReadOnlyList<TranscriptEntry> entries) =>
+        entries.Sum(e => (e.Data?.Length ?? 0) / 4 * 3 + (e.Text?.Length ?? 0));
+
+    private const string SuiteDirection = "→ suite";
+    private const string NoteDirection = "·";
+
     public static IReadOnlyList<TranscriptRow> Rows(IReadOnlyList<TranscriptEntry> entries)
     {
         var rows = new List<TranscriptRow>();
         var agreement = new Agreement();
-        var sent = new Direction("→ suite", isSent: true, agreement);
+        var sent = new Direction(SuiteDirection, isSent: true, agreement);
         var received = new Direction("← server", isSent: false, agreement);
         foreach (var e in entries)
         {
@@ -34,7 +99,7 @@ public static class TranscriptView
                     direction.Add(time, e.Data is null ? [] : Convert.FromBase64String(e.Data), e.Omitted ?? 0, e.Merged ?? 1, e.Text, rows);
                     break;
                 default:
-                    rows.Add(new TranscriptRow(time, "·", Describe(e.Kind), "", e.Text ?? "", ""));
+                    rows.Add(new TranscriptRow(time, NoteDirection, Describe(e.Kind), "", e.Text ?? "", ""));
                     break;
             }
         }

@@ -49,12 +49,25 @@ public class SettingsReaderTests
     [TestCase("insecure", "maybe", "insecure (command line): \"maybe\" is not true or false")]
     [TestCase("failOn", "BROKEN", "failOn (command line): \"BROKEN\" is not a verdict")]
     [TestCase("colour", "red", "colour (command line): unknown setting")]
+    [TestCase("storedOctets", "64KiB", "storedOctets (command line): \"64KiB\" is not a whole number from 1024 to 2147483647")]
+    [TestCase("storedOctets", "100", "storedOctets (command line): \"100\" is not a whole number from 1024")]
+    [TestCase("storedOctets", "4294967296", "storedOctets (command line)")]
     public void A_bad_value_is_one_line_that_names_the_key(string key, string value, string expected)
     {
         var error = Assert.Throws<SettingsException>(() => Read(cli: new() { [key] = value }))!;
         Assert.That(error.Message, Does.StartWith(expected.Split(':')[0]));
         Assert.That(error.Message, Does.Contain(expected));
         Assert.That(error.Message, Does.Not.Contain("\n"));
+    }
+
+    [Test]
+    public void The_stored_octets_reach_the_session_options_of_every_target()
+    {
+        var target = new Uri("ws://a:1/");
+        Assert.That(Read().SessionFor(target).StoredOctetsPerDirection, Is.EqualTo(Settings.DefaultStoredOctets));
+        Assert.That(Read("""{ "storedOctets": 4096 }""").SessionFor(target).StoredOctetsPerDirection, Is.EqualTo(4096));
+        Assert.That(Read(env: new() { ["CONFORMANCE_STOREDOCTETS"] = "2048" }).SessionFor(target).StoredOctetsPerDirection, Is.EqualTo(2048));
+        Assert.That(Read(cli: new() { ["storedOctets"] = "1048576" }).SessionFor(target).StoredOctetsPerDirection, Is.EqualTo(1 << 20));
     }
 
     [Test]

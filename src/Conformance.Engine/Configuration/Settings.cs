@@ -25,6 +25,17 @@ public sealed record Settings
     public string? Expect { get; init; }
     /// <summary>Use an expectations file whose entries still carry baseline's placeholder reason (else the run stops).</summary>
     public bool AcceptUnreviewed { get; init; }
+    /// <summary>
+    /// How many octets of each direction a case's transcript keeps in the results, from the start (with the heads of
+    /// the last reads and writes); verdicts are scored on every octet.
+    /// </summary>
+    public int StoredOctets { get; init; } = DefaultStoredOctets;
+
+    /// <summary>Keeps the opening handshake and the first frames whole, and a full run's results and report within about 50 MB.</summary>
+    public const int DefaultStoredOctets = 16 * 1024;
+
+    /// <summary>Enough for an opening handshake with its usual header fields.</summary>
+    public const int FewestStoredOctets = 1024;
 
     public Sessions.SessionOptions SessionFor(Uri target) => new()
     {
@@ -33,6 +44,7 @@ public sealed record Settings
         Headers = Headers,
         Subprotocols = Subprotocols,
         Origin = Origin,
+        StoredOctetsPerDirection = StoredOctets,
     };
 }
 

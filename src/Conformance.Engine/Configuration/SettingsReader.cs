@@ -17,6 +17,7 @@ public static class SettingsReader
     [
         "target", "insecure", "headers", "subprotocols", "origin", "cases", "exclude", "caseTimeout",
         "runTimeout", "parallelism", "out", "suites", "agent", "failOn", "expect", "acceptUnreviewed",
+        "storedOctets",
     ];
 
     /// <summary>
@@ -86,6 +87,7 @@ public static class SettingsReader
             FailOnClose = Verdicts(failOn, VerdictWords.Close),
             Expect = NonEmpty(config, "expect", from),
             AcceptUnreviewed = Bool(config, "acceptUnreviewed", from) ?? settings.AcceptUnreviewed,
+            StoredOctets = (int?)Number(config, "storedOctets", Settings.FewestStoredOctets, int.MaxValue, from) ?? settings.StoredOctets,
         };
     }
 

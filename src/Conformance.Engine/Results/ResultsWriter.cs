@@ -7,8 +7,10 @@ using System.Text.RegularExpressions;
 namespace Conformance.Engine.Results;
 
 /// <summary>
-/// Writes a run's results: results.json (ours), index.json (Autobahn's format) and one JSON file per case,
-/// and appends each case to results.jsonl as it finishes so an interrupted run keeps what it has.
+/// Writes a run's results: results.json (ours, every case with its transcript) and index.json (Autobahn's format).
+/// While a run goes on, each case is appended to the journal results.jsonl as it finishes, after a line for its run,
+/// so a killed run leaves what it has; results.json replaces the journal when it is written, so the folder holds
+/// each transcript once.
 /// </summary>
 public sealed partial class ResultsWriter : IDisposable
 {
@@ -21,17 +23,37 @@ public sealed partial class ResultsWriter : IDisposable
 
     private static readonly JsonSerializerOptions Indented = new(Json) { WriteIndented = true };
 
+    public const string ResultsFileName = "results.json";
+    public const string JournalFileName = "results.jsonl";
+
     private readonly string _directory;
     private readonly Lazy<StreamWriter> _journal;
 
     public ResultsWriter(string directory)
     {
         _directory = directory;
-        Directory.CreateDirectory(Path.Combine(directory, "cases"));
-        _journal = new(() => new StreamWriter(Path.Combine(directory, "results.jsonl"), append: false) { AutoFlush = true });
+        Directory.CreateDirectory(directory);
+        _journal = new(OpenJournal);
     }
 
-    public string ResultsPath => Path.Combine(_directory, "results.json");
+    public string ResultsPath => Path.Combine(_directory, ResultsFileName);
+    public string JournalPath => Path.Combine(_directory, JournalFileName);
+
+    private StreamWriter OpenJournal()
+    {
+        // An earlier run's results.json beside this run's journal would be read as this run's results.
+        File.Delete(ResultsPath);
+        return new StreamWriter(JournalPath, append: false) { AutoFlush = true };
+    }
+
+    /// <summary>Appends the line that starts a run to results.jsonl: the run's fields, without cases.</summary>
+    public void StartRun(RunResults run)
+    {
+        var fields = JsonSerializer.SerializeToNode(run, Json)!.AsObject();
+        fields.Remove("cases");
+        var line = new JsonObject { ["run"] = fields };
+        lock (_journal) _journal.Value.WriteLine(line.ToJsonString(Json));
+    }
 
     /// <summary>Appends one finished case to results.jsonl, with the agent it ran against.</summary>
     public void Append(string agent, CaseResult result)
@@ -41,7 +63,10 @@ public sealed partial class ResultsWriter : IDisposable
         lock (_journal) _journal.Value.WriteLine(line.ToJsonString(Json));
     }
 
-    /// <summary>results.json, each case's JSON under cases/, and index.json in Autobahn's format (one agent per run).</summary>
+    /// <summary>
+    /// results.json and index.json in Autobahn's format (one agent per run, each case's report file its HTML page),
+    /// then the journal this writer appended to is removed: results.json holds all it held.
+    /// </summary>
     public void WriteAll(ResultsDocument document)
     {
         WriteAtomically(ResultsPath, JsonSerializer.Serialize(document, Indented));
@@ -52,31 +77,34 @@ public sealed partial class ResultsWriter : IDisposable
             var agentCases = new JsonObject();
             foreach (var c in run.Cases)
             {
-                var file = CaseFileStem(agentPart, c.Id);
-                WriteAtomically(Path.Combine(_directory, "cases", file + ".json"), JsonSerializer.Serialize(c, Indented));
                 agentCases[c.Id] = JsonSerializer.SerializeToNode(
-                    new IndexEntry(c.Behavior, c.BehaviorClose, c.DurationMs, c.RemoteCloseCode, $"cases/{file}.html"), Json);
+                    new IndexEntry(c.Behavior, c.BehaviorClose, c.DurationMs, c.RemoteCloseCode, $"cases/{CaseFileStem(agentPart, c.Id)}.html"), Json);
             }
             index[run.Agent] = agentCases;
         }
         WriteAtomically(Path.Combine(_directory, "index.json"), index.ToJsonString(Indented));
+        lock (_journal)
+        {
+            if (!_journal.IsValueCreated) return;
+            _journal.Value.Dispose();
+        }
+        File.Delete(JournalPath);
     }
 
     /// <summary>What a results file is read with: a null where the results have none is an error, not a crash later.</summary>
     private static readonly JsonSerializerOptions Reading = new(Json) { RespectNullableAnnotations = true };
 
     /// <summary>
-    /// A results file, checked as far as the reports and comparisons rely on it: every field they read present and
-    /// not null, no null in a list, each case once per run. Throws InvalidDataException naming the file and the place.
+    /// A results file (results.json, or the journal results.jsonl a killed run left), checked as far as the reports and
+    /// comparisons rely on it: every field they read present and not null, no null in a list, each case once per run.
+    /// Throws InvalidDataException naming the file and the place.
     /// </summary>
     public static ResultsDocument ReadAll(string path)
     {
         ResultsDocument? document;
         try
         {
-            var node = JsonNode.Parse(File.ReadAllText(path));
-            if (NullItem(node, "") is { } at) throw new InvalidDataException($"{path}: not a results file ({at} is null)");
-            document = node.Deserialize<ResultsDocument>(Reading);
+            document = path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) ? ReadJournal(path) : ReadDocument(path);
         }
         catch (JsonException e)
         {
@@ -89,6 +117,72 @@ public sealed partial class ResultsWriter : IDisposable
                 throw new InvalidDataException($"{path}: runs[{i}] ({run.Agent}) holds case {twice.Key} {twice.Count()} times; a run holds each case once");
         }
         return document;
+    }
+
+    private static ResultsDocument? ReadDocument(string path)
+    {
+        var node = JsonNode.Parse(File.ReadAllText(path));
+        if (NullItem(node, "") is { } at) throw new InvalidDataException($"{path}: not a results file ({at} is null)");
+        return node.Deserialize<ResultsDocument>(Reading);
+    }
+
+    /// <summary>
+    /// The runs of a journal, each marked interrupted: a journal is left only by a run that did not end. A last line cut
+    /// short (the run killed while writing it) is left out.
+    /// </summary>
+    private static ResultsDocument ReadJournal(string path)
+    {
+        var lines = File.ReadAllLines(path);
+        var runs = new List<(RunResults Run, List<CaseResult> Cases)>();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) continue;
+            JsonObject line;
+            try
+            {
+                line = JsonNode.Parse(lines[i]) as JsonObject ?? throw new InvalidDataException($"{path}: line {i + 1} is not a JSON object");
+            }
+            catch (JsonException) when (i == lines.Length - 1)
+            {
+                break;
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{path}: line {i + 1} is not JSON ({e.Message.Split(". ")[0]})");
+            }
+            if (NullItem(line, "") is { } at) throw new InvalidDataException($"{path}: line {i + 1}: not a results line ({at} is null)");
+            if (line["run"] is JsonObject fields)
+            {
+                fields["cases"] = new JsonArray();
+                var run = Line<RunResults>(fields, path, i) with { Interrupted = true, FinishedAt = null };
+                runs.Add((run, []));
+                continue;
+            }
+            var agent = line["agent"]?.GetValueKind() == JsonValueKind.String ? line["agent"]!.GetValue<string>() : null;
+            line.Remove("agent");
+            if (runs.FindLast(r => r.Run.Agent == agent) is not { Run: not null } owner)
+                throw new InvalidDataException($"{path}: line {i + 1}: a case of agent \"{agent}\" before any line of its run");
+            owner.Cases.Add(Line<CaseResult>(line, path, i));
+        }
+        if (runs.Count == 0) throw new InvalidDataException($"{path}: not a results journal (no run in it)");
+        return new ResultsDocument
+        {
+            ToolVersion = runs[0].Run.ToolVersion,
+            GeneratedAt = File.GetLastWriteTimeUtc(path),
+            Runs = runs.Select(r => r.Run with { Cases = r.Cases }).ToList(),
+        };
+    }
+
+    private static T Line<T>(JsonObject line, string path, int index)
+    {
+        try
+        {
+            return line.Deserialize<T>(Reading) ?? throw new InvalidDataException($"{path}: line {index + 1} is null");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: line {index + 1}: not a results line ({Problem(e)})");
+        }
     }
 
     /// <summary>What the serializer found wrong, in a few words with the place ("runs[0].cases[1].id is null").</summary>
