@@ -1,3 +1,5 @@
+using Conformance.Engine.Wire;
+
 namespace Conformance.Engine.Configuration;
 
 /// <summary>Everything a run is told, after conformance.json, the environment and the command line were merged.</summary>
@@ -32,7 +34,7 @@ public sealed record Settings
     public int StoredOctets { get; init; } = DefaultStoredOctets;
 
     /// <summary>Keeps the opening handshake and the first frames whole, and a full run's results and report within about 50 MB.</summary>
-    public const int DefaultStoredOctets = 16 * 1024;
+    public const int DefaultStoredOctets = TranscriptEntry.StoredOctetsPerDirection;
 
     /// <summary>Enough for an opening handshake with its usual header fields.</summary>
     public const int FewestStoredOctets = 1024;

@@ -22,5 +22,5 @@ public sealed record SessionOptions
     /// How many octets of each direction a transcript keeps whole, from the start (the rest is read as it arrives and
     /// only counted, but for the first octets of the last few reads and writes, where the closing handshake is).
     /// </summary>
-    public int StoredOctetsPerDirection { get; init; } = 64 * 1024;
+    public int StoredOctetsPerDirection { get; init; } = Wire.TranscriptEntry.StoredOctetsPerDirection;
 }

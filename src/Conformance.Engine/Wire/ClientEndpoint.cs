@@ -56,12 +56,18 @@ public sealed class ClientEndpoint : IDisposable
     private long _messageBytes;
     private Utf8Validator _utf8;
 
+    /// <summary>The most octets one compressed message may decompress to: as many as the largest frame the suite reads.</summary>
+    public const long LargestInflatedMessage = 64L * 1024 * 1024;
+
+    /// <summary>The most octets a case's compressed messages may decompress to, together: twice the largest series the catalogue sends.</summary>
+    public const long LargestInflatedCase = 512L * 1024 * 1024;
+
     /// <param name="deflate">The permessage-deflate parameters the handshake agreed, if any.</param>
     /// <param name="decompress">False: compressed messages are delivered as they came (the live session only counts them).</param>
-    /// <param name="maxMessageBytes">The most octets a message may have, on the wire and decompressed.</param>
+    /// <param name="maxMessageBytes">The most octets a message may have on the wire (and decompressed, up to <see cref="LargestInflatedMessage"/>).</param>
     /// <param name="maxInflatedBytes">The most octets the server's compressed messages may decompress to in one case, together.</param>
     public ClientEndpoint(DeflateParameters? deflate = null, bool decompress = true, long maxMessageBytes = 256L * 1024 * 1024,
-        long maxInflatedBytes = 1L << 30)
+        long maxInflatedBytes = LargestInflatedCase)
     {
         _deflate = deflate;
         _decompress = decompress;
@@ -204,7 +210,7 @@ public sealed class ClientEndpoint : IDisposable
             _inflateError = _inflatedBytes > _maxInflatedBytes ? InflatedOverLimit : null;
             _messageBytes = 0;
             _utf8 = new Utf8Validator();
-            if (Inflates) (_inflater ??= _deflate!.ServerInflater(_maxMessageBytes)).BeginMessage();
+            if (Inflates) (_inflater ??= _deflate!.ServerInflater(Math.Min(_maxMessageBytes, LargestInflatedMessage))).BeginMessage();
         }
         _messageBytes += frame.Payload.Length;
         if (_messageBytes > _maxMessageBytes)

@@ -11,7 +11,7 @@ namespace Conformance.Engine.Wire;
 /// </summary>
 public sealed record TranscriptEntry(long T, WireEntryKind Kind, string? Data, string? Text, long? Omitted = null, int? Merged = null)
 {
-    public const int StoredOctetsPerDirection = 64 * 1024;
+    public const int StoredOctetsPerDirection = 16 * 1024;
     public const int StoredOctetsPerEntry = 256;
     public const int EntriesKeptAtTheEnd = 8;
 
