@@ -98,6 +98,7 @@ internal sealed class DeflateServerConnection(NetworkStream stream, DeflateParam
         var decoder = new FrameDecoder(MaxMessageBytes);
         var buffer = new byte[64 * 1024];
         List<byte[]>? fragments = null;
+        long length = 0;
         byte opcode = 0;
         var compressed = false;
         while (true)
@@ -120,7 +121,7 @@ internal sealed class DeflateServerConnection(NetworkStream stream, DeflateParam
                         await SendAsync(Opcodes.Close, frame.Payload.Length >= 2 ? frame.Payload[..2] : [], cancel, rsv: controlRsv);
                         return;
                     case Opcodes.Text or Opcodes.Binary when fragments is null:
-                        (fragments, opcode, compressed) = ([], h.Opcode, inflater is not null && (h.Rsv & Rsv1) != 0);
+                        (fragments, length, opcode, compressed) = ([], 0, h.Opcode, inflater is not null && (h.Rsv & Rsv1) != 0);
                         break;
                     case Opcodes.Continuation when fragments is not null:
                         break;
@@ -128,8 +129,9 @@ internal sealed class DeflateServerConnection(NetworkStream stream, DeflateParam
                         continue;
                 }
                 fragments.Add(frame.Payload);
+                length += frame.Payload.Length;
                 if (!h.Fin) continue;
-                var message = fragments.SelectMany(f => f).ToArray();
+                var message = Fragments.Join(fragments, length);
                 fragments = null;
                 if (compressed)
                 {
