@@ -35,4 +35,12 @@ public class HostileDeflateServerTests
         Assert.That(result.Behavior, Is.EqualTo(Verdict.Failed));
         Assert.That(result.Reason, Does.Contain("does not decompress with the agreed parameters (server window 8 bits"));
     }
+
+    [Test]
+    public async Task A_decompression_bomb_for_an_answer_is_FAILED_and_the_case_ends()
+    {
+        var result = await RunAgainst(HostileDeflateServers.DecompressionBomb, "D.2.2");
+        Assert.That(result.Behavior, Is.EqualTo(Verdict.Failed), result.Reason);
+        TestContext.Out.WriteLine(result.Reason);
+    }
 }

@@ -20,13 +20,13 @@ internal static class HostileDeflateServers
     public static IEnumerable<HostileServer> All() => [DecompressionBomb, EndlessCompressedStream, WindowLargerThanAgreed, Rsv1OnEverything];
 
     /// <summary>Answers every message with a compressed message of about 200 KiB that inflates to 200 MiB.</summary>
-    public static HostileServer DecompressionBomb => Deflating("a decompression bomb (every answer inflates 1000:1 to 200 MiB)", answer => answer,
+    public static HostileServer DecompressionBomb => Deflating("a decompression bomb (every answer inflates 1000:1 to 200 MiB)", answer => answer, Bomb,
         (connection, cancel) => connection.ServeAsync((opcode, message) => connection.Agreed is null
             ? connection.SendAsync(opcode, message, cancel)
             : connection.SendAsync(opcode, Bomb.Value, cancel, rsv: Rsv1), cancel));
 
     /// <summary>Once upgraded, sends compressed messages of 16 KiB that inflate to 16 MiB each, until the client goes away.</summary>
-    public static HostileServer EndlessCompressedStream => Deflating("compressed messages streamed forever (each inflates 1000:1 to 16 MiB)", answer => answer,
+    public static HostileServer EndlessCompressedStream => Deflating("compressed messages streamed forever (each inflates 1000:1 to 16 MiB)", answer => answer, StreamedMessage,
         async (connection, cancel) =>
         {
             if (connection.Agreed is null)
@@ -70,22 +70,43 @@ internal static class HostileDeflateServers
     private static HostileServer Deflating(string name, Func<ExtensionElement, ExtensionElement?> negotiate, Func<DeflateServerConnection, CancellationToken, Task> script) =>
         new(name, () => new DeflateScriptedServer(negotiate, script), s => ((DeflateScriptedServer)s).Url);
 
+    /// <summary>A server whose payload is compressed before it starts: compressing it while a case waits would be a stall of its own.</summary>
+    private static HostileServer Deflating(string name, Func<ExtensionElement, ExtensionElement?> negotiate, Lazy<byte[]> payload,
+        Func<DeflateServerConnection, CancellationToken, Task> script) =>
+        new(name, () =>
+        {
+            _ = payload.Value;
+            return new DeflateScriptedServer(negotiate, script);
+        }, s => ((DeflateScriptedServer)s).Url);
+
     private static ExtensionElement WithServerWindowOf8Bits(ExtensionElement answer) => answer with
     {
         Parameters = [.. answer.Parameters.Where(p => p.Name != "server_max_window_bits"), new ExtensionParameter("server_max_window_bits", "8")],
     };
 
-    /// <summary>Zeros compressed as one permessage-deflate payload: raw DEFLATE ended by a sync flush whose 0x00 0x00 0xff 0xff tail is removed.</summary>
+    /// <summary>
+    /// Zeros compressed as one permessage-deflate payload: raw DEFLATE ended by a sync flush whose 0x00 0x00 0xff 0xff
+    /// tail is removed. Each mebibyte after the first, sync-flushed, refers only to the zeros before it, so it is
+    /// compressed once and repeated.
+    /// </summary>
     private static byte[] CompressedZeros(int length)
     {
+        const int Mebibyte = 1024 * 1024;
         using var output = new MemoryStream();
         using var deflate = new DeflateStream(output, CompressionLevel.SmallestSize, leaveOpen: true);
-        var zeros = new byte[1024 * 1024];
-        for (var left = length; left > 0; left -= zeros.Length) deflate.Write(zeros, 0, Math.Min(left, zeros.Length));
+        var zeros = new byte[Mebibyte];
+        deflate.Write(zeros);
         deflate.Flush();
-        var payload = output.ToArray();
-        if (!payload.AsSpan()[^4..].SequenceEqual(new byte[] { 0x00, 0x00, 0xff, 0xff }))
+        var firstLength = (int)output.Length;
+        deflate.Write(zeros);
+        deflate.Flush();
+        var compressed = output.ToArray();
+        var (first, next) = (compressed[..firstLength], compressed[firstLength..]);
+        ReadOnlySpan<byte> tail = [0x00, 0x00, 0xff, 0xff];
+        if (!first.AsSpan().EndsWith(tail) || !next.AsSpan().EndsWith(tail))
             throw new InvalidOperationException("DeflateStream.Flush did not end with a sync flush");
-        return payload[..^4];
+        var payload = new List<byte>(first);
+        for (var i = 1; i < length / Mebibyte; i++) payload.AddRange(next);
+        return payload.ToArray()[..^4];
     }
 }
