@@ -10,12 +10,12 @@ namespace Conformance.Engine.Tests;
 internal static class HostileDeflateServers
 {
     private const byte Rsv1 = 4;
-    private const int BombInflatedBytes = 200 * 1024 * 1024;
-    private const int StreamedMessageInflatedBytes = 16 * 1024 * 1024;
+    private const int Mebibyte = 1024 * 1024;
 
-    /// <summary>200 MiB of zeros compressed, about 200 KiB: a message whose first frame is 1000 times smaller than the message.</summary>
-    private static readonly Lazy<byte[]> Bomb = new(() => CompressedZeros(BombInflatedBytes));
-    private static readonly Lazy<byte[]> StreamedMessage = new(() => CompressedZeros(StreamedMessageInflatedBytes));
+    /// <summary>200 MiB of zeros compressed to about 200 KiB (1000:1).</summary>
+    private static readonly Lazy<byte[]> Bomb = new(() => CompressedZeros(mebibytes: 200));
+    /// <summary>16 MiB of zeros compressed to about 16 KiB.</summary>
+    private static readonly Lazy<byte[]> StreamedMessage = new(() => CompressedZeros(mebibytes: 16));
 
     public static IEnumerable<HostileServer> All() => [DecompressionBomb, EndlessCompressedStream, WindowLargerThanAgreed, Rsv1OnEverything];
 
@@ -89,9 +89,8 @@ internal static class HostileDeflateServers
     /// tail is removed. Each mebibyte after the first, sync-flushed, refers only to the zeros before it, so it is
     /// compressed once and repeated.
     /// </summary>
-    private static byte[] CompressedZeros(int length)
+    private static byte[] CompressedZeros(int mebibytes)
     {
-        const int Mebibyte = 1024 * 1024;
         using var output = new MemoryStream();
         using var deflate = new DeflateStream(output, CompressionLevel.SmallestSize, leaveOpen: true);
         var zeros = new byte[Mebibyte];
@@ -106,7 +105,7 @@ internal static class HostileDeflateServers
         if (!first.AsSpan().EndsWith(tail) || !next.AsSpan().EndsWith(tail))
             throw new InvalidOperationException("DeflateStream.Flush did not end with a sync flush");
         var payload = new List<byte>(first);
-        for (var i = 1; i < length / Mebibyte; i++) payload.AddRange(next);
+        for (var i = 1; i < mebibytes; i++) payload.AddRange(next);
         return payload.ToArray()[..^4];
     }
 }
