@@ -3,8 +3,8 @@ using System.Text;
 namespace Conformance.Engine.Tests;
 
 /// <summary>A target that is broken or malicious: a scripted server, or the faulty echo server with one fault.</summary>
-/// <param name="Parallelism">Cases run at a time: more for a server that only stalls, fewer for one that floods memory.</param>
-public sealed record HostileServer(string Name, Func<IAsyncDisposable> Start, Func<IAsyncDisposable, Uri> Url, int Parallelism = 32)
+/// <param name="Parallelism">Cases run at a time where the run's default does not fit: more for a server that only stalls.</param>
+public sealed record HostileServer(string Name, Func<IAsyncDisposable> Start, Func<IAsyncDisposable, Uri> Url, int? Parallelism = null)
 {
     public override string ToString() => Name;
 }
@@ -56,6 +56,7 @@ internal static class HostileServerZoo
             await stream.WriteAsync(new Frame(Opcodes.Close, ClosePayload.Build(1000, reason)).Encode(), cancel);
             await Task.Delay(TimeSpan.FromSeconds(2), cancel);
         });
+        foreach (var deflating in HostileDeflateServers.All()) yield return deflating;
     }
 
     private static HostileServer Scripted(string name, Func<System.Net.Sockets.NetworkStream, string, CancellationToken, Task> script) =>
