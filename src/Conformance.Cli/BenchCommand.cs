@@ -107,6 +107,11 @@ internal static class BenchCommand
                                     + (serial is { } s ? $"{s.TotalSeconds:0.00} s one at a time" : "not run one at a time (over a minute in parallel)"));
         }
 
+        var peakResident = PeakResidentBytes();
+        Console.Error.WriteLine($"bench: peak resident memory {peakResident / (1024 * 1024)} MiB"
+                                + (pipeline.Embedded ? " (the embedded server's included)" : "")
+                                + $"; the goal is under {MemoryGoal / (1024 * 1024)} MiB at the default settings"
+                                + (peakResident > MemoryGoal ? ": NOT MET" : ""));
         var changed = ChangedAcrossRounds(everyRound);
         var report = Render(cases.Count, settings.Parallelism, loopback, parallelTimes, perCategory, parallelResults, serialResults, changed);
         Console.Write(report);
@@ -120,6 +125,8 @@ internal static class BenchCommand
             loopbackMegabytesPerSecond = Math.Round(LoopbackOctets / loopback.TotalSeconds / 1e6),
             roundsSeconds = parallelTimes.Select(t => Math.Round(t.TotalSeconds, 3)),
             roundsProcessorSeconds = processorTimes.Select(t => Math.Round(t.TotalSeconds, 1)),
+            peakResidentMegabytes = Math.Round(peakResident / 1e6),
+            memoryGoalMegabytes = Math.Round(MemoryGoal / 1e6),
             roundsRunTwice = everyRound.Select(r => r.Count(c => c.FirstRun is not null)),
             verdictsChangedAcrossRounds = changed.Select(c => new { id = c.Id, verdicts = c.Verdicts }),
             categories = perCategory.Select(c => new
@@ -130,6 +137,16 @@ internal static class BenchCommand
         }, ResultsWriter.Json));
         Console.WriteLine($"bench: {Path.GetFullPath(file)}");
         return ExitCodes.Completed;
+    }
+
+    /// <summary>The most resident memory a run of the whole catalogue may take, the embedded server's included.</summary>
+    private const long MemoryGoal = 1L << 30;
+
+    /// <summary>The process's peak resident set (VmHWM on Linux).</summary>
+    private static long PeakResidentBytes()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.PeakWorkingSet64;
     }
 
     /// <summary>Cases whose verdicts were not the same in every round; a move within a race class is no change.</summary>
