@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Conformance.Engine.Expectations;
 using Conformance.Engine.Results;
 using Conformance.Reports;
 
@@ -12,17 +13,38 @@ internal static class ReportCommand
         var report = new Command("report", "Write the reports (HTML, index.json, junit.xml) of saved results files, side by side, into --out.");
         var files = new Argument<string[]>("results") { Description = "results.json files of earlier runs", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out", "-o") { Description = "Folder for the report", HelpName = "folder", DefaultValueFactory = _ => "reports" };
+        var expect = new Option<string[]>("--expect")
+        {
+            Description = "An expectations file whose known issues and decisions the report marks: once for every results file, or once per results file, in their order",
+            HelpName = "file",
+        };
         report.Arguments.Add(files);
         report.Options.Add(output);
-        report.SetAction(parse => Execute(parse.GetValue(files)!, parse.GetValue(output)!));
+        report.Options.Add(expect);
+        report.SetAction(parse => Execute(parse.GetValue(files)!, parse.GetValue(output)!, parse.GetValue(expect) ?? []));
         return report;
     }
 
-    private static int Execute(IReadOnlyList<string> files, string output)
+    private static int Execute(IReadOnlyList<string> files, string output, IReadOnlyList<string> expectFiles)
     {
+        if (expectFiles.Count > 1 && expectFiles.Count != files.Count)
+            return ExitCodes.Fail($"--expect: given {expectFiles.Count} times for {files.Count} results file(s): give it once, or once per results file");
+        var expectations = new List<ExpectationSet>();
+        foreach (var file in expectFiles)
+        {
+            try
+            {
+                expectations.Add(ExpectationSet.Read(file));
+            }
+            catch (ExpectationsFileException e)
+            {
+                return ExitCodes.Fail(e.Message);
+            }
+        }
         var runs = new List<RunResults>();
+        var expected = new Dictionary<string, IReadOnlyList<ComparedCase>>();
         string? version = null;
-        foreach (var file in files)
+        foreach (var (file, index) in files.Select((f, i) => (f, i)))
         {
             if (!File.Exists(file)) return ExitCodes.Fail($"{file}: no such file");
             try
@@ -34,6 +56,8 @@ internal static class ReportCommand
                     var agent = run.Agent;
                     for (var n = 2; runs.Any(r => r.Agent == agent); n++) agent = $"{run.Agent}-{n}";
                     runs.Add(run with { Agent = agent });
+                    if (expectations.Count > 0)
+                        expected[agent] = ExpectationComparer.Compare(run.Cases, expectations[expectations.Count == 1 ? 0 : index]);
                 }
             }
             catch (InvalidDataException e)
@@ -45,7 +69,7 @@ internal static class ReportCommand
         var merged = new ResultsDocument { ToolVersion = version ?? "", GeneratedAt = DateTimeOffset.UtcNow, Runs = runs };
         Directory.CreateDirectory(output);
         using (var writer = new ResultsWriter(output)) writer.WriteAll(merged);
-        ReportWriter.Write(output, merged);
+        ReportWriter.Write(output, merged, expectations.Count > 0 ? expected : null);
         Console.WriteLine($"report: {Path.GetFullPath(ReportWriter.IndexPath(output))} ({runs.Count} target(s), {runs.Sum(r => r.Cases.Count)} case result(s))");
         return ExitCodes.Completed;
     }

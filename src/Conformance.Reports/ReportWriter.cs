@@ -25,7 +25,7 @@ public static class ReportWriter
         Directory.CreateDirectory(Path.Combine(directory, "cases"));
         File.WriteAllText(Path.Combine(directory, "report.css"), Resource("report.css"));
         File.WriteAllText(Path.Combine(directory, "report.js"), Resource("report.js"));
-        File.WriteAllText(IndexPath(directory), Render(IndexTemplate.Value, ReportModel.Index(document)));
+        File.WriteAllText(IndexPath(directory), Render(IndexTemplate.Value, ReportModel.Index(document), new IndexGlobals(Scorecard.Build(document, compared))));
         foreach (var (run, agentPart) in document.Runs.Zip(ResultsWriter.AgentFileParts(document.Runs)))
         {
             foreach (var c in run.Cases)
@@ -35,10 +35,10 @@ public static class ReportWriter
         File.WriteAllText(SummaryPath(directory), SummaryMarkdown.Render(document, compared));
     }
 
-    private static string Render(Template template, object model)
+    private static string Render(Template template, params object[] models)
     {
         var globals = new ScriptObject();
-        globals.Import(model);
+        foreach (var model in models) globals.Import(model);
         var context = new TemplateContext { LoopLimit = int.MaxValue, LimitToString = 0 };
         context.PushGlobal(globals);
         return template.Render(context);
@@ -59,3 +59,6 @@ public static class ReportWriter
         return reader.ReadToEnd();
     }
 }
+
+/// <summary>What the index shows beyond <see cref="IndexPage"/>: the scorecard at its top.</summary>
+public sealed record IndexGlobals(ScorecardView Scorecard);
