@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Conformance.Engine.Cases;
 using Conformance.Engine.Expectations;
 using Conformance.Engine.Results;
 using Conformance.Reports;
@@ -18,15 +19,31 @@ internal static class ReportCommand
             Description = "An expectations file whose known issues and decisions the report marks: once for every results file, or once per results file, in their order",
             HelpName = "file",
         };
+        var requirements = new Option<string>("--requirements")
+        {
+            Description = "The requirements file whose requirements requirements.html traces to the cases (default: suites/requirements.json beside the program)",
+            HelpName = "file",
+        };
         report.Arguments.Add(files);
         report.Options.Add(output);
         report.Options.Add(expect);
-        report.SetAction(parse => Execute(parse.GetValue(files)!, parse.GetValue(output)!, parse.GetValue(expect) ?? []));
+        report.Options.Add(requirements);
+        report.SetAction(parse => Execute(parse.GetValue(files)!, parse.GetValue(output)!, parse.GetValue(expect) ?? [], parse.GetValue(requirements)));
         return report;
     }
 
-    private static int Execute(IReadOnlyList<string> files, string output, IReadOnlyList<string> expectFiles)
+    private static int Execute(IReadOnlyList<string> files, string output, IReadOnlyList<string> expectFiles, string? requirementsFile)
     {
+        RequirementSet? requirements;
+        try
+        {
+            requirements = requirementsFile is not null ? RequirementSet.Read(requirementsFile)
+                : RequirementSet.FileIn(Catalogue.BesideProgram) is { } beside ? RequirementSet.Read(beside) : null;
+        }
+        catch (CaseFileException e)
+        {
+            return ExitCodes.Fail(e.Message);
+        }
         if (expectFiles.Count > 1 && expectFiles.Count != files.Count)
             return ExitCodes.Fail($"--expect: given {expectFiles.Count} times for {files.Count} results file(s): give it once, or once per results file");
         var expectations = new List<ExpectationSet>();
@@ -69,7 +86,7 @@ internal static class ReportCommand
         var merged = new ResultsDocument { ToolVersion = version ?? "", GeneratedAt = DateTimeOffset.UtcNow, Runs = runs };
         Directory.CreateDirectory(output);
         using (var writer = new ResultsWriter(output)) writer.WriteAll(merged);
-        ReportWriter.Write(output, merged, expectations.Count > 0 ? expected : null);
+        ReportWriter.Write(output, merged, expectations.Count > 0 ? expected : null, requirements);
         Console.WriteLine($"report: {Path.GetFullPath(ReportWriter.IndexPath(output))} ({runs.Count} target(s), {runs.Sum(r => r.Cases.Count)} case result(s))");
         return ExitCodes.Completed;
     }

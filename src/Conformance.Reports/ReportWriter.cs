@@ -1,4 +1,5 @@
 using System.Reflection;
+using Conformance.Engine.Cases;
 using Conformance.Engine.Results;
 using Scriban;
 using Scriban.Runtime;
@@ -14,18 +15,22 @@ public static class ReportWriter
 {
     private static readonly Lazy<Template> IndexTemplate = new(() => Load("index.sbn"));
     private static readonly Lazy<Template> CaseTemplate = new(() => Load("case.sbn"));
+    private static readonly Lazy<Template> RequirementsTemplate = new(() => Load("requirements.sbn"));
 
     public static string IndexPath(string directory) => Path.Combine(directory, "index.html");
 
     public static string SummaryPath(string directory) => Path.Combine(directory, "summary.md");
 
+    /// <param name="requirements">With them, requirements.html traces each to its cases, and the index links it.</param>
     public static void Write(string directory, ResultsDocument document,
-        IReadOnlyDictionary<string, IReadOnlyList<Engine.Expectations.ComparedCase>>? compared = null)
+        IReadOnlyDictionary<string, IReadOnlyList<Engine.Expectations.ComparedCase>>? compared = null, RequirementSet? requirements = null)
     {
         Directory.CreateDirectory(Path.Combine(directory, "cases"));
         File.WriteAllText(Path.Combine(directory, "report.css"), Resource("report.css"));
         File.WriteAllText(Path.Combine(directory, "report.js"), Resource("report.js"));
-        File.WriteAllText(IndexPath(directory), Render(IndexTemplate.Value, ReportModel.Index(document), new IndexGlobals(Scorecard.Build(document, compared))));
+        File.WriteAllText(IndexPath(directory), Render(IndexTemplate.Value, ReportModel.Index(document), new IndexGlobals(Scorecard.Build(document, compared), requirements is null ? null : RequirementsPage.FileName)));
+        if (requirements is not null)
+            File.WriteAllText(Path.Combine(directory, RequirementsPage.FileName), Render(RequirementsTemplate.Value, RequirementsPage.Build(document, requirements)));
         foreach (var (run, agentPart) in document.Runs.Zip(ResultsWriter.AgentFileParts(document.Runs)))
         {
             foreach (var c in run.Cases)
@@ -61,4 +66,5 @@ public static class ReportWriter
 }
 
 /// <summary>What the index shows beyond <see cref="IndexPage"/>: the scorecard at its top.</summary>
-public sealed record IndexGlobals(ScorecardView Scorecard);
+/// <param name="RequirementsPage">requirements.html when it was written.</param>
+public sealed record IndexGlobals(ScorecardView Scorecard, string? RequirementsPage);

@@ -100,8 +100,8 @@ public static class Scorecard
     /// <summary>How many colours report.css has for the targets' bars (.t0 to .t5).</summary>
     private const int Colors = 6;
 
-    private static ScoreBar Bar(string agent, int run, int ok, int total) =>
-        new(agent, run % Colors, ok, total, Math.Round(100.0 * ok / total, 2), PercentText(ok, total));
+    internal static ScoreBar Bar(string agent, int run, int ok, int total) =>
+        new(agent, run % Colors, ok, total, total == 0 ? 0 : Math.Round(100.0 * ok / total, 2), PercentText(ok, total));
 
     /// <summary>Whole percents, except that only all is 100 % and only none is 0 %.</summary>
     private static string PercentText(int ok, int total)
