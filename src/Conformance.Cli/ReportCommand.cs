@@ -11,7 +11,7 @@ internal static class ReportCommand
 {
     public static Command Create()
     {
-        var report = new Command("report", "Write the reports (HTML, index.json, junit.xml) of saved results files, side by side, into --out.");
+        var report = new Command("report", "Write the reports (HTML, index.json, junit.xml) of saved results files, side by side, into --out; with --compare, what changed from the first to the second.");
         var files = new Argument<string[]>("results") { Description = "results.json files of earlier runs", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out", "-o") { Description = "Folder for the report", HelpName = "folder", DefaultValueFactory = _ => "reports" };
         var expect = new Option<string[]>("--expect")
@@ -27,12 +27,17 @@ internal static class ReportCommand
         report.Arguments.Add(files);
         report.Options.Add(output);
         report.Options.Add(expect);
+        var compare = new Option<bool>("--compare")
+        {
+            Description = "Also write compare.html: what changed from the first run (OLD) to the second (NEW): regressions, fixes, changed close codes, new and removed cases",
+        };
         report.Options.Add(requirements);
-        report.SetAction(parse => Execute(parse.GetValue(files)!, parse.GetValue(output)!, parse.GetValue(expect) ?? [], parse.GetValue(requirements)));
+        report.Options.Add(compare);
+        report.SetAction(parse => Execute(parse.GetValue(files)!, parse.GetValue(output)!, parse.GetValue(expect) ?? [], parse.GetValue(requirements), parse.GetValue(compare)));
         return report;
     }
 
-    private static int Execute(IReadOnlyList<string> files, string output, IReadOnlyList<string> expectFiles, string? requirementsFile)
+    private static int Execute(IReadOnlyList<string> files, string output, IReadOnlyList<string> expectFiles, string? requirementsFile, bool compare)
     {
         RequirementSet? requirements;
         try
@@ -82,12 +87,15 @@ internal static class ReportCommand
                 return ExitCodes.Fail(e.Message);
             }
         }
+        if (compare && runs.Count != 2)
+            return ExitCodes.Fail($"--compare: needs two runs, the old and the new (two results files of one target each), not {runs.Count}");
         if (OutputFolder.Problem(output, "--out") is { } unwritable) return ExitCodes.Fail(unwritable);
         var merged = new ResultsDocument { ToolVersion = version ?? "", GeneratedAt = DateTimeOffset.UtcNow, Runs = runs };
         Directory.CreateDirectory(output);
         using (var writer = new ResultsWriter(output)) writer.WriteAll(merged);
-        ReportWriter.Write(output, merged, expectations.Count > 0 ? expected : null, requirements);
+        ReportWriter.Write(output, merged, expectations.Count > 0 ? expected : null, new ReportPages(requirements, compare));
         Console.WriteLine($"report: {Path.GetFullPath(ReportWriter.IndexPath(output))} ({runs.Count} target(s), {runs.Sum(r => r.Cases.Count)} case result(s))");
+        if (compare) Console.WriteLine($"compared: {Path.GetFullPath(Path.Combine(output, ComparePage.FileName))} ({runs[0].Agent} → {runs[1].Agent})");
         return ExitCodes.Completed;
     }
 }

@@ -34,7 +34,7 @@ public sealed class RunOutput : IDisposable
     {
         var document = new ResultsDocument { ToolVersion = RunPipeline.ToolVersion, GeneratedAt = DateTimeOffset.UtcNow, Runs = runs };
         _writer.WriteAll(document);
-        ReportWriter.Write(_folder, document, compared, Requirements);
+        ReportWriter.Write(_folder, document, compared, new ReportPages(Requirements));
     }
 
     public void Dispose() => _writer.Dispose();

@@ -31,7 +31,7 @@ public class RequirementsPageTests
         Assert.That(view.NotChecked.Single().Id, Is.EqualTo("unmasked"));
         Assert.That(view.Unknown.Single(), Is.EqualTo(new UnknownRequirement("2.2", "no-such-requirement")));
 
-        ReportWriter.Write(_out, document, null, Requirements);
+        ReportWriter.Write(_out, document, null, new ReportPages(Requirements));
         var page = File.ReadAllText(Path.Combine(_out, RequirementsPage.FileName));
         Assert.That(page, Does.Contain("id=\"not-checked\"").And.Contain("href=\"#unmasked\""));
         Assert.That(page, Does.Contain("<span class=\"label\">why no case</span> the operator&#39;s choice"));

@@ -16,19 +16,24 @@ public static class ReportWriter
     private static readonly Lazy<Template> IndexTemplate = new(() => Load("index.sbn"));
     private static readonly Lazy<Template> CaseTemplate = new(() => Load("case.sbn"));
     private static readonly Lazy<Template> RequirementsTemplate = new(() => Load("requirements.sbn"));
+    private static readonly Lazy<Template> CompareTemplate = new(() => Load("compare.sbn"));
 
     public static string IndexPath(string directory) => Path.Combine(directory, "index.html");
 
     public static string SummaryPath(string directory) => Path.Combine(directory, "summary.md");
 
-    /// <param name="requirements">With them, requirements.html traces each to its cases, and the index links it.</param>
+    /// <param name="pages">The pages beyond the index and the case pages, each linked from the index.</param>
     public static void Write(string directory, ResultsDocument document,
-        IReadOnlyDictionary<string, IReadOnlyList<Engine.Expectations.ComparedCase>>? compared = null, RequirementSet? requirements = null)
+        IReadOnlyDictionary<string, IReadOnlyList<Engine.Expectations.ComparedCase>>? compared = null, ReportPages? pages = null)
     {
+        var requirements = pages?.Requirements;
+        var compare = pages?.Compare == true;
         Directory.CreateDirectory(Path.Combine(directory, "cases"));
         File.WriteAllText(Path.Combine(directory, "report.css"), Resource("report.css"));
         File.WriteAllText(Path.Combine(directory, "report.js"), Resource("report.js"));
-        File.WriteAllText(IndexPath(directory), Render(IndexTemplate.Value, ReportModel.Index(document), new IndexGlobals(Scorecard.Build(document, compared), requirements is null ? null : RequirementsPage.FileName)));
+        File.WriteAllText(IndexPath(directory), Render(IndexTemplate.Value, ReportModel.Index(document), new IndexGlobals(Scorecard.Build(document, compared), requirements is null ? null : RequirementsPage.FileName, compare ? ComparePage.FileName : null)));
+        if (compare)
+            File.WriteAllText(Path.Combine(directory, ComparePage.FileName), Render(CompareTemplate.Value, ComparePage.Build(document)));
         if (requirements is not null)
             File.WriteAllText(Path.Combine(directory, RequirementsPage.FileName), Render(RequirementsTemplate.Value, RequirementsPage.Build(document, requirements)));
         foreach (var (run, agentPart) in document.Runs.Zip(ResultsWriter.AgentFileParts(document.Runs)))
@@ -67,4 +72,11 @@ public static class ReportWriter
 
 /// <summary>What the index shows beyond <see cref="IndexPage"/>: the scorecard at its top.</summary>
 /// <param name="RequirementsPage">requirements.html when it was written.</param>
-public sealed record IndexGlobals(ScorecardView Scorecard, string? RequirementsPage);
+/// <param name="ComparePage">compare.html when it was written.</param>
+public sealed record IndexGlobals(ScorecardView Scorecard, string? RequirementsPage, string? ComparePage);
+
+/// <summary>
+/// The report's pages beyond the index and the case pages: requirements.html when there are requirements to trace,
+/// compare.html when the document's two runs are an old and a new run to compare.
+/// </summary>
+public sealed record ReportPages(RequirementSet? Requirements = null, bool Compare = false);
