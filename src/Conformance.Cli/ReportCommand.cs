@@ -31,13 +31,25 @@ internal static class ReportCommand
         {
             Description = "Also write compare.html: what changed from the first run (OLD) to the second (NEW): regressions, fixes, changed close codes, new and removed cases",
         };
+        var singleFile = new Option<bool>("--single-file")
+        {
+            Description = $"Also write the whole report as one self-contained HTML file to send, {SingleFileReport.FileName} (styles inline, the not-OK cases' pages inside it)",
+        };
+        var pdf = new Option<bool>("--pdf")
+        {
+            Description = "Also print that single file to conformance-report.pdf with headless Chromium (one line says so when Chromium is not installed)",
+        };
         report.Options.Add(requirements);
         report.Options.Add(compare);
-        report.SetAction(parse => Execute(parse.GetValue(files)!, parse.GetValue(output)!, parse.GetValue(expect) ?? [], parse.GetValue(requirements), parse.GetValue(compare)));
+        report.Options.Add(singleFile);
+        report.Options.Add(pdf);
+        report.SetAction(parse => Execute(parse.GetValue(files)!, parse.GetValue(output)!, parse.GetValue(expect) ?? [], parse.GetValue(requirements), parse.GetValue(compare),
+            parse.GetValue(singleFile) || parse.GetValue(pdf), parse.GetValue(pdf)));
         return report;
     }
 
-    private static int Execute(IReadOnlyList<string> files, string output, IReadOnlyList<string> expectFiles, string? requirementsFile, bool compare)
+    private static int Execute(IReadOnlyList<string> files, string output, IReadOnlyList<string> expectFiles, string? requirementsFile, bool compare,
+        bool singleFile, bool pdf)
     {
         RequirementSet? requirements;
         try
@@ -96,6 +108,17 @@ internal static class ReportCommand
         ReportWriter.Write(output, merged, expectations.Count > 0 ? expected : null, new ReportPages(requirements, compare));
         Console.WriteLine($"report: {Path.GetFullPath(ReportWriter.IndexPath(output))} ({runs.Count} target(s), {runs.Sum(r => r.Cases.Count)} case result(s))");
         if (compare) Console.WriteLine($"compared: {Path.GetFullPath(Path.Combine(output, ComparePage.FileName))} ({runs[0].Agent} → {runs[1].Agent})");
+        if (singleFile)
+        {
+            var single = SingleFileReport.Write(output, merged, expectations.Count > 0 ? expected : null, requirements);
+            Console.WriteLine($"single file: {Path.GetFullPath(single)} ({new FileInfo(single).Length / 1024} KiB)");
+            if (pdf)
+            {
+                var pdfPath = Path.ChangeExtension(single, ".pdf");
+                if (PdfPrinter.Print(single, pdfPath) is { } problem) Console.Error.WriteLine($"conformance: {problem}");
+                else Console.WriteLine($"pdf: {Path.GetFullPath(pdfPath)} ({new FileInfo(pdfPath).Length / 1024} KiB)");
+            }
+        }
         return ExitCodes.Completed;
     }
 }

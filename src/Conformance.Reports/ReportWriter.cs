@@ -45,23 +45,23 @@ public static class ReportWriter
         File.WriteAllText(SummaryPath(directory), SummaryMarkdown.Render(document, compared));
     }
 
-    private static string Render(Template template, params object[] models)
+    internal static string Render(Template template, params object[] models)
     {
         var globals = new ScriptObject();
         foreach (var model in models) globals.Import(model);
-        var context = new TemplateContext { LoopLimit = int.MaxValue, LimitToString = 0 };
+        var context = new TemplateContext { LoopLimit = int.MaxValue, LimitToString = 0, TemplateLoader = EmbeddedTemplates.Instance };
         context.PushGlobal(globals);
         return template.Render(context);
     }
 
-    private static Template Load(string name)
+    internal static Template Load(string name)
     {
         var template = Template.Parse(Resource(name), name);
         if (template.HasErrors) throw new InvalidOperationException($"{name}: {string.Join("; ", template.Messages)}");
         return template;
     }
 
-    private static string Resource(string name)
+    internal static string Resource(string name)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"Templates/{name}")
             ?? throw new InvalidOperationException($"the report template {name} is not embedded");
@@ -80,3 +80,15 @@ public sealed record IndexGlobals(ScorecardView Scorecard, string? RequirementsP
 /// compare.html when the document's two runs are an old and a new run to compare.
 /// </summary>
 public sealed record ReportPages(RequirementSet? Requirements = null, bool Compare = false);
+
+/// <summary>The templates' includes ({{ include 'scorecard.sbn' }}), from the embedded templates.</summary>
+internal sealed class EmbeddedTemplates : Scriban.Runtime.ITemplateLoader
+{
+    public static EmbeddedTemplates Instance { get; } = new();
+
+    public string GetPath(TemplateContext context, Scriban.Parsing.SourceSpan callerSpan, string templateName) => templateName;
+
+    public string Load(TemplateContext context, Scriban.Parsing.SourceSpan callerSpan, string templatePath) => ReportWriter.Resource(templatePath);
+
+    public ValueTask<string?> LoadAsync(TemplateContext context, Scriban.Parsing.SourceSpan callerSpan, string templatePath) => new(Load(context, callerSpan, templatePath));
+}

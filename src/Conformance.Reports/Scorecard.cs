@@ -59,8 +59,11 @@ public static class Scorecard
         _ => int.TryParse(name.AsSpan(4), out var n) ? 2 + n : int.MaxValue,
     };
 
-    public static ScorecardView Build(ResultsDocument document, IReadOnlyDictionary<string, IReadOnlyList<ComparedCase>>? compared)
+    /// <param name="pageFor">Where a case's page of a run is, from the run's agent part and the case id; the case's file under cases/ when null.</param>
+    public static ScorecardView Build(ResultsDocument document, IReadOnlyDictionary<string, IReadOnlyList<ComparedCase>>? compared,
+        Func<string, string, string>? pageFor = null)
     {
+        pageFor ??= ReportModel.PageFor;
         var runs = document.Runs;
         var agentParts = ResultsWriter.AgentFileParts(runs);
         var all = runs.SelectMany(r => r.Cases).GroupBy(c => c.Id).Select(g => g.First()).OrderBy(c => c.Id, CaseIdComparer.Instance).ToList();
@@ -84,7 +87,7 @@ public static class Scorecard
             .Select(g => new NotOkGroup(g.Key, ReportModel.Link(g.Key).Href, g.Select(c => new NotOkRow(c.Id, c.Title,
                 runs.Select((run, i) => byRun[i].TryGetValue(c.Id, out var r)
                     ? new NotOkCell(!IsOk(r), r.Behavior.Word(), ReportModel.Css(r.Behavior), r.BehaviorClose.Word(), ReportModel.Css(r.BehaviorClose),
-                        ReportModel.PageFor(agentParts[i], c.Id), FirstLine(r.Reason), Mark(expectations[i]?.GetValueOrDefault(c.Id)))
+                        pageFor(agentParts[i], c.Id), FirstLine(r.Reason), Mark(expectations[i]?.GetValueOrDefault(c.Id)))
                     : null).ToList())).ToList()))
             .ToList();
 
