@@ -11,7 +11,7 @@ internal static class ReportCommand
 {
     public static Command Create()
     {
-        var report = new Command("report", "Write the reports (HTML, index.json, junit.xml) of saved results files, side by side, into --out; with --compare, what changed from the first to the second.");
+        var report = new Command("report", "Write the reports (HTML, index.json, junit.xml) of saved results files, side by side, into --out.");
         var files = new Argument<string[]>("results") { Description = "results.json files of earlier runs", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out", "-o") { Description = "Folder for the report", HelpName = "folder", DefaultValueFactory = _ => "reports" };
         var expect = new Option<string[]>("--expect")
