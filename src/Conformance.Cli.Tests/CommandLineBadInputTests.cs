@@ -112,6 +112,19 @@ public class CommandLineBadInputTests
     }
 
     [Test]
+    public void Report_compares_two_runs_and_refuses_to_compare_another_number_or_to_read_a_bad_requirements_or_expectations_file()
+    {
+        var good = ResultsFile("good");
+        var report = Path.Combine(_out, "report");
+        Assert.That(Cli.Run("report", good, good, "--compare", "--out", report).ExitCode, Is.EqualTo(0));
+        Assert.That(File.Exists(Path.Combine(report, "compare.html")) && File.Exists(Path.Combine(report, "requirements.html")), "compare.html and requirements.html");
+        AssertOneLineUsageError(Cli.Run("report", good, "--compare", "--out", report), "--compare: needs two runs");
+        var missing = Path.Combine(_out, "no-requirements.json");
+        AssertOneLineUsageError(Cli.Run("report", good, "--requirements", missing, "--out", report), $"{missing}: cannot be read");
+        AssertOneLineUsageError(Cli.Run("report", good, good, "--expect", missing, "--expect", missing, "--expect", missing, "--out", report), "--expect: given 3 times for 2 results file(s)");
+    }
+
+    [Test]
     public void An_output_folder_under_a_file_is_bad_usage_before_anything_runs()
     {
         var file = Path.Combine(_out, "a-file");

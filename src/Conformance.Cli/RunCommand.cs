@@ -100,13 +100,22 @@ internal static class RunCommand
         if (settings.Targets.Count > 1 && settings.Agent is not null)
             return ExitCodes.Fail("agent: names the target of a run against one target; with several, each is named host_port");
         if (OutputFolder.Problem(settings.Out, "out") is { } unwritable) return ExitCodes.Fail(unwritable);
+        RequirementSet? requirements;
+        try
+        {
+            requirements = RequirementSet.FileIn(settings.Suites) is { } requirementsFile ? RequirementSet.Read(requirementsFile) : null;
+        }
+        catch (CaseFileException e)
+        {
+            return ExitCodes.Fail(e.Message);
+        }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
         using var interrupted = interrupt.Register(() => Console.Error.WriteLine("\nconformance: interrupted; writing the results so far"));
         if (settings.RunTimeout is { } runTimeout) stop.CancelAfter(runTimeout);
 
         await using var pipeline = await RunPipeline.StartAsync(settings);
-        using var output = new RunOutput(settings.Out);
+        using var output = new RunOutput(settings.Out) { Requirements = requirements };
         var runs = new List<RunResults>();
         foreach (var target in pipeline.Targets)
         {

@@ -1,3 +1,4 @@
+using Conformance.Engine.Cases;
 using Conformance.Engine.Expectations;
 using Conformance.Engine.Results;
 using Conformance.Reports;
@@ -20,6 +21,9 @@ public sealed class RunOutput : IDisposable
         _writer = new ResultsWriter(folder);
     }
 
+    /// <summary>The requirements the report traces to the cases (requirements.html); none, no such page.</summary>
+    public RequirementSet? Requirements { get; init; }
+
     public string ResultsPath => _writer.ResultsPath;
     public string ReportPath => ReportWriter.IndexPath(_folder);
 
@@ -34,7 +38,7 @@ public sealed class RunOutput : IDisposable
     {
         var document = new ResultsDocument { ToolVersion = RunPipeline.ToolVersion, GeneratedAt = DateTimeOffset.UtcNow, Runs = runs };
         _writer.WriteAll(document);
-        ReportWriter.Write(_folder, document, compared);
+        ReportWriter.Write(_folder, document, compared, new ReportPages(Requirements));
     }
 
     public void Dispose() => _writer.Dispose();

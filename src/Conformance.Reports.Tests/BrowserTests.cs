@@ -23,7 +23,50 @@ public class BrowserTests
         await using var server = await KestrelEchoServer.StartAsync();
         var outcome = await Runner.RunAsync(cases, new RunOptions { Session = new SessionOptions { Target = server.Url } }, _ => { }, CancellationToken.None);
         var real = HostileResults.Run("kestrel-embedded", [.. outcome.Results]) with { Target = server.Url.ToString() };
-        ReportWriter.Write(_out, HostileResults.Document(real, HostileResults.Run("hostile", HostileResults.Case())));
+        var document = HostileResults.Document(real, HostileResults.Run("hostile", HostileResults.Case()));
+        var requirements = RequirementSet.Read(Path.Combine(RepositoryPaths.Suites, RequirementSet.FileName));
+        ReportWriter.Write(_out, document, null, new ReportPages(requirements, Compare: true));
+        SingleFileReport.Write(_out, document, null, requirements);
+    }
+
+    /// <summary>Where the screenshots of the pages stay after the run, to be looked at.</summary>
+    private static string Screenshots => Directory.CreateDirectory(Path.Combine(TestContext.CurrentContext.WorkDirectory, "report-screenshots")).FullName;
+
+    private static readonly string[] NewPages = ["index.html", RequirementsPage.FileName, ComparePage.FileName, SingleFileReport.FileName];
+
+    [TestCaseSource(nameof(NewPages))]
+    public void Each_page_has_its_charts_and_runs_no_script_from_the_server(string page)
+    {
+        var dom = HeadlessChromium.DumpDom(Path.Combine(_out, page));
+        Assert.That(Regex.Matches(dom, "<svg class=\"bar\"").Count, Is.GreaterThan(0), "the bar charts are drawn");
+        Assert.That(dom, Does.Not.Contain("PWNED\"").And.Not.Contain("<script>document"), "what the server sent stays text");
+        Assert.That(Regex.Match(dom, "<title>(.*?)</title>").Groups[1].Value, Does.Not.Contain("PWNED"));
+        if (page != "index.html") Assert.That(Regex.Matches(dom, "<script").Count, Is.EqualTo(0), "the page has no script at all");
+    }
+
+    [TestCaseSource(nameof(NewPages))]
+    public void Each_page_is_screenshot_at_desktop_and_phone_width(string page)
+    {
+        foreach (var (width, height) in new[] { (1280, 2000), (390, 2400) })
+        {
+            var png = Path.Combine(Screenshots, $"{Path.GetFileNameWithoutExtension(page)}-{width}.png");
+            HeadlessChromium.Screenshot(Path.Combine(_out, page), png, width, height);
+            Assert.That(new FileInfo(png).Length, Is.GreaterThan(10_000), png);
+            TestContext.AddTestAttachment(png);
+        }
+    }
+
+    [Test]
+    public void The_scorecard_comes_first_and_the_requirements_page_traces_the_real_run()
+    {
+        var index = HeadlessChromium.DumpDom(Path.Combine(_out, "index.html"));
+        Assert.That(index.IndexOf("id=\"scorecard\"", StringComparison.Ordinal), Is.LessThan(index.IndexOf("id=\"runs\"", StringComparison.Ordinal)));
+        Assert.That(index, Does.Contain($"href=\"{RequirementsPage.FileName}\"").And.Contain($"href=\"{ComparePage.FileName}\""));
+        var requirements = HeadlessChromium.DumpDom(Path.Combine(_out, RequirementsPage.FileName));
+        Assert.That(requirements, Does.Contain("id=\"6455-5.5.2-answer-ping\"").And.Contain("cases/kestrel-embedded_case_2_2.html"));
+        Assert.That(requirements, Does.Contain("id=\"untestable\"").And.Contain("id=\"not-checked\""));
+        var compare = HeadlessChromium.DumpDom(Path.Combine(_out, ComparePage.FileName));
+        Assert.That(compare, Does.Contain("id=\"removed\"").And.Contain("cases/kestrel-embedded_case_5_19.html"), "the cases only the first run has, with their pages");
     }
 
     [OneTimeTearDown]

@@ -17,4 +17,6 @@ public abstract record CaseDescription
     [JsonPropertyOrder(-1)] public required IReadOnlyList<string> Rfc { get; init; }
     [JsonPropertyOrder(-1)] public required string Requirement { get; init; }
     [JsonPropertyOrder(-1)] public required string Expectation { get; init; }
+    /// <summary>The ids of the requirements (suites/requirements.json) the case checks.</summary>
+    [JsonPropertyOrder(-1)] public IReadOnlyList<string> Requirements { get; init; } = [];
 }

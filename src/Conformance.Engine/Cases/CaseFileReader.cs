@@ -11,7 +11,7 @@ public static class CaseFileReader
     private static readonly string[] FileFields = ["category", "title", "groups", "defaults", "cases", "tables", "finding"];
 
     private static readonly string[] CaseFields =
-        ["id", "title", "rfc", "requirement", "expectation", "steps", "expect", "end", "informational", "request", "handshake", "deflate", "race"];
+        ["id", "title", "rfc", "requirement", "expectation", "steps", "expect", "end", "informational", "request", "handshake", "deflate", "race", "requirements"];
 
     public static IReadOnlyList<CaseDefinition> Read(string path, string displayName)
     {
@@ -48,8 +48,8 @@ public static class CaseFileReader
         var category = file["category"].String();
         var categoryTitle = file["title"].String();
         var groups = file.Has("groups")
-            ? file["groups"].AsObject().ToDictionary(p => p.Key, p => file["groups"][p.Key].String())
-            : new Dictionary<string, string>();
+            ? file["groups"].AsObject().ToDictionary(p => p.Key, p => ReadGroup(file["groups"][p.Key]))
+            : new Dictionary<string, Group>();
         var defaults = file.Has("defaults") ? file["defaults"].Only(CaseFields).AsObject() : new JsonObject();
 
         var caseNodes = new List<JsonField>();
@@ -70,7 +70,7 @@ public static class CaseFileReader
         return node with { Node = merged };
     }
 
-    private static CaseDefinition ReadCase(JsonField c, string category, string categoryTitle, IReadOnlyDictionary<string, string> groups)
+    private static CaseDefinition ReadCase(JsonField c, string category, string categoryTitle, IReadOnlyDictionary<string, Group> groups)
     {
         c.Only(CaseFields);
 
@@ -87,7 +87,7 @@ public static class CaseFileReader
             Category = category,
             CategoryTitle = categoryTitle,
             Group = group,
-            GroupTitle = groups.TryGetValue(group, out var gt) ? gt : categoryTitle,
+            GroupTitle = groups.TryGetValue(group, out var g) ? g.Title : categoryTitle,
             Rfc = c["rfc"].Strings(),
             Requirement = c["requirement"].String(),
             Expectation = c["expectation"].String(),
@@ -101,6 +101,7 @@ public static class CaseFileReader
             DeflateOffers = ReadDeflate(c["deflate"]),
             SourceFile = c.File,
             Race = c["race"].OptionalString(),
+            Requirements = [.. (g?.Requirements ?? []).Concat(c.Has("requirements") ? c["requirements"].Strings() : []).Distinct()],
         };
         if (definition.Race is "") throw c["race"].Error("is empty: say what the server races");
         if (definition.Race is not null && definition.RaceVerdicts.Count < 2)
@@ -111,6 +112,13 @@ public static class CaseFileReader
             throw c["request"]["pipeline"].Error("a pipelined request needs a first step that sends frames, a message or raw octets");
         return definition;
     }
+
+    /// <summary>A group's title, and the requirements all its cases check.</summary>
+    private sealed record Group(string Title, IReadOnlyList<string> Requirements);
+
+    /// <summary>"Title", or { "title": "Title", "requirements": [ids] }.</summary>
+    private static Group ReadGroup(JsonField g) =>
+        g.Node is JsonObject ? new Group(g.Only("title", "requirements")["title"].String(), g.Has("requirements") ? g["requirements"].Strings() : []) : new Group(g.String(), []);
 
     private static Step ReadStep(JsonField s)
     {

@@ -47,11 +47,13 @@ public sealed class Catalogue
 
     /// <summary>
     /// Every *.json below the folder, except build output (the NUnit project in suites/ has bin/ and obj/) and the
-    /// servers' expectations files (expectations/), which live beside the cases but are not cases.
+    /// servers' expectations files (expectations/) and the requirements the cases check (requirements.json), which live
+    /// beside the cases but are not cases.
     /// </summary>
     private static IEnumerable<string> CaseFilesBelow(string suitesDirectory) =>
         Directory.EnumerateFiles(suitesDirectory, "*.json", SearchOption.AllDirectories)
             .Where(path => !Path.GetRelativePath(suitesDirectory, path).Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "expectations"))
+            .Where(path => Path.GetRelativePath(suitesDirectory, path) != RequirementSet.FileName)
             .Order(StringComparer.Ordinal);
 
     public static Catalogue From(IEnumerable<CaseDefinition> cases) =>
