@@ -272,23 +272,39 @@ public static class TranscriptView
             _compressed.AddRange(unmasked);
             if (!header.Fin) return "";
             _inflater ??= isSent
-                ? new MessageInflater(deflate.ClientMaxWindowBits, !deflate.ClientNoContextTakeover)
-                : new MessageInflater(deflate.ServerMaxWindowBits, !deflate.ServerNoContextTakeover);
-            var message = _inflater.Decompress(_compressed.ToArray(), out var error);
+                ? new MessageInflater(deflate.ClientMaxWindowBits, !deflate.ClientNoContextTakeover, LargestInflatedMessage)
+                : new MessageInflater(deflate.ServerMaxWindowBits, !deflate.ServerNoContextTakeover, LargestInflatedMessage);
+            var head = new List<byte>(PayloadShown);
+            long length = 0;
+            var utf8 = new Utf8Validator();
+            void Take(ReadOnlySpan<byte> octets)
+            {
+                if (head.Count < PayloadShown) head.AddRange(octets[..Math.Min(octets.Length, PayloadShown - head.Count)]);
+                utf8.Feed(octets);
+                length += octets.Length;
+            }
+            _inflater.BeginMessage();
+            var error = _inflater.Feed(_compressed.ToArray(), Take) ?? _inflater.EndMessage(Take);
             _compressed = null;
-            return message is null
+            return error is not null
                 ? $" ⟶ does not decompress: {error}"
-                : $" ⟶ decompressed, {message.Length} octets: {Shown(message, _messageOpcode == Opcodes.Text)}";
+                : $" ⟶ decompressed, {length} octets: {Shown([.. head], length, _messageOpcode == Opcodes.Text && utf8.Status == Utf8Status.Valid)}";
         }
+
+        /// <summary>The most a stored message is decompressed to on a page: as much as the suite decompresses.</summary>
+        private const long LargestInflatedMessage = 64L * 1024 * 1024;
 
         public void Dispose() => _inflater?.Dispose();
 
-        private static string Shown(byte[] payload, bool maybeText)
+        private static string Shown(byte[] payload, bool maybeText) =>
+            Shown(payload.AsSpan(0, Math.Min(payload.Length, PayloadShown)).ToArray(), payload.Length, maybeText && Utf8Validator.IsValid(payload));
+
+        /// <summary>A payload by its first octets and its length; as text when it is valid UTF-8 and shows no control characters.</summary>
+        private static string Shown(byte[] head, long length, bool isText)
         {
-            if (payload.Length == 0) return "";
-            var head = payload.AsSpan(0, Math.Min(payload.Length, PayloadShown)).ToArray();
-            var more = payload.Length > PayloadShown ? $" … ({payload.Length - PayloadShown} more octets)" : "";
-            if (maybeText && Utf8Validator.IsValid(payload) && !head.Any(b => b < 0x20 && b is not (byte)'\n' and not (byte)'\t' and not (byte)'\r'))
+            if (length == 0) return "";
+            var more = length > PayloadShown ? $" … ({length - PayloadShown} more octets)" : "";
+            if (isText && !head.Any(b => b < 0x20 && b is not (byte)'\n' and not (byte)'\t' and not (byte)'\r'))
                 return "\"" + Encoding.UTF8.GetString(head) + "\"" + more;
             return Hex(head, PayloadShown) + more;
         }
