@@ -53,6 +53,7 @@ public sealed class CaseScheduler(RunOptions options)
         using (await _kinds.EnterAsync(@case.IsBulk, cancel))
         using (await LimitOf(@case).EnterAsync(cancel))
         using (await HeavySlotAsync(@case, cancel))
+        using (await MemoryBudget.Shared.EnterAsync(cancel))
         using (await _alone.ReaderLockAsync(cancel))
         {
             first = await RunOnceAsync(@case, cancel);
@@ -67,6 +68,7 @@ public sealed class CaseScheduler(RunOptions options)
         try
         {
             using (await _alone.WriterLockAsync(cancel))
+            using (await MemoryBudget.Shared.EnterAsync(cancel))
             {
                 if (_unchangedInARow >= TrustAfter) return trusted;
                 var second = await RunOnceAsync(@case, cancel);
@@ -105,7 +107,7 @@ public sealed class CaseScheduler(RunOptions options)
 
     private async Task<IDisposable?> HeavySlotAsync(CaseDefinition @case, CancellationToken cancel)
     {
-        // Heavy cases hold all they move in their transcripts until they are scored, and are bound by processor time anyway.
+        // Heavy cases are bound by processor time: more at once than processors only makes each slower.
         if (!@case.IsHeavy) return null;
         await _heavy.WaitAsync(cancel);
         return new Release(_heavy);
