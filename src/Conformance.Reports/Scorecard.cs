@@ -56,7 +56,7 @@ public static class Scorecard
     {
         "RFC 6455" => 0,
         "RFC 7692" => 1,
-        _ => int.TryParse(name.AsSpan(4), out var n) ? 2 + n : int.MaxValue,
+        _ => name.StartsWith("RFC ", StringComparison.Ordinal) && int.TryParse(name.AsSpan(4), out var n) ? 2 + n : int.MaxValue,
     };
 
     /// <param name="pageFor">Where a case's page of a run is, from the run's agent part and the case id; the case's file under cases/ when null.</param>

@@ -10,8 +10,15 @@ namespace Conformance.Engine.Tests;
 public class HostileServerZooTests
 {
     private static readonly TimeSpan RunDeadline = TimeSpan.FromMinutes(3);
-    /// <summary>The whole run at the default settings, the in-process hostile server included, stays within this.</summary>
-    private const long MemoryLimit = 1L << 30;
+    /// <summary>The run's managed heap at the default settings, the in-process hostile server's included, stays within this.</summary>
+    private const long ManagedHeapLimit = 1L << 30;
+
+    /// <summary>
+    /// The test process's resident memory: the run's heap, the runtime, the test framework and the hostile server. A
+    /// server that floods at loopback speed takes this process to about 1 GiB (the run's budget,
+    /// <see cref="MemoryBudget.DefaultBytes"/>, collects behind it).
+    /// </summary>
+    private const long WorkingSetLimit = 1536L * 1024 * 1024;
 
     private static IEnumerable<HostileServer> Servers => HostileServerZoo.All();
 
@@ -64,8 +71,8 @@ public class HostileServerZooTests
             Assert.That(outcome.Interrupted, Is.False, $"the run ended within {RunDeadline}");
             Assert.That(outcome.Results.Select(r => r.Id), Is.EquivalentTo(cases.Select(c => c.Id)), "every case got a verdict");
             Assert.That(outcome.Results.Where(r => !Enum.IsDefined(r.Behavior) || !Enum.IsDefined(r.BehaviorClose)), Is.Empty);
-            Assert.That(memory.PeakManagedHeap, Is.LessThan(MemoryLimit), "managed heap");
-            Assert.That(memory.PeakWorkingSet, Is.LessThan(MemoryLimit), "working set");
+            Assert.That(memory.PeakManagedHeap, Is.LessThan(ManagedHeapLimit), "managed heap");
+            Assert.That(memory.PeakWorkingSet, Is.LessThan(WorkingSetLimit), "working set");
             var written = ResultsWriter.ReadAll(Path.Combine(output, "results.json"));
             Assert.That(written.Runs.Single().Cases, Has.Count.EqualTo(cases.Count), "results.json holds every case");
             Assert.That(File.Exists(Path.Combine(output, "index.json")), Is.True);
