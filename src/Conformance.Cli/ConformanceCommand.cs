@@ -43,7 +43,8 @@ internal static class ConformanceCommand
         var parse = Create().Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors) Console.Error.WriteLine($"conformance: {UsageError.OneLine(error)}");
+            // The first mistake, in one line; the rest are often its echoes ("expects a single argument").
+            Console.Error.WriteLine($"conformance: {UsageError.OneLine(parse.Errors[0])}");
             return ExitCodes.Usage;
         }
         return await parse.InvokeAsync(new InvocationConfiguration
