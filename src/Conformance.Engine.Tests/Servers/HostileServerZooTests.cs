@@ -14,9 +14,10 @@ public class HostileServerZooTests
     /// What the run holds: the managed heap after each collection, above what the process held before the run (the
     /// catalogue, the caches earlier tests filled), the in-process hostile server's included. Garbage between
     /// collections is the working set's part; after a collection of the young generations only, the old one still
-    /// counts its garbage.
+    /// counts its garbage. The in-process servers that echo (never closes) hold their own copies of category 9's
+    /// messages, so this is above the run's own budget (<see cref="MemoryBudget.DefaultBytes"/>).
     /// </summary>
-    private const long HeldLimit = 1L << 30;
+    private const long HeldLimit = 1536L * 1024 * 1024;
 
     /// <summary>
     /// The test process's resident memory: the run's heap, the runtime, the test framework and the hostile server. A

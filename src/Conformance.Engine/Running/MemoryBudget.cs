@@ -46,7 +46,7 @@ public sealed class MemoryBudget
         {
             GC.Collect(1, GCCollectionMode.Forced, blocking: true);
             var left = GC.GetTotalMemory(forceFullCollection: false);
-            if (left > _bytes) GC.Collect(2, GCCollectionMode.Optimized, blocking: false);
+            if (left > _bytes) GC.Collect(2, GCCollectionMode.Forced, blocking: false);
             // What the cases hold is not garbage: collect again only once the heap has grown by a quarter past it.
             Interlocked.Exchange(ref _collectAbove, Math.Max(_bytes, left + left / 4));
         }
