@@ -56,6 +56,14 @@ public sealed class FrameDecoder
     /// <summary>Bytes appended but not yet returned in a frame.</summary>
     public long BufferedBytes => _count + _discardedAfterError;
 
+    /// <summary>The octets appended but not yet returned in a frame, as long as there is no error.</summary>
+    public ReadOnlySpan<byte> Buffered => _buffer.AsSpan(_start, _count);
+
+    /// <summary>The first octets of what could not be decoded (at most <see cref="OctetsKeptAtError"/>); empty until an error.</summary>
+    public byte[] OctetsAtError { get; private set; } = [];
+
+    public const int OctetsKeptAtError = 64;
+
     /// <summary>Stream offset just after the last returned frame.</summary>
     public long ConsumedBytes { get; private set; }
 
@@ -134,6 +142,7 @@ public sealed class FrameDecoder
     {
         Error = error;
         ErrorKind = kind;
+        OctetsAtError = _buffer.AsSpan(_start, Math.Min(_count, OctetsKeptAtError)).ToArray();
         _discardedAfterError = _count;
         _buffer = [];
         _start = 0;

@@ -6,8 +6,8 @@ public static class HttpHead
     /// <summary>The length of the head including its empty line, or -1 when the octets hold no complete head.</summary>
     public static int Length(ReadOnlySpan<byte> octets)
     {
-        var crlf = octets.IndexOf("\r\n\r\n"u8);
-        var lf = octets.IndexOf("\n\n"u8);
-        return crlf >= 0 && (lf < 0 || crlf + 2 < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : -1;
+        var bare = octets.IndexOf("\n\n"u8);
+        var crlf = octets.IndexOf("\n\r\n"u8);
+        return bare >= 0 && (crlf < 0 || bare < crlf) ? bare + 2 : crlf >= 0 ? crlf + 3 : -1;
     }
 }

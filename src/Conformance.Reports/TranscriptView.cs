@@ -145,14 +145,13 @@ public static class TranscriptView
     /// <summary>The octets of one direction, decoded as far as they were stored.</summary>
     private sealed class Direction(string name, bool isSent, Agreement agreement) : IDisposable
     {
-        private readonly List<byte> _pending = [];
+        private readonly DirectionReader _reader = new(FrameDecoder.LargestPayloadLength,
+            isSent ? DirectionReader.LongestRequestHead : DirectionReader.LongestResponseHead);
         private MessageInflater? _inflater;
         private List<byte>? _compressed;
-        private bool _headDone;
         private bool _folded;
         private bool _broken;
         private byte _messageOpcode;
-        private long _needed;
 
         /// <summary>Who sent it, with what the suite's write was for (a step, a pong, a close) when the entry says.</summary>
         private string Who => _label is null ? name : $"{name} ({_label})";
@@ -167,89 +166,73 @@ public static class TranscriptView
                 if (stored.Length + omitted > 0) rows.Add(Raw(time, stored, omitted, merged));
                 return;
             }
-            _pending.AddRange(stored);
-            if (!_headDone && _pending.Count <= 64 * 1024) ReadHead(time, rows);
-            if (_headDone && !_broken) ReadFrames(time, rows);
-            if (_broken && _pending.Count > 0)
-            {
-                rows.Add(Raw(time, _pending.ToArray(), 0, 1));
-                _pending.Clear();
-            }
+            _reader.Append(stored);
+            Read(time, rows);
             if (omitted == 0) return;
             _folded = true;
-            if (_pending.Count > 0 && _headDone && FrameHeaderParser.TryParse(_pending.ToArray(), out var header, out _) == HeaderParseStatus.Complete)
+            var pending = _broken ? [] : _reader.Pending.ToArray();
+            if (_reader.Head is not null && FrameHeaderParser.TryParse(pending, out var header, out _) == HeaderParseStatus.Complete)
             {
-                var shown = _pending.Count - header.HeaderLength;
-                rows.Add(new TranscriptRow(time, Who, "frame", HeaderText(header),
-                    Payload(header, _pending.Skip(header.HeaderLength).ToArray()),
-                    $"{header.PayloadLength - (ulong)shown} of its {header.PayloadLength} payload octets and {omitted} octets in all not stored"));
+                var payload = pending[header.HeaderLength..];
+                Unmask(header, payload);
+                rows.Add(new TranscriptRow(time, Who, "frame", HeaderText(header), Payload(header, payload),
+                    $"{header.PayloadLength - (ulong)payload.Length} of its {header.PayloadLength} payload octets and {omitted} octets in all not stored"));
             }
             else
             {
-                rows.Add(Raw(time, _pending.ToArray(), omitted, merged));
+                rows.Add(Raw(time, pending, omitted, merged));
             }
-            _pending.Clear();
         }
 
         /// <summary>Octets left over at the end (a head that never ended, a frame cut short) are shown as they are.</summary>
         public void Finish(string time, List<TranscriptRow> rows)
         {
-            if (_pending.Count == 0) return;
-            rows.Add(new TranscriptRow(time, Who, _headDone ? "incomplete frame" : "incomplete head",
-                $"{_pending.Count} octets", Hex(_pending.ToArray(), 256), ""));
-            _pending.Clear();
+            if (_folded || _broken || _reader.Pending.IsEmpty) return;
+            var pending = _reader.Pending.ToArray();
+            rows.Add(new TranscriptRow(time, Who, _reader.Head is not null ? "incomplete frame" : "incomplete head",
+                $"{pending.Length} octets", Hex(pending, 256), ""));
         }
 
-        private void ReadHead(string time, List<TranscriptRow> rows)
+        private void Read(string time, List<TranscriptRow> rows)
         {
-            var bytes = _pending.ToArray();
-            var length = HttpHead.Length(bytes);
-            if (length < 0) return;
-            var head = Encoding.Latin1.GetString(bytes, 0, length).TrimEnd('\r', '\n');
-            var firstLine = head.Split('\n')[0].TrimEnd('\r');
-            rows.Add(new TranscriptRow(time, Who, isSent ? "HTTP request" : "HTTP response", firstLine, head, ""));
-            agreement.Read(bytes[..length], isRequest: isSent);
-            _pending.RemoveRange(0, length);
-            _headDone = true;
-            // Only a 101 answer is followed by frames; anything after another answer is its body.
-            if (!isSent && !firstLine.Contains(" 101", StringComparison.Ordinal)) _broken = true;
-        }
-
-        private void ReadFrames(string time, List<TranscriptRow> rows)
-        {
-            while (_pending.Count > 0 && _pending.Count >= _needed)
+            while (!_broken)
             {
-                var buffer = _pending.ToArray();
-                var status = FrameHeaderParser.TryParse(buffer, out var header, out var error);
-                if (status == HeaderParseStatus.NeedMoreData) return;
-                if (status == HeaderParseStatus.Invalid)
+                switch (_reader.TryRead(out var frame))
                 {
-                    rows.Add(new TranscriptRow(time, Who, "undecodable", error ?? "invalid frame header", Hex(buffer, 64), ""));
-                    _pending.Clear();
-                    _broken = true;
-                    return;
+                    case DirectionStatus.NeedMoreData:
+                        return;
+                    case DirectionStatus.Head:
+                        var head = Encoding.Latin1.GetString(_reader.Head!).TrimEnd('\r', '\n');
+                        var firstLine = head.Split('\n')[0].TrimEnd('\r');
+                        rows.Add(new TranscriptRow(time, Who, isSent ? "HTTP request" : "HTTP response", firstLine, head, ""));
+                        agreement.Read(_reader.Head!, isRequest: isSent);
+                        // Only a 101 answer is followed by frames; anything after another answer is its body.
+                        if (isSent || firstLine.Contains(" 101", StringComparison.Ordinal)) break;
+                        _broken = true;
+                        if (!_reader.Pending.IsEmpty) rows.Add(Raw(time, _reader.Pending.ToArray(), 0, 1));
+                        return;
+                    case DirectionStatus.Undecodable:
+                        rows.Add(new TranscriptRow(time, Who, "undecodable", _reader.Error!, Hex(_reader.OctetsAtError, FrameDecoder.OctetsKeptAtError), ""));
+                        _broken = true;
+                        return;
+                    case DirectionStatus.Frame:
+                        rows.Add(new TranscriptRow(time, Who, "frame", HeaderText(frame!.Header),
+                            Payload(frame.Header, frame.Payload) + Decompressed(frame.Header, frame.Payload), ""));
+                        break;
                 }
-                if ((ulong)(buffer.Length - header.HeaderLength) < header.PayloadLength)
-                {
-                    _needed = header.PayloadLength > int.MaxValue ? long.MaxValue : header.HeaderLength + (long)header.PayloadLength;
-                    return;
-                }
-                _needed = 0;
-                var payload = buffer.AsSpan(header.HeaderLength, (int)header.PayloadLength).ToArray();
-                var shown = Payload(header, payload);
-                rows.Add(new TranscriptRow(time, Who, "frame", HeaderText(header), shown + Decompressed(header, payload), ""));
-                _pending.RemoveRange(0, header.HeaderLength + payload.Length);
             }
+        }
+
+        private static void Unmask(FrameHeader header, byte[] payload)
+        {
+            if (!header.Masked) return;
+            Span<byte> key = stackalloc byte[4];
+            BinaryPrimitives.WriteUInt32BigEndian(key, header.MaskKey);
+            Masking.Apply(payload, key);
         }
 
         private string Payload(FrameHeader header, byte[] payload)
         {
-            if (header.Masked)
-            {
-                Span<byte> key = stackalloc byte[4];
-                BinaryPrimitives.WriteUInt32BigEndian(key, header.MaskKey);
-                Masking.Apply(payload, key);
-            }
             if (header.Opcode is Opcodes.Text or Opcodes.Binary) _messageOpcode = header.Opcode;
             var textual = header.Opcode == Opcodes.Text || header.Opcode == Opcodes.Continuation && _messageOpcode == Opcodes.Text;
             if (header.Opcode == Opcodes.Close && payload.Length >= 2)
@@ -311,7 +294,7 @@ public static class TranscriptView
 
         private TranscriptRow Raw(string time, byte[] stored, long omitted, int merged) =>
             new(time, Who, (isSent ? "write" : "read") + (merged > 1 ? $"s ×{merged}" : ""), $"{stored.Length + omitted} octets",
-                _broken && _headDone && !isSent ? Shown(stored, maybeText: true) : Hex(stored, 64),
+                _broken && _reader.Head is not null && !isSent ? Shown(stored, maybeText: true) : Hex(stored, 64),
                 omitted > 0 ? $"{omitted} octets not stored" : "");
     }
 

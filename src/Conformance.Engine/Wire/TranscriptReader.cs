@@ -13,9 +13,8 @@ namespace Conformance.Engine.Wire;
 /// </summary>
 public sealed class TranscriptReader : IDisposable
 {
-    /// <summary>The most of the request that is searched for the end of its header block.</summary>
-    private const int LongestRequestHead = 1024 * 1024;
-    private const int LongestResponseHead = 64 * 1024;
+    private const int LongestRequestHead = DirectionReader.LongestRequestHead;
+    private const int LongestResponseHead = DirectionReader.LongestResponseHead;
 
     private readonly long _maxFramePayload;
     private int _count;
@@ -27,7 +26,6 @@ public sealed class TranscriptReader : IDisposable
     private int _requestEnd = -1;
     private ResponseParseStatus _responseStatus = ResponseParseStatus.NeedMoreData;
     private UpgradeResponse? _parsed;
-    private int _responseEnd;
     private string? _parseError;
     /// <summary>Every entry until the handshake is decided, then null: the conversation is read from the first octet.</summary>
     private List<(int Index, WireEntry Entry)>? _waiting = [];
@@ -108,7 +106,7 @@ public sealed class TranscriptReader : IDisposable
     {
         if (_responseStatus != ResponseParseStatus.NeedMoreData || _response.WrittenCount > LongestResponseHead) return;
         _response.Write(bytes[..Math.Min(bytes.Length, LongestResponseHead + 1 - _response.WrittenCount)]);
-        _responseStatus = UpgradeResponse.TryParse(_response.WrittenSpan, LongestResponseHead, out _parsed, out _responseEnd, out _parseError);
+        _responseStatus = UpgradeResponse.TryParse(_response.WrittenSpan, LongestResponseHead, out _parsed, out _, out _parseError);
     }
 
     /// <summary>The opening handshake as far as it went, read from the request's head and the server's answer.</summary>
@@ -143,7 +141,7 @@ public sealed class TranscriptReader : IDisposable
         var waiting = _waiting!;
         _waiting = null;
         if (!_handshake.Done) return;
-        _replay = new Replay(_requestEnd, _responseEnd, _handshake.Deflate, _maxFramePayload);
+        _replay = new Replay(_handshake.Deflate, _maxFramePayload);
         foreach (var (index, e) in waiting) _replay.Feed(index, e.AtMicroseconds, e.Kind, e.Bytes, e.Text);
     }
 
@@ -213,15 +211,11 @@ public sealed class TranscriptReader : IDisposable
     /// The conversation after the handshake, entry by entry in the order it happened: the suite's frames and the
     /// server's, each direction fed to a decoder as it travelled, the server's through the client's rules.
     /// </summary>
-    private sealed class Replay(int requestEnd, int responseEnd, DeflateParameters? deflate, long maxFramePayload) : IDisposable
+    private sealed class Replay(DeflateParameters? deflate, long maxFramePayload) : IDisposable
     {
         private readonly ClientEndpoint _client = new(deflate);
-        private readonly FrameDecoder _suiteFrames = new(FrameDecoder.LargestPayloadLength);
-        private readonly FrameDecoder _serverFrames = new(maxFramePayload);
-        private long _sent;
-        private long _received;
-        private bool _suiteUndecodable;
-        private bool _serverUndecodable;
+        private readonly DirectionReader _suiteFrames = new(FrameDecoder.LargestPayloadLength, DirectionReader.LongestRequestHead);
+        private readonly DirectionReader _serverFrames = new(maxFramePayload, DirectionReader.LongestResponseHead);
         private int? _closeSeenAt;
         private bool _serverClosedTcp;
 
@@ -240,32 +234,26 @@ public sealed class TranscriptReader : IDisposable
             switch (kind)
             {
                 case WireEntryKind.Sent when !bytes.IsEmpty:
-                    var fromSent = (int)Math.Clamp(requestEnd - _sent, 0, bytes.Length);
-                    _sent += bytes.Length;
-                    if (_suiteUndecodable || fromSent == bytes.Length) break;
-                    _suiteFrames.Append(bytes[fromSent..]);
+                    _suiteFrames.Append(bytes);
                     while (true)
                     {
                         var status = _suiteFrames.TryRead(out var frame);
-                        if (status == DecodeStatus.NeedMoreData) break;
-                        if (status == DecodeStatus.Error) { _suiteUndecodable = true; break; }
-                        if (!frame!.Header.IsWellFormedClose) continue;
+                        if (status is DirectionStatus.NeedMoreData or DirectionStatus.Undecodable) break;
+                        if (status != DirectionStatus.Frame || !frame!.Header.IsWellFormedClose) continue;
                         SuiteClose ??= new WireFrame(i, at, frame);
                         _client.SuiteSentClose();
                     }
                     break;
                 case WireEntryKind.Received when !bytes.IsEmpty:
-                    var fromReceived = (int)Math.Clamp(responseEnd - _received, 0, bytes.Length);
-                    _received += bytes.Length;
-                    if (_serverUndecodable || fromReceived == bytes.Length || _client.Phase == ClientPhase.Closed) break;
-                    _serverFrames.Append(bytes[fromReceived..]);
+                    if (_serverFrames.Error is not null || _client.Phase == ClientPhase.Closed) break;
+                    _serverFrames.Append(bytes);
                     while (_client.Phase != ClientPhase.Closed)
                     {
                         var status = _serverFrames.TryRead(out var frame);
-                        if (status == DecodeStatus.NeedMoreData) break;
-                        if (status == DecodeStatus.Error)
+                        if (status == DirectionStatus.NeedMoreData) break;
+                        if (status == DirectionStatus.Head) continue;
+                        if (status == DirectionStatus.Undecodable)
                         {
-                            _serverUndecodable = true;
                             _client.Undecodable(_serverFrames.Error!);
                             FirstViolationAt ??= i;
                             break;
