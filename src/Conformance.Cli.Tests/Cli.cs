@@ -17,18 +17,23 @@ internal static class Cli
     /// <param name="environment">variables set for this run only (no other CONFORMANCE_* variable is passed on)</param>
     public static CliRun Run(TimeSpan limit, IReadOnlyDictionary<string, string> environment, params string[] args) => RunIn(RepositoryPaths.Root, limit, environment, args);
 
-    public static CliRun RunIn(string folder, TimeSpan limit, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static CliRun RunIn(string folder, TimeSpan limit, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunProgram("dotnet", folder, limit, environment, [Dll, .. args]);
+
+    /// <summary>Runs a program to its end within the limit, with no CONFORMANCE_* variable but those given.</summary>
+    public static CliRun RunProgram(string program, string folder, TimeSpan limit, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var clock = Stopwatch.StartNew();
-        var start = StartInfo(environment, args);
-        start.WorkingDirectory = folder;
+        var start = new ProcessStartInfo(program, args) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("CONFORMANCE_")).ToList()) start.Environment.Remove(key);
+        foreach (var (key, value) in environment) start.Environment[key] = value;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(limit))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"conformance {string.Join(' ', args)} did not finish within {limit}");
+            Assert.Fail($"{Path.GetFileName(program)} {string.Join(' ', args)} did not finish within {limit}");
         }
         process.WaitForExit();
         return new CliRun(process.ExitCode, output.Result, errors.Result, clock.Elapsed);

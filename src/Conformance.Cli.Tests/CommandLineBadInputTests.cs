@@ -3,16 +3,8 @@ using System.Text.Json.Nodes;
 namespace Conformance.Cli.Tests;
 
 /// <summary>Every bad input ends as one line on standard error and exit code 2: no stack trace, nothing wrong taken silently.</summary>
-public class CommandLineBadInputTests
+public class CommandLineBadInputTests : WithScratchFolder
 {
-    private string _out = "";
-
-    [SetUp]
-    public void CreateOut() => _out = Directory.CreateTempSubdirectory("conformance-bad-input").FullName;
-
-    [TearDown]
-    public void RemoveOut() => Directory.Delete(_out, true);
-
     /// <summary>Exit code 2 and exactly one line, with no stack frame.</summary>
     private static void AssertOneLineUsageError(CliRun run, string expected)
     {
@@ -27,12 +19,12 @@ public class CommandLineBadInputTests
     [TestCase("--subprotocol", "chat\rX: 1", "--subprotocol: a subprotocol must be one line of text")]
     [TestCase("--header", "X-A: 1\nX-B: 2", "--header: a header must be one line of text")]
     public void A_line_break_in_a_value_of_the_opening_request_is_refused_before_anything_runs(string flag, string value, string expected) =>
-        AssertOneLineUsageError(Cli.Run("--cases", "1.1.1", flag, value, "--out", _out), expected);
+        AssertOneLineUsageError(Cli.Run("--cases", "1.1.1", flag, value, "--out", Scratch), expected);
 
     [TestCase("CONFORMANCE_ORIGIN", "origin (environment CONFORMANCE_ORIGIN): the value must be one line of text")]
     [TestCase("CONFORMANCE_SUBPROTOCOLS", "subprotocols (environment CONFORMANCE_SUBPROTOCOLS): the value must be one line of text")]
     public void A_line_break_in_a_setting_of_the_opening_request_is_refused_naming_where_it_came_from(string variable, string expected) =>
-        AssertOneLineUsageError(Cli.Run(TimeSpan.FromMinutes(3), new Dictionary<string, string> { [variable] = "a\r\nb" }, "--cases", "1.1.1", "--out", _out), expected);
+        AssertOneLineUsageError(Cli.Run(TimeSpan.FromMinutes(3), new Dictionary<string, string> { [variable] = "a\r\nb" }, "--cases", "1.1.1", "--out", Scratch), expected);
 
     [TestCase("")]
     [TestCase(" ")]
@@ -47,7 +39,7 @@ public class CommandLineBadInputTests
     [TestCase("169h")]
     [TestCase("1e-300")]
     public void A_duration_that_is_not_one_or_too_long_is_bad_usage(string duration) =>
-        AssertOneLineUsageError(Cli.Run("fuzz", "--duration", duration, "--out", _out), $"--duration: \"{duration}\" is not a duration");
+        AssertOneLineUsageError(Cli.Run("fuzz", "--duration", duration, "--out", Scratch), $"--duration: \"{duration}\" is not a duration");
 
     [Test]
     public void A_duration_of_a_week_is_taken() =>
@@ -70,7 +62,7 @@ public class CommandLineBadInputTests
         };
         spoil?.Invoke(run);
         var document = new JsonObject { ["toolVersion"] = "0", ["generatedAt"] = "2025-01-01T00:00:00Z", ["runs"] = new JsonArray(run) };
-        var path = Path.Combine(_out, name + ".json");
+        var path = Path.Combine(Scratch, name + ".json");
         File.WriteAllText(path, document.ToJsonString());
         return path;
     }
@@ -97,8 +89,8 @@ public class CommandLineBadInputTests
         var (spoil, error) = Spoiled[spoiled];
         var good = ResultsFile("good");
         var bad = ResultsFile(spoiled, spoil);
-        AssertOneLineUsageError(Cli.Run("report", bad, "--out", Path.Combine(_out, "report")), $"{bad}: ");
-        AssertOneLineUsageError(Cli.Run("report", bad, "--out", Path.Combine(_out, "report")), error);
+        AssertOneLineUsageError(Cli.Run("report", bad, "--out", Path.Combine(Scratch, "report")), $"{bad}: ");
+        AssertOneLineUsageError(Cli.Run("report", bad, "--out", Path.Combine(Scratch, "report")), error);
         AssertOneLineUsageError(Cli.Run("diff", good, bad), error);
         AssertOneLineUsageError(Cli.Run("diff", bad, good), error);
     }
@@ -107,7 +99,7 @@ public class CommandLineBadInputTests
     public void The_hand_made_results_file_is_one_report_and_diff_take()
     {
         var good = ResultsFile("good");
-        Assert.That(Cli.Run("report", good, "--out", Path.Combine(_out, "report")).ExitCode, Is.EqualTo(0));
+        Assert.That(Cli.Run("report", good, "--out", Path.Combine(Scratch, "report")).ExitCode, Is.EqualTo(0));
         Assert.That(Cli.Run("diff", good, good).ExitCode, Is.EqualTo(0));
     }
 
@@ -115,11 +107,11 @@ public class CommandLineBadInputTests
     public void Report_compares_two_runs_and_refuses_to_compare_another_number_or_to_read_a_bad_requirements_or_expectations_file()
     {
         var good = ResultsFile("good");
-        var report = Path.Combine(_out, "report");
+        var report = Path.Combine(Scratch, "report");
         Assert.That(Cli.Run("report", good, good, "--compare", "--out", report).ExitCode, Is.EqualTo(0));
         Assert.That(File.Exists(Path.Combine(report, "compare.html")) && File.Exists(Path.Combine(report, "requirements.html")), "compare.html and requirements.html");
         AssertOneLineUsageError(Cli.Run("report", good, "--compare", "--out", report), "--compare: needs two runs");
-        var missing = Path.Combine(_out, "no-requirements.json");
+        var missing = Path.Combine(Scratch, "no-requirements.json");
         AssertOneLineUsageError(Cli.Run("report", good, "--requirements", missing, "--out", report), $"{missing}: cannot be read");
         AssertOneLineUsageError(Cli.Run("report", good, good, "--expect", missing, "--expect", missing, "--expect", missing, "--out", report), "--expect: given 3 times for 2 results file(s)");
     }
@@ -127,15 +119,15 @@ public class CommandLineBadInputTests
     [Test]
     public void An_output_folder_under_a_file_is_bad_usage_before_anything_runs()
     {
-        var file = Path.Combine(_out, "a-file");
+        var file = Path.Combine(Scratch, "a-file");
         File.WriteAllText(file, "");
         var under = Path.Combine(file, "reports");
         AssertOneLineUsageError(Cli.Run("--cases", "1.1.1", "--out", under), $"out: cannot write into \"{under}\": {file} is a file, not a folder");
         AssertOneLineUsageError(Cli.Run("report", ResultsFile("good"), "--out", under), $"--out: cannot write into \"{under}\"");
         AssertOneLineUsageError(Cli.Run("bench", "--cases", "1.1.1", "--out", under), "out: cannot write into");
         AssertOneLineUsageError(Cli.Run("fuzz", "--count", "1", "--out", under), "out: cannot write into");
-        AssertOneLineUsageError(Cli.Run("fuzz", "--count", "1", "--out", _out, "--corpus", under), "--corpus: cannot write into");
-        AssertOneLineUsageError(Cli.Run("baseline", "--cases", "1.1.1", "--out", _out), "is a folder; give the expectations file to write");
+        AssertOneLineUsageError(Cli.Run("fuzz", "--count", "1", "--out", Scratch, "--corpus", under), "--corpus: cannot write into");
+        AssertOneLineUsageError(Cli.Run("baseline", "--cases", "1.1.1", "--out", Scratch), "is a folder; give the expectations file to write");
     }
 
     [Test]
@@ -181,15 +173,15 @@ public class CommandLineBadInputTests
     {
         var environment = new Dictionary<string, string>
         {
-            ["CONFORMANCE_TOOLS_DIR"] = Path.Combine(_out, "tools"),
-            ["CONFORMANCE_TARGETS_DIR"] = Path.Combine(_out, "targets"),
+            ["CONFORMANCE_TOOLS_DIR"] = Path.Combine(Scratch, "tools"),
+            ["CONFORMANCE_TARGETS_DIR"] = Path.Combine(Scratch, "targets"),
         };
         var list = Cli.Run(TimeSpan.FromMinutes(3), environment, "list", "--cases", "1.1.1");
         Assert.That(list.ExitCode, Is.EqualTo(0), list.Errors);
         Assert.That(list.Output, Does.Contain("1 case(s)"));
-        var run = Cli.Run(TimeSpan.FromMinutes(3), environment, "--cases", "1.1.1", "--out", _out);
+        var run = Cli.Run(TimeSpan.FromMinutes(3), environment, "--cases", "1.1.1", "--out", Scratch);
         Assert.That(run.ExitCode, Is.EqualTo(0), run.Errors);
-        var fuzz = Cli.Run(TimeSpan.FromMinutes(3), environment, "fuzz", "--count", "1", "--out", _out, "--corpus", Path.Combine(_out, "corpus"));
+        var fuzz = Cli.Run(TimeSpan.FromMinutes(3), environment, "fuzz", "--count", "1", "--out", Scratch, "--corpus", Path.Combine(Scratch, "corpus"));
         Assert.That(fuzz.ExitCode, Is.AnyOf(0, 1), fuzz.Errors);
         Assert.That(fuzz.Errors, Does.Not.Contain("unknown setting"));
     }
@@ -199,7 +191,7 @@ public class CommandLineBadInputTests
     {
         string[] agents = ["a/b", "a_b", "A_B", "..", "../../outside"];
         var files = agents.Select((agent, i) => ResultsFile($"agent{i}", run => run["agent"] = agent)).ToArray();
-        var report = Path.Combine(_out, "report");
+        var report = Path.Combine(Scratch, "report");
         var run = Cli.Run(["report", .. files, "--out", report]);
         Assert.That(run.ExitCode, Is.EqualTo(0), run.Errors);
 
@@ -214,7 +206,7 @@ public class CommandLineBadInputTests
         }
         Assert.That(Directory.GetFiles(Path.Combine(report, "cases")).Select(Path.GetExtension).Distinct(), Is.EqualTo(new[] { ".html" }),
             "the cases' records are in results.json alone");
-        Assert.That(Directory.GetFiles(_out, "*.html"), Is.Empty, "nothing above the report's folder");
+        Assert.That(Directory.GetFiles(Scratch, "*.html"), Is.Empty, "nothing above the report's folder");
         Assert.That(Directory.GetFiles(report, "*_case_*", SearchOption.TopDirectoryOnly), Is.Empty, "no case page outside cases/");
     }
 }

@@ -11,23 +11,15 @@ namespace Conformance.Cli.Tests;
 /// too, and so does a diff against a run with cases missing.
 /// </summary>
 [NonParallelizable]
-public class ExpectationGateTests
+public class ExpectationGateTests : WithScratchFolder
 {
-    private string _out = "";
-
-    [SetUp]
-    public void CreateOut() => _out = Directory.CreateTempSubdirectory("gate").FullName;
-
-    [TearDown]
-    public void RemoveOut() => Directory.Delete(_out, true);
-
     private CliRun Run(FaultyEchoServer server, params string[] args) =>
-        Cli.Run(["--target", server.Url.ToString(), "--cases", "2.*,6.*", "--out", Path.Combine(_out, "reports"), .. args]);
+        Cli.Run(["--target", server.Url.ToString(), "--cases", "2.*,6.*", "--out", Path.Combine(Scratch, "reports"), .. args]);
 
     [Test]
     public async Task A_baseline_then_a_fix_then_a_new_fault()
     {
-        var expectations = Path.Combine(_out, "expect.json");
+        var expectations = Path.Combine(Scratch, "expect.json");
         await using (var emptyPong = FaultyEchoServer.Start(ServerFault.EmptyPong))
         {
             var baseline = Cli.Run("baseline", "--target", emptyPong.Url.ToString(), "--cases", "2.*,6.*", "--out", expectations);
@@ -64,7 +56,7 @@ public class ExpectationGateTests
             Assert.That(worse.ExitCode, Is.EqualTo(1), worse.Output);
             Assert.That(worse.Output, Does.Match(@"[1-9]\d* regressions"));
             Assert.That(worse.Output, Does.Contain("6 UTF-8 handling"));
-            var summary = File.ReadAllText(Path.Combine(_out, "reports", "summary.md"));
+            var summary = File.ReadAllText(Path.Combine(Scratch, "reports", "summary.md"));
             Assert.That(summary, Does.Match(@"\*\*Regressions \(worse than expected\): [1-9]"));
         }
     }
@@ -76,7 +68,7 @@ public class ExpectationGateTests
     [Test]
     public async Task A_close_verdict_changed_to_another_as_bad_fails_the_gate_as_a_change()
     {
-        var expectations = Path.Combine(_out, "expect.json");
+        var expectations = Path.Combine(Scratch, "expect.json");
         await using var server = FaultyEchoServer.Start(ServerFault.WrongCodeOnInvalidUtf8);
         var baseline = Cli.Run("baseline", "--target", server.Url.ToString(), "--cases", "2.*,6.*", "--out", expectations);
         Assert.That(baseline.ExitCode, Is.EqualTo(0), baseline.Errors);
@@ -91,20 +83,20 @@ public class ExpectationGateTests
         Assert.That(changed.ExitCode, Is.EqualTo(1), changed.Output);
         Assert.That(changed.Output, Does.Contain("0 regressions").And.Match(@"[1-9]\d* changed, neither better nor worse than expected")
             .And.Contain("0 unexpected passes").And.Contain("/WRONG CODE, expected "));
-        Assert.That(File.ReadAllText(Path.Combine(_out, "reports", "summary.md")), Does.Match(@"\*\*Changed, neither better nor worse than expected \(fails like a regression\): [1-9]"));
+        Assert.That(File.ReadAllText(Path.Combine(Scratch, "reports", "summary.md")), Does.Match(@"\*\*Changed, neither better nor worse than expected \(fails like a regression\): [1-9]"));
     }
 
     [Test]
     public void Diff_fails_on_a_change_to_a_verdict_as_bad_on_cases_missing_and_on_an_interrupted_run()
     {
-        var run = Cli.Run("--cases", "2.1,2.2,2.3", "--out", _out);
+        var run = Cli.Run("--cases", "2.1,2.2,2.3", "--out", Scratch);
         Assert.That(run.ExitCode, Is.EqualTo(0), run.Errors);
-        var results = Path.Combine(_out, "results.json");
+        var results = Path.Combine(Scratch, "results.json");
         string Variant(string name, Action<JsonObject> change)
         {
             var document = JsonNode.Parse(File.ReadAllText(results))!;
             change(document["runs"]![0]!.AsObject());
-            var file = Path.Combine(_out, name);
+            var file = Path.Combine(Scratch, name);
             File.WriteAllText(file, document.ToJsonString());
             return file;
         }

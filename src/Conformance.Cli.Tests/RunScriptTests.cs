@@ -8,29 +8,21 @@ namespace Conformance.Cli.Tests;
 /// nothing in it varies between runs. (Each line builds the command first, as the scripts do: about 5 s a line.)
 /// </summary>
 [NonParallelizable]
-public class RunScriptTests
+public class RunScriptTests : WithScratchFolder
 {
-    private string _scratch = "";
-
-    [SetUp]
-    public void CreateScratch() => _scratch = Directory.CreateTempSubdirectory("run-scripts").FullName;
-
-    [TearDown]
-    public void RemoveScratch() => Directory.Delete(_scratch, true);
-
     [Test]
     public void Run_ps1_gives_what_run_sh_gives()
     {
         var bash = OnPath("bash") ?? Ignore("needs bash, to run run.sh");
         var pwsh = OnPath("pwsh") ?? Installed("pwsh")
                    ?? Ignore("needs pwsh: PowerShell 7 on PATH or in ~/.cache/conformance/tools (src/Conformance.Targets/external/install.sh installs it)");
-        var failing = Directory.CreateDirectory(Path.Combine(_scratch, "failing")).FullName;
+        var failing = Directory.CreateDirectory(Path.Combine(Scratch, "failing")).FullName;
         File.WriteAllText(Path.Combine(failing, "wrong.json"), """
             { "category": "2", "title": "t", "cases": [ { "id": "2.1", "title": "expects a pong that will not come", "rfc": [],
               "requirement": "r", "expectation": "e", "steps": [], "expect": { "OK": [ { "pong": "never" } ] },
               "end": { "after": 100, "action": "close" } } ] }
             """);
-        var reports = Path.Combine(_scratch, "reports");
+        var reports = Path.Combine(Scratch, "reports");
 
         (string[] Args, int Code, bool SameOutput)[] lines =
         [
@@ -73,20 +65,6 @@ public class RunScriptTests
         return "";
     }
 
-    private CliRun Run(string program, string[] args)
-    {
-        var start = new ProcessStartInfo(program, args) { WorkingDirectory = _scratch, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("CONFORMANCE_")).ToList()) start.Environment.Remove(key);
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{program} {string.Join(' ', args)} did not finish within 3 minutes");
-        }
-        process.WaitForExit();
-        return new CliRun(process.ExitCode, output.Result, errors.Result, clock.Elapsed);
-    }
+    private CliRun Run(string program, string[] args) =>
+        Cli.RunProgram(program, Scratch, TimeSpan.FromMinutes(3), new Dictionary<string, string>(), args);
 }

@@ -10,38 +10,30 @@ namespace Conformance.Cli.Tests;
 /// must find its case catalogue and expectations in its own folder, not in the current one.
 /// </summary>
 [NonParallelizable]
-public class ToolPackageTests
+public class ToolPackageTests : WithScratchFolder
 {
-    private string _scratch = "";
-
-    [SetUp]
-    public void CreateScratch() => _scratch = Directory.CreateTempSubdirectory("conformance-tool").FullName;
-
-    [TearDown]
-    public void RemoveScratch() => Directory.Delete(_scratch, true);
-
     [Test]
     public async Task The_packed_tool_installs_into_a_tool_path_and_runs_from_an_empty_folder()
     {
-        var packages = Directory.CreateDirectory(Path.Combine(_scratch, "packages")).FullName;
+        var packages = Directory.CreateDirectory(Path.Combine(Scratch, "packages")).FullName;
         var project = Path.Combine(RepositoryPaths.Root, "src", "Conformance.Cli", "Conformance.Cli.csproj");
-        var pack = Dotnet(_scratch, "pack", project, "-c", BuildConfiguration, "--no-build", "-o", packages);
+        var pack = Dotnet(Scratch, "pack", project, "-c", BuildConfiguration, "--no-build", "-o", packages);
         Assert.That(pack.ExitCode, Is.EqualTo(0), pack.Output + pack.Errors);
         var package = Directory.GetFiles(packages, "WebSocket.Conformance.*.nupkg").Single();
         var version = Path.GetFileNameWithoutExtension(package)["WebSocket.Conformance.".Length..];
 
         // Only the folder with the package as a source: the install needs nothing else.
-        var nugetConfig = Path.Combine(_scratch, "nuget.config");
+        var nugetConfig = Path.Combine(Scratch, "nuget.config");
         File.WriteAllText(nugetConfig, $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration><packageSources><clear /><add key="local" value="{packages}" /></packageSources></configuration>
             """);
-        var tools = Path.Combine(_scratch, "tools");
-        var install = Dotnet(_scratch, "tool", "install", "WebSocket.Conformance", "--version", version, "--tool-path", tools, "--configfile", nugetConfig);
+        var tools = Path.Combine(Scratch, "tools");
+        var install = Dotnet(Scratch, "tool", "install", "WebSocket.Conformance", "--version", version, "--tool-path", tools, "--configfile", nugetConfig);
         Assert.That(install.ExitCode, Is.EqualTo(0), install.Output + install.Errors);
         var conformance = Path.Combine(tools, OperatingSystem.IsWindows() ? "conformance.exe" : "conformance");
 
-        var empty = Directory.CreateDirectory(Path.Combine(_scratch, "empty")).FullName;
+        var empty = Directory.CreateDirectory(Path.Combine(Scratch, "empty")).FullName;
         var embedded = Run(conformance, empty, "--cases", "1.*");
         Assert.That(embedded.ExitCode, Is.EqualTo(0), embedded.Output + embedded.Errors);
         Assert.That(embedded.Errors, Does.Contain("(embedded Kestrel echo server)"));
@@ -49,7 +41,7 @@ public class ToolPackageTests
         AssertReport(Path.Combine(empty, "reports"), cases: 16);
 
         await using var server = await KestrelEchoServer.StartAsync();
-        var elsewhere = Directory.CreateDirectory(Path.Combine(_scratch, "elsewhere")).FullName;
+        var elsewhere = Directory.CreateDirectory(Path.Combine(Scratch, "elsewhere")).FullName;
         var target = Run(conformance, elsewhere, "--target", server.Url.ToString(), "--cases", "1.1.*,2.*");
         Assert.That(target.ExitCode, Is.EqualTo(0), target.Output + target.Errors);
         AssertReport(Path.Combine(elsewhere, "reports"), cases: 8 + 11);
@@ -70,26 +62,9 @@ public class ToolPackageTests
 
     private static CliRun Run(string program, string folder, params string[] args)
     {
-        var start = new ProcessStartInfo(program, args)
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("CONFORMANCE_")).ToList()) start.Environment.Remove(key);
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{program} {string.Join(' ', args)} did not finish within 3 minutes");
-        }
-        process.WaitForExit();
-        TestContext.Progress.WriteLine($"{Path.GetFileName(program)} {string.Join(' ', args.Take(3))}: {clock.Elapsed.TotalSeconds:0.0} s");
-        return new CliRun(process.ExitCode, output.Result, errors.Result, clock.Elapsed);
+        var run = Cli.RunProgram(program, folder, TimeSpan.FromMinutes(3),
+            new Dictionary<string, string> { ["DOTNET_NOLOGO"] = "1", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" }, args);
+        TestContext.Progress.WriteLine($"{Path.GetFileName(program)} {string.Join(' ', args.Take(3))}: {run.Took.TotalSeconds:0.0} s");
+        return run;
     }
 }

@@ -12,7 +12,7 @@ namespace Conformance.Cli.Tests;
 /// each choice of each input, the repository variable set and unset, each matrix combination), parsed by the
 /// command's own parser, and the nightly fuzzing command run.
 /// </summary>
-public class WorkflowTests
+public class WorkflowTests : WithScratchFolder
 {
     private static readonly IReadOnlyList<Workflow> Workflows = Workflow.All(RepositoryPaths.Root);
 
@@ -23,13 +23,7 @@ public class WorkflowTests
     /// <summary>What a job needs beside the fuzzing budget: checkout, SDK, build, installs, replay, minimising, publishing.</summary>
     private static readonly TimeSpan Overhead = TimeSpan.FromMinutes(25);
 
-    private string _scratch = "";
 
-    [SetUp]
-    public void CreateScratch() => _scratch = Directory.CreateTempSubdirectory("workflows").FullName;
-
-    [TearDown]
-    public void RemoveScratch() => Directory.Delete(_scratch, true);
 
     [Test]
     public void Each_workflow_grants_read_access_only_and_each_job_has_a_timeout_the_SDK_of_global_json_and_the_NuGet_cache()
@@ -81,9 +75,9 @@ public class WorkflowTests
             {
                 var timeout = TimeSpan.FromMinutes(int.Parse(Workflow.Text(job, "timeout-minutes")!));
                 foreach (var run in nightly.Runs(VariableSets))
-                    foreach (var step in nightly.Steps(id, job, run, _scratch))
+                    foreach (var step in nightly.Steps(id, job, run, Scratch))
                     {
-                        if (Workflow.ArgumentsOfConformance(step, _scratch) is not { } args || args.FirstOrDefault() != "fuzz") continue;
+                        if (Workflow.ArgumentsOfConformance(step, Scratch) is not { } args || args.FirstOrDefault() != "fuzz") continue;
                         var duration = TypedOptions.ParseDuration(args[Array.IndexOf(args, "--duration") + 1]);
                         Assert.That(duration + Overhead, Is.LessThanOrEqualTo(timeout), $"{step}: --duration {duration} in a {timeout} job");
                         checkedSteps++;
@@ -102,9 +96,9 @@ public class WorkflowTests
             foreach (var workflow in Workflows)
                 foreach (var (id, job) in workflow.Jobs)
                     foreach (var run in workflow.Runs(VariableSets))
-                        foreach (var step in workflow.Steps(id, job, run, _scratch))
+                        foreach (var step in workflow.Steps(id, job, run, Scratch))
                         {
-                            if (Workflow.ArgumentsOfConformance(step, _scratch) is not { } args) continue;
+                            if (Workflow.ArgumentsOfConformance(step, Scratch) is not { } args) continue;
                             lines++;
                             if (args.FirstOrDefault() == "test")
                             {
@@ -124,16 +118,16 @@ public class WorkflowTests
         var nightly = Workflows.Single(w => w.Name == "nightly-fuzz.yml");
         var (id, job) = nightly.Jobs.Single(j => j.Id == "fuzz");
         var scheduled = nightly.Runs(VariableSets).First(r => r.Event == "schedule" && r.Vars.Count == 0);
-        var args = nightly.Steps(id, job, scheduled, _scratch).Select(s => Workflow.ArgumentsOfConformance(s, _scratch))
+        var args = nightly.Steps(id, job, scheduled, Scratch).Select(s => Workflow.ArgumentsOfConformance(s, Scratch))
             .Single(a => a?.FirstOrDefault() == "fuzz")!;
         Assert.That(args, Does.Contain("--seed").And.Contain(GitHubRun.RunId));
         Assert.That(ConformanceCommand.Create().Parse(["fuzz", "--seed", "12345678901"]).Errors, Is.Empty);
 
         // The night's command as the shell gave it, its budget cut to 2 s, in a folder of its own.
         args[Array.IndexOf(args, "--duration") + 1] = "2s";
-        var night = Cli.RunIn(_scratch, TimeSpan.FromMinutes(2), new Dictionary<string, string>(), args);
+        var night = Cli.RunIn(Scratch, TimeSpan.FromMinutes(2), new Dictionary<string, string>(), args);
         Assert.That(night.ExitCode, Is.AnyOf(0, 1), "0 without findings, 1 with: " + night.Errors);
-        using var fuzz = JsonDocument.Parse(File.ReadAllText(Path.Combine(_scratch, "reports", "fuzz", "fuzz.json")));
+        using var fuzz = JsonDocument.Parse(File.ReadAllText(Path.Combine(Scratch, "reports", "fuzz", "fuzz.json")));
         Assert.That(fuzz.RootElement.GetProperty("seed").GetInt64(), Is.EqualTo(12345678901));
         Assert.That(fuzz.RootElement.GetProperty("conversations").GetInt64(), Is.GreaterThan(0));
     }
@@ -144,10 +138,10 @@ public class WorkflowTests
         var nightly = Workflows.Single(w => w.Name == "nightly-fuzz.yml");
         var (id, job) = nightly.Jobs.Single(j => j.Id == "fuzz");
         var scheduled = nightly.Runs(VariableSets).First(r => r.Event == "schedule");
-        var replay = nightly.Steps(id, job, scheduled, _scratch).Single(s => Workflow.ArgumentsOfConformance(s, _scratch)?.FirstOrDefault() == "replay");
-        Assert.That(Workflow.ExitStatusWhenConformanceExits(replay, _scratch, 1), Is.Not.EqualTo(0),
+        var replay = nightly.Steps(id, job, scheduled, Scratch).Single(s => Workflow.ArgumentsOfConformance(s, Scratch)?.FirstOrDefault() == "replay");
+        Assert.That(Workflow.ExitStatusWhenConformanceExits(replay, Scratch, 1), Is.Not.EqualTo(0),
             $"{replay}: replay's exit 1 (a kept finding still fails) fails the step, not swallowed by the script");
-        Assert.That(Workflow.ExitStatusWhenConformanceExits(replay, _scratch, 0), Is.EqualTo(0));
+        Assert.That(Workflow.ExitStatusWhenConformanceExits(replay, Scratch, 0), Is.EqualTo(0));
 
         var steps = ((YamlSequenceNode)job["steps"]).Children.Cast<YamlMappingNode>().ToList();
         var replayStep = steps.Single(s => Workflow.Text(s, "run")?.Contains("./run.sh replay ") == true);
@@ -179,10 +173,10 @@ public class WorkflowTests
         var ran = new HashSet<string>();
         foreach (var run in ci.Runs(VariableSets))
             foreach (var (id, job) in ci.Jobs)
-                foreach (var step in ci.Steps(id, job, run, _scratch))
+                foreach (var step in ci.Steps(id, job, run, Scratch))
                 {
                     var runner = step.Environment["RUNNER_OS"];
-                    if (Workflow.ArgumentsOfConformance(step, _scratch) is { } args)
+                    if (Workflow.ArgumentsOfConformance(step, Scratch) is { } args)
                     {
                         if (args.FirstOrDefault() == "test")
                         {
@@ -217,8 +211,8 @@ public class WorkflowTests
         var nightly = Workflows.Single(w => w.Name == "nightly-fuzz.yml");
         var (id, job) = nightly.Jobs.Single(j => j.Id == "fuzz");
         var run = nightly.Runs(VariableSets).First(r => r.Event == "schedule" && r.Vars.Count > 0);
-        foreach (var step in nightly.Steps(id, job, run, _scratch))
-            if (Workflow.ArgumentsOfConformance(step, _scratch) is { } args)
+        foreach (var step in nightly.Steps(id, job, run, Scratch))
+            if (Workflow.ArgumentsOfConformance(step, Scratch) is { } args)
                 Assert.That(args.SkipWhile(a => a != "--target").Skip(1).FirstOrDefault(), Is.EqualTo(run.Vars["FUZZ_TARGET"]), step.ToString());
     }
 }

@@ -7,19 +7,11 @@ namespace Conformance.Fuzzing.Tests;
 
 /// <summary>The fuzzer against the fault-injecting echo server: a planted bug is found and shrunk; no fault, no finding.</summary>
 [NonParallelizable]
-public class PlantedBugTests
+public class PlantedBugTests : WithScratchFolder
 {
-    private string _corpus = "";
-
-    [SetUp]
-    public void CreateCorpus() => _corpus = Directory.CreateTempSubdirectory("corpus").FullName;
-
-    [TearDown]
-    public void RemoveCorpus() => Directory.Delete(_corpus, true);
-
     private FuzzOptions Options(Uri target, long count) => new()
     {
-        Session = new SessionOptions { Target = target }, Target = "planted", Count = count, Seed = 20261125, Corpus = _corpus,
+        Session = new SessionOptions { Target = target }, Target = "planted", Count = count, Seed = 20261125, Corpus = Scratch,
     };
 
     [Test]
@@ -47,8 +39,8 @@ public class PlantedBugTests
         await using var server = FaultyEchoServer.Start(ServerFault.AcceptsOversizedControlFrames);
         var outcome = await Fuzzer.RunAsync(Options(server.Url, 300) with { Target = ".." }, null, CancellationToken.None);
         var file = outcome.Findings.First(f => f.File is not null).File!;
-        Assert.That(Path.GetFullPath(file), Does.StartWith(Path.GetFullPath(_corpus) + Path.DirectorySeparatorChar));
-        Assert.That(Path.GetRelativePath(_corpus, file), Does.Not.StartWith(".."));
+        Assert.That(Path.GetFullPath(file), Does.StartWith(Path.GetFullPath(Scratch) + Path.DirectorySeparatorChar));
+        Assert.That(Path.GetRelativePath(Scratch, file), Does.Not.StartWith(".."));
     }
 
     [TestCase("..", "a_b")]
@@ -82,6 +74,6 @@ public class PlantedBugTests
         Assert.That(outcome.Findings.Select(f => $"{f.Signature}: {f.Minimal}: {f.Result.Reason}"), Is.Empty);
         Assert.That(outcome.ServerStopped, Is.Null);
         Assert.That(outcome.Conversations, Is.EqualTo(400));
-        Assert.That(Directory.EnumerateFiles(_corpus, "*", SearchOption.AllDirectories), Is.Empty);
+        Assert.That(Directory.EnumerateFiles(Scratch, "*", SearchOption.AllDirectories), Is.Empty);
     }
 }

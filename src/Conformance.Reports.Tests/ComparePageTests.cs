@@ -2,16 +2,8 @@ using Conformance.Engine;
 
 namespace Conformance.Reports.Tests;
 
-public class ComparePageTests
+public class ComparePageTests : WithScratchFolder
 {
-    private string _out = "";
-
-    [SetUp]
-    public void CreateOut() => _out = Directory.CreateTempSubdirectory("compare").FullName;
-
-    [TearDown]
-    public void RemoveOut() => Directory.Delete(_out, true);
-
     [Test]
     public void The_comparison_lists_regressions_fixes_close_codes_and_new_and_removed_cases_with_both_pages()
     {
@@ -29,11 +21,11 @@ public class ComparePageTests
         Assert.That(view.Added.Single().Id, Is.EqualTo("9.1.1"));
         Assert.That(view.Removed.Single().Id, Is.EqualTo("1.1.1"));
 
-        ReportWriter.Write(_out, document, null, new ReportPages(Compare: true));
-        var page = File.ReadAllText(Path.Combine(_out, ComparePage.FileName));
+        ReportWriter.Write(Scratch, document, null, new ReportPages(Compare: true));
+        var page = File.ReadAllText(Path.Combine(Scratch, ComparePage.FileName));
         Assert.That(page, Does.Contain("cases/server_case_2_2.html").And.Contain("cases/server-2_case_2_2.html"), "both case pages");
         Assert.That(page, Does.Contain("fixed &lt;i&gt;later&lt;/i&gt;").And.Not.Contain("<script>document"));
         Assert.That(page, Does.Contain("<svg class=\"bar\""));
-        Assert.That(File.ReadAllText(Path.Combine(_out, "index.html")), Does.Contain($"href=\"{ComparePage.FileName}\""));
+        Assert.That(File.ReadAllText(Path.Combine(Scratch, "index.html")), Does.Contain($"href=\"{ComparePage.FileName}\""));
     }
 }

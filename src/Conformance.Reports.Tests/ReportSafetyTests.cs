@@ -3,25 +3,17 @@ using Conformance.Engine;
 
 namespace Conformance.Reports.Tests;
 
-public class ReportSafetyTests
+public class ReportSafetyTests : WithScratchFolder
 {
-    private string _out = "";
-
-    [SetUp]
-    public void CreateOut() => _out = Directory.CreateTempSubdirectory("report").FullName;
-
-    [TearDown]
-    public void RemoveOut() => Directory.Delete(_out, true);
-
     [Test]
     public void What_the_server_sent_is_escaped_everywhere()
     {
         var result = HostileResults.Case();
         Assert.That(result.Behavior, Is.EqualTo(Verdict.Failed), "the pong carried the wrong payload");
-        ReportWriter.Write(_out, HostileResults.Document(HostileResults.Run("<b>agent</b>", result)));
+        ReportWriter.Write(Scratch, HostileResults.Document(HostileResults.Run("<b>agent</b>", result)));
 
-        var index = File.ReadAllText(Path.Combine(_out, "index.html"));
-        var page = File.ReadAllText(Path.Combine(_out, ReportModel.PageName("<b>agent</b>", "2.2")));
+        var index = File.ReadAllText(Path.Combine(Scratch, "index.html"));
+        var page = File.ReadAllText(Path.Combine(Scratch, ReportModel.PageName("<b>agent</b>", "2.2")));
         foreach (var html in new[] { index, page })
         {
             Assert.That(html, Does.Not.Contain("<script>document"));
@@ -30,14 +22,14 @@ public class ReportSafetyTests
         Assert.That(page, Does.Contain("X-Evil: &lt;script&gt;document.title=&#39;PWNED&#39;&lt;/script&gt;"), "the header is shown, as text");
         Assert.That(page, Does.Contain("&quot;&lt;script&gt;"), "the pong payload is shown, as text");
         Assert.That(page, Does.Contain("code 1000"), "the close frame is decoded");
-        Assert.That(File.Exists(Path.Combine(_out, "cases", "_b_agent__b__case_2_2.html")), "the agent is made file-safe");
+        Assert.That(File.Exists(Path.Combine(Scratch, "cases", "_b_agent__b__case_2_2.html")), "the agent is made file-safe");
     }
 
     [Test]
     public void JUnit_stays_well_formed_whatever_the_server_sent()
     {
-        ReportWriter.Write(_out, HostileResults.Document(HostileResults.Run("agent", HostileResults.Case())));
-        var junit = XDocument.Load(Path.Combine(_out, "junit.xml"));
+        ReportWriter.Write(Scratch, HostileResults.Document(HostileResults.Run("agent", HostileResults.Case())));
+        var junit = XDocument.Load(Path.Combine(Scratch, "junit.xml"));
         var testcase = junit.Descendants("testcase").Single();
         Assert.That(testcase.Attribute("name")!.Value, Does.StartWith("2.2 A ping <script>"));
         Assert.That(testcase.Element("failure")!.Attribute("type")!.Value, Is.EqualTo("FAILED/OK"),

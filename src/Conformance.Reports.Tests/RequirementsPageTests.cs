@@ -3,16 +3,8 @@ using Conformance.Engine.Cases;
 
 namespace Conformance.Reports.Tests;
 
-public class RequirementsPageTests
+public class RequirementsPageTests : WithScratchFolder
 {
-    private string _out = "";
-
-    [SetUp]
-    public void CreateOut() => _out = Directory.CreateTempSubdirectory("requirements").FullName;
-
-    [TearDown]
-    public void RemoveOut() => Directory.Delete(_out, true);
-
     private static readonly RequirementSet Requirements = new("requirements.json",
     [
         new Requirement("pong", "RFC 6455", "5.5.2", "MUST", "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in response.", null),
@@ -31,21 +23,21 @@ public class RequirementsPageTests
         Assert.That(view.NotChecked.Single().Id, Is.EqualTo("unmasked"));
         Assert.That(view.Unknown.Single(), Is.EqualTo(new UnknownRequirement("2.2", "no-such-requirement")));
 
-        ReportWriter.Write(_out, document, null, new ReportPages(Requirements));
-        var page = File.ReadAllText(Path.Combine(_out, RequirementsPage.FileName));
+        ReportWriter.Write(Scratch, document, null, new ReportPages(Requirements));
+        var page = File.ReadAllText(Path.Combine(Scratch, RequirementsPage.FileName));
         Assert.That(page, Does.Contain("id=\"not-checked\"").And.Contain("href=\"#unmasked\""));
         Assert.That(page, Does.Contain("<span class=\"label\">why no case</span> the operator&#39;s choice"));
         Assert.That(page, Does.Contain("cases/bad_case_2_2.html"));
         Assert.That(page, Does.Contain("https://www.rfc-editor.org/rfc/rfc6455#section-5.5.2"));
         Assert.That(page, Does.Contain("&lt;b&gt;is&lt;/b&gt;").And.Not.Contain("<script>document"));
-        Assert.That(File.ReadAllText(Path.Combine(_out, "index.html")), Does.Contain($"href=\"{RequirementsPage.FileName}\""));
+        Assert.That(File.ReadAllText(Path.Combine(Scratch, "index.html")), Does.Contain($"href=\"{RequirementsPage.FileName}\""));
     }
 
     [Test]
     public void Without_requirements_there_is_no_page_and_no_link()
     {
-        ReportWriter.Write(_out, HostileResults.Document(HostileResults.Run("bad", HostileResults.Case())));
-        Assert.That(File.Exists(Path.Combine(_out, RequirementsPage.FileName)), Is.False);
-        Assert.That(File.ReadAllText(Path.Combine(_out, "index.html")), Does.Not.Contain(RequirementsPage.FileName));
+        ReportWriter.Write(Scratch, HostileResults.Document(HostileResults.Run("bad", HostileResults.Case())));
+        Assert.That(File.Exists(Path.Combine(Scratch, RequirementsPage.FileName)), Is.False);
+        Assert.That(File.ReadAllText(Path.Combine(Scratch, "index.html")), Does.Not.Contain(RequirementsPage.FileName));
     }
 }

@@ -4,16 +4,8 @@ using Conformance.Engine.Expectations;
 
 namespace Conformance.Reports.Tests;
 
-public class ScorecardTests
+public class ScorecardTests : WithScratchFolder
 {
-    private string _out = "";
-
-    [SetUp]
-    public void CreateOut() => _out = Directory.CreateTempSubdirectory("scorecard").FullName;
-
-    [TearDown]
-    public void RemoveOut() => Directory.Delete(_out, true);
-
     [Test]
     public void The_scorecard_shows_a_bar_per_target_and_row_and_the_not_OK_cases_by_section()
     {
@@ -24,8 +16,8 @@ public class ScorecardTests
         Assert.That(view.ByRfc.Single().Label, Is.EqualTo("RFC 6455"));
         Assert.That(view.NotOk.Single().Section, Is.EqualTo("RFC6455 5.5.2"));
 
-        ReportWriter.Write(_out, document);
-        var index = File.ReadAllText(Path.Combine(_out, "index.html"));
+        ReportWriter.Write(Scratch, document);
+        var index = File.ReadAllText(Path.Combine(Scratch, "index.html"));
         Assert.That(index.IndexOf("id=\"scorecard\"", StringComparison.Ordinal), Is.LessThan(index.IndexOf("id=\"runs\"", StringComparison.Ordinal)), "the scorecard comes first");
         Assert.That(Regex.Matches(index, "<svg class=\"bar\"").Count, Is.EqualTo(4), "one bar per target for the category and for the RFC");
         Assert.That(index, Does.Contain("href=\"https://www.rfc-editor.org/rfc/rfc6455#section-5.5.2\">RFC6455 5.5.2</a>"));
@@ -40,8 +32,8 @@ public class ScorecardTests
         var expectations = new ExpectationSet("test.json", "bad",
             [new Expectation(ExpectationKind.KnownIssue, ["2.2"], [Verdict.Failed], [CloseVerdict.Ok], "pongs carry <i>another</i> payload", "a fix of the pong", null)]);
         var document = HostileResults.Document(HostileResults.Run("bad", failed));
-        ReportWriter.Write(_out, document, new Dictionary<string, IReadOnlyList<ComparedCase>> { ["bad"] = ExpectationComparer.Compare([failed], expectations) });
-        var index = File.ReadAllText(Path.Combine(_out, "index.html"));
+        ReportWriter.Write(Scratch, document, new Dictionary<string, IReadOnlyList<ComparedCase>> { ["bad"] = ExpectationComparer.Compare([failed], expectations) });
+        var index = File.ReadAllText(Path.Combine(Scratch, "index.html"));
         Assert.That(index, Does.Contain("<span class=\"expected known-issue\""));
         Assert.That(index, Does.Contain("pongs carry &lt;i&gt;another&lt;/i&gt; payload"));
         Assert.That(index, Does.Contain("a fix of the pong"));

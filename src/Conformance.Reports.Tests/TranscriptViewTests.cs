@@ -62,16 +62,8 @@ public class TranscriptViewTests
     }
 }
 
-public class CasePageSizeTests
+public class CasePageSizeTests : WithScratchFolder
 {
-    private string _out = "";
-
-    [SetUp]
-    public void CreateOut() => _out = Directory.CreateTempSubdirectory("page").FullName;
-
-    [TearDown]
-    public void RemoveOut() => Directory.Delete(_out, true);
-
     /// <summary>A thousands-message echo series, every octet of it stored, as the round-trip cases of categories 9 and 12 leave one.</summary>
     private static CaseResult Series(int messages)
     {
@@ -107,8 +99,8 @@ public class CasePageSizeTests
     public void A_long_series_gets_a_page_in_proportion_to_its_stored_octets_saying_what_it_leaves_out()
     {
         var result = Series(3000);
-        ReportWriter.Write(_out, HostileResults.Document(HostileResults.Run("agent", result)));
-        var page = File.ReadAllText(Path.Combine(_out, ReportModel.PageName("agent", result.Id)));
+        ReportWriter.Write(Scratch, HostileResults.Document(HostileResults.Run("agent", result)));
+        var page = File.ReadAllText(Path.Combine(Scratch, ReportModel.PageName("agent", result.Id)));
 
         const int pageWithoutTranscript = 8 * 1024;
         Assert.That(page.Length, Is.LessThan(pageWithoutTranscript + TranscriptView.ShownCharactersAllowance + TranscriptView.ShownCharactersPerStoredOctet * StoredOctets(result)));

@@ -1,15 +1,7 @@
 namespace Conformance.Engine.Tests;
 
-public class CaseFileReaderTests
+public class CaseFileReaderTests : WithScratchFolder
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void CreateFolder() => _dir = Directory.CreateTempSubdirectory("cases").FullName;
-
-    [TearDown]
-    public void RemoveFolder() => Directory.Delete(_dir, true);
-
     private static IReadOnlyList<CaseDefinition> Read(string json) => CaseFileReader.Parse(json, "suites/sample.json");
 
     private const string ValidCase = """
@@ -226,9 +218,9 @@ public class CaseFileReaderTests
     [Test]
     public void Duplicate_ids_across_files_are_an_error()
     {
-        File.WriteAllText(Path.Combine(_dir, "a.json"), $$"""{ "category": "2", "title": "P", "cases": [ {{ValidCase}} ] }""");
-        File.WriteAllText(Path.Combine(_dir, "b.json"), $$"""{ "category": "2", "title": "P", "cases": [ {{ValidCase}} ] }""");
-        var error = Assert.Throws<CaseFileException>(() => Catalogue.Load(_dir))!;
+        File.WriteAllText(Path.Combine(Scratch, "a.json"), $$"""{ "category": "2", "title": "P", "cases": [ {{ValidCase}} ] }""");
+        File.WriteAllText(Path.Combine(Scratch, "b.json"), $$"""{ "category": "2", "title": "P", "cases": [ {{ValidCase}} ] }""");
+        var error = Assert.Throws<CaseFileException>(() => Catalogue.Load(Scratch))!;
         Assert.That(error.Message, Does.Contain("case 2.1: id already used"));
     }
 

@@ -2,19 +2,11 @@ using Conformance.Engine.Expectations;
 
 namespace Conformance.Engine.Tests;
 
-public class ExpectationTests
+public class ExpectationTests : WithScratchFolder
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void CreateFolder() => _dir = Directory.CreateTempSubdirectory("expect").FullName;
-
-    [TearDown]
-    public void RemoveFolder() => Directory.Delete(_dir, true);
-
     private ExpectationSet Read(string json)
     {
-        var path = Path.Combine(_dir, "expect.json");
+        var path = Path.Combine(Scratch, "expect.json");
         File.WriteAllText(path, json);
         return ExpectationSet.Read(path);
     }
@@ -89,7 +81,7 @@ public class ExpectationTests
     public void A_malformed_file_names_the_field(string json, string expected)
     {
         var error = Assert.Throws<ExpectationsFileException>(() => Read(json))!;
-        Assert.That(error.Message, Does.StartWith(Path.Combine(_dir, "expect.json") + ": "));
+        Assert.That(error.Message, Does.StartWith(Path.Combine(Scratch, "expect.json") + ": "));
         Assert.That(error.Message, Does.Contain(expected));
     }
 
@@ -101,7 +93,7 @@ public class ExpectationTests
             ToolVersion = "t", Target = "ws://x/", Agent = "x", StartedAt = DateTimeOffset.UnixEpoch, CasesSelected = 4,
             Cases = [Result("9.3.1", "FAILED", "FAILED"), Result("1.1.1", "OK", "OK"), Result("6.4.10", "NON-STRICT", "OK"), Result("6.4.2", "NON-STRICT", "OK"), Result("7.13.1", "INFORMATIONAL", "INFORMATIONAL")],
         };
-        var path = Path.Combine(_dir, "baseline.json");
+        var path = Path.Combine(Scratch, "baseline.json");
         File.WriteAllText(path, Baseline.Write(run));
         var set = ExpectationSet.Read(path);
         Assert.That(set.Entries.Select(e => e.Cases.Single()), Is.EqualTo(new[] { "6.4.2", "6.4.10", "9.3.1" }));
@@ -117,7 +109,7 @@ public class ExpectationTests
             ToolVersion = "t", Target = "ws://x/", Agent = "x", StartedAt = DateTimeOffset.UnixEpoch, CasesSelected = 8,
             Cases = [.. new[] { "1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.1.5", "1.1.6", "1.1.7" }.Select(id => Result(id, "FAILED", "OK")), Result("2.1", "OK", "OK")],
         };
-        var path = Path.Combine(_dir, "baseline.json");
+        var path = Path.Combine(Scratch, "baseline.json");
         File.WriteAllText(path, Baseline.Write(run));
         var set = ExpectationSet.Read(path);
         Assert.That(set.Unreviewed, Has.Count.EqualTo(7));

@@ -4,16 +4,8 @@ using Conformance.Engine.Wire;
 
 namespace Conformance.Engine.Tests;
 
-public class ResultsFolderTests
+public class ResultsFolderTests : WithScratchFolder
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void CreateFolder() => _dir = Directory.CreateTempSubdirectory("results").FullName;
-
-    [TearDown]
-    public void DeleteFolder() => Directory.Delete(_dir, recursive: true);
-
     private static readonly byte[] Octets = Encoding.ASCII.GetBytes("the octets of one transcript, found once in the folder");
 
     private static CaseResult Case(string id) => new()
@@ -31,7 +23,7 @@ public class ResultsFolderTests
     };
 
     private int CopiesInFolder(string text) =>
-        Directory.EnumerateFiles(_dir, "*", SearchOption.AllDirectories).Sum(f => Occurrences(File.ReadAllText(f), text));
+        Directory.EnumerateFiles(Scratch, "*", SearchOption.AllDirectories).Sum(f => Occurrences(File.ReadAllText(f), text));
 
     private static int Occurrences(string text, string part)
     {
@@ -44,7 +36,7 @@ public class ResultsFolderTests
     public void A_finished_run_leaves_each_transcript_once_in_results_json_and_index_json_beside_it()
     {
         var run = Run("server", Case("1.1.1"));
-        using (var writer = new ResultsWriter(_dir))
+        using (var writer = new ResultsWriter(Scratch))
         {
             writer.StartRun(run with { Cases = [] });
             writer.Append(run.Agent, run.Cases[0]);
@@ -52,30 +44,30 @@ public class ResultsFolderTests
         }
 
         Assert.That(CopiesInFolder(Convert.ToBase64String(Octets)), Is.EqualTo(1), "the transcript's octets are stored once");
-        Assert.That(Directory.EnumerateFiles(_dir, "*", SearchOption.AllDirectories).Select(Path.GetFileName),
+        Assert.That(Directory.EnumerateFiles(Scratch, "*", SearchOption.AllDirectories).Select(Path.GetFileName),
             Is.EquivalentTo(new[] { ResultsWriter.ResultsFileName, "index.json" }));
-        Assert.That(File.ReadAllText(Path.Combine(_dir, "index.json")), Does.Contain("\"reportfile\": \"cases/server_case_1_1_1.html\""));
-        Assert.That(ResultsWriter.ReadAll(Path.Combine(_dir, ResultsWriter.ResultsFileName)).Runs.Single().Cases.Single().Transcript.Single().Data,
+        Assert.That(File.ReadAllText(Path.Combine(Scratch, "index.json")), Does.Contain("\"reportfile\": \"cases/server_case_1_1_1.html\""));
+        Assert.That(ResultsWriter.ReadAll(Path.Combine(Scratch, ResultsWriter.ResultsFileName)).Runs.Single().Cases.Single().Transcript.Single().Data,
             Is.EqualTo(Convert.ToBase64String(Octets)));
     }
 
     [Test]
     public void A_killed_run_leaves_its_journal_which_reads_as_interrupted_runs_and_no_earlier_results_json()
     {
-        File.WriteAllText(Path.Combine(_dir, ResultsWriter.ResultsFileName), "an earlier run's results");
+        File.WriteAllText(Path.Combine(Scratch, ResultsWriter.ResultsFileName), "an earlier run's results");
         var first = Run("a", Case("1.1.1"), Case("1.1.2"));
         var second = Run("b", Case("2.1"));
-        var writer = new ResultsWriter(_dir);
+        var writer = new ResultsWriter(Scratch);
         foreach (var run in new[] { first, second })
         {
             writer.StartRun(run with { Cases = [], FinishedAt = null });
             foreach (var c in run.Cases) writer.Append(run.Agent, c);
         }
         writer.Dispose();
-        var journal = Path.Combine(_dir, ResultsWriter.JournalFileName);
+        var journal = Path.Combine(Scratch, ResultsWriter.JournalFileName);
         File.AppendAllText(journal, """{"agent":"b","id":"2.2","tit""");
 
-        Assert.That(File.Exists(Path.Combine(_dir, ResultsWriter.ResultsFileName)), Is.False, "an earlier run's results would read as this run's");
+        Assert.That(File.Exists(Path.Combine(Scratch, ResultsWriter.ResultsFileName)), Is.False, "an earlier run's results would read as this run's");
         var read = ResultsWriter.ReadAll(journal);
         Assert.That(read.Runs.Select(r => (r.Agent, r.Target, r.Interrupted, r.CasesSelected)),
             Is.EqualTo(new[] { ("a", "ws://127.0.0.1:9001/", true, 2), ("b", "ws://127.0.0.1:9001/", true, 1) }));
@@ -89,7 +81,7 @@ public class ResultsFolderTests
     [TestCase("", "not a results journal (no run in it)")]
     public void A_journal_that_cannot_be_read_is_one_line_naming_the_place(string text, string problem)
     {
-        var journal = Path.Combine(_dir, ResultsWriter.JournalFileName);
+        var journal = Path.Combine(Scratch, ResultsWriter.JournalFileName);
         File.WriteAllText(journal, text);
         var error = Assert.Throws<InvalidDataException>(() => ResultsWriter.ReadAll(journal))!;
         Assert.That(error.Message, Is.EqualTo($"{journal}: {problem}").Or.StartWith($"{journal}: {problem}"));

@@ -12,20 +12,13 @@ public class HostileDeflateServerTests
         return (await run)!;
     }
 
-    [Test]
-    public async Task RSV1_on_the_continuation_of_an_echo_is_FAILED_citing_RFC_7692_6_1()
+    [TestCase("12.1.1", "continuation")]
+    [TestCase("D.2.6", "pong")]
+    public async Task RSV1_on_a_frame_other_than_a_message_s_first_is_FAILED_citing_RFC_7692_6_1(string id, string frame)
     {
-        var result = await RunAgainst(HostileDeflateServers.Rsv1OnEverything, "12.1.1");
+        var result = await RunAgainst(HostileDeflateServers.Rsv1OnEverything, id);
         Assert.That(result.Behavior, Is.EqualTo(Verdict.Failed));
-        Assert.That(result.Reason, Does.Contain("RSV1 on a continuation frame (RFC 7692 6.1"));
-    }
-
-    [Test]
-    public async Task RSV1_on_a_pong_is_FAILED_citing_RFC_7692_6_1()
-    {
-        var result = await RunAgainst(HostileDeflateServers.Rsv1OnEverything, "D.2.6");
-        Assert.That(result.Behavior, Is.EqualTo(Verdict.Failed));
-        Assert.That(result.Reason, Does.Contain("RSV1 on a pong frame (RFC 7692 6.1"));
+        Assert.That(result.Reason, Does.Contain($"RSV1 on a {frame} frame (RFC 7692 6.1"));
     }
 
     [Test]
