@@ -18,6 +18,9 @@ namespace Conformance.Suite;
 [Parallelizable(ParallelScope.Children)]
 public class CatalogueCases
 {
+    /// <summary>How many cases the journal expects: the whole catalogue (a --filter that runs fewer leaves an incomplete journal only when killed).</summary>
+    public static int Selected => Catalogue.Load(SuiteFiles.Suites(TestContext.Parameters["suites"])).Cases.Count;
+
     public static IEnumerable<TestCaseData> Cases()
     {
         var catalogue = Catalogue.Load(SuiteFiles.Suites(TestContext.Parameters["suites"]));

@@ -10,13 +10,15 @@ namespace Conformance.Suite;
 /// <summary>
 /// The run behind the tests: its settings (test run parameters, CONFORMANCE_* variables, a config file named by
 /// the "config" parameter), the target (the embedded Kestrel echo server when none is given), the results as
-/// cases finish, and at the end the same reports as ./run.sh.
+/// cases finish (in the journal results.jsonl, which a killed run leaves for report and diff), and at the end the
+/// same reports as ./run.sh.
 /// </summary>
 [SetUpFixture]
 public sealed class SuiteRun
 {
     private static readonly List<CaseResult> Finished = [];
     private static RunPipeline? _pipeline;
+    private static RunOutput? _output;
     private static DateTimeOffset _startedAt;
 
     /// <summary>Every case of the run goes through it: the kinds kept apart, the parallelism adapted, timer verdicts confirmed alone.</summary>
@@ -43,6 +45,8 @@ public sealed class SuiteRun
         var target = _pipeline.Targets[0];
         Scheduler = new CaseScheduler(_pipeline.Options(target));
         Unreachable = await _pipeline.ProbeAsync(target, CancellationToken.None);
+        _output = new RunOutput(Path.GetFullPath(settings.Out, SuiteFiles.DefaultOutputBase));
+        if (Unreachable is null) _output.StartRun(target, _pipeline.AgentFor(target), CatalogueCases.Selected);
         TestContext.Progress.WriteLine(Unreachable is null
             ? $"conformance: testing {target}{(_pipeline.Embedded ? " (embedded Kestrel echo server)" : "")}, {settings.Parallelism} case(s) at a time"
             : $"conformance: cannot test {target}: {Unreachable}");
@@ -50,21 +54,25 @@ public sealed class SuiteRun
 
     public static void Record(CaseResult result)
     {
-        lock (Finished) Finished.Add(result);
+        lock (Finished)
+        {
+            Finished.Add(result);
+            _output!.Append(_pipeline!.AgentFor(_pipeline.Targets[0]), result);
+        }
     }
 
     [OneTimeTearDown]
     public async Task WriteReportsAsync()
     {
-        if (_pipeline is null) return;
+        if (_pipeline is null || _output is null) return;
         List<CaseResult> results;
         lock (Finished) results = Finished.OrderBy(r => r.Id, CaseIdComparer.Instance).ToList();
         var target = _pipeline.Targets[0];
         var run = RunPipeline.Results(target, _pipeline.AgentFor(target), _startedAt, results, results.Count, error: Unreachable);
-        using (var output = new RunOutput(Path.GetFullPath(_pipeline.Settings.Out, SuiteFiles.DefaultOutputBase)))
+        using (_output)
         {
-            output.Write([run], RunPipeline.Compare([run], Expectations));
-            TestContext.Progress.WriteLine($"conformance: report {output.ReportPath} ({results.Count} case(s))");
+            _output.Write([run], RunPipeline.Compare([run], Expectations));
+            TestContext.Progress.WriteLine($"conformance: report {_output.ReportPath} ({results.Count} case(s))");
         }
         await _pipeline.DisposeAsync();
     }

@@ -17,13 +17,9 @@ public class SuiteProjectTests
         using var server = ExternalServer.Start("ws");
         var trx = Path.Combine(Directory.CreateTempSubdirectory("suite-trx").FullName, "suite.trx");
         var reports = Directory.CreateTempSubdirectory("suite-reports").FullName;
-        var dll = Path.Combine(AppContext.BaseDirectory.Replace("src/Conformance.Engine.Tests", "suites/Conformance.Suite")
-            .Replace("Conformance.Engine.Tests", "Conformance.Suite"), "Conformance.Suite.dll");
-        Assert.That(File.Exists(dll), Is.True, $"{dll} is built with the solution");
-
         var start = new ProcessStartInfo("dotnet",
         [
-            "test", dll, "--filter", "Category=Limits/Performance|Category=UTF-8", "--logger", $"trx;LogFileName={trx}", "--",
+            "test", SuiteDll(), "--filter", "Category=Limits/Performance|Category=UTF-8", "--logger", $"trx;LogFileName={trx}", "--",
             $"TestRunParameters.Parameter(name=\"target\", value=\"{server.Url}\")",
             $"TestRunParameters.Parameter(name=\"out\", value=\"{reports}\")",
         ])
@@ -44,5 +40,41 @@ public class SuiteProjectTests
         Assert.That(process.ExitCode, Is.Not.EqualTo(0), "a failed case fails the test run");
         Assert.That(File.Exists(Path.Combine(reports, "index.html")), "the reports are written at the end");
         Assert.That(File.ReadAllText(Path.Combine(reports, "results.json")), Does.Contain("\"9.3.1\""));
+    }
+
+    [Test]
+    public void A_killed_dotnet_test_leaves_the_cases_it_finished_in_its_journal()
+    {
+        var reports = Directory.CreateTempSubdirectory("suite-killed").FullName;
+        var journal = Path.Combine(reports, ResultsWriter.JournalFileName);
+        var start = new ProcessStartInfo("dotnet",
+        [
+            "test", SuiteDll(), "--filter", "Category=Limits/Performance", "--",
+            $"TestRunParameters.Parameter(name=\"out\", value=\"{reports}\")",
+        ])
+        { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("CONFORMANCE_")).ToList()) start.Environment.Remove(key);
+        using var process = Process.Start(start)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        while (!process.HasExited && (!File.Exists(journal) || File.ReadLines(journal).Count() < 3)) Thread.Sleep(100);
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+
+        Assert.That(File.Exists(Path.Combine(reports, "results.json")), Is.False, "the run was killed before its end");
+        var lines = File.ReadAllLines(journal);
+        Assert.That(lines[0], Does.StartWith("{\"run\""));
+        Assert.That(lines.Skip(1).Where(l => l.EndsWith('}')), Is.Not.Empty, "a line per finished case");
+        var read = ResultsWriter.ReadAll(journal);
+        Assert.That(read.Runs.Single().Cases, Is.Not.Empty);
+        Assert.That(read.Runs.Single().Cases.Select(c => c.Id), Has.All.StartWith("9."));
+    }
+
+    private static string SuiteDll()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory.Replace("src/Conformance.Engine.Tests", "suites/Conformance.Suite")
+            .Replace("Conformance.Engine.Tests", "Conformance.Suite"), "Conformance.Suite.dll");
+        Assert.That(File.Exists(dll), Is.True, $"{dll} is built with the solution");
+        return dll;
     }
 }
