@@ -30,11 +30,6 @@ public sealed class AdaptiveLimit
         _limit = Math.Clamp(start, 1, maximum);
     }
 
-    public int Current
-    {
-        get { lock (_gate) return _limit; }
-    }
-
     /// <summary>The lowest the limit has been cut to in this run (the maximum when it never was).</summary>
     public int Lowest { get; private set; }
 

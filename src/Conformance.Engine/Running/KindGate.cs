@@ -20,11 +20,6 @@ public sealed class KindGate
         lock (_gate) _apart = true;
     }
 
-    public bool KeptApart
-    {
-        get { lock (_gate) return _apart; }
-    }
-
     public async Task<IDisposable> EnterAsync(bool bulk, CancellationToken cancel)
     {
         TaskCompletionSource? turn = null;
