@@ -60,6 +60,51 @@ public class TranscriptViewTests
         Assert.That(rows[3].Payload, Does.EndWith("decompressed, 31 octets: \"a message, a message, a message\""), "with context takeover");
         Assert.That(rows[4].Payload, Does.EndWith("decompressed, 5 octets: \"Hello\""));
     }
+
+    [Test]
+    public void What_the_server_sent_that_cannot_be_decoded_is_shown_by_its_first_octets_and_the_rest_as_read()
+    {
+        var request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray();
+        byte[] impossible = [0x82, 0x7F, 0xFF, 0, 0, 0, 0, 0, 0, 1, 0x41];
+        var stored = TranscriptEntry.Store([
+            new(1, WireEntryKind.Sent, request),
+            new(2, WireEntryKind.Received, [.. "HTTP/1.1 101 Switching Protocols\r\n\r\n"u8, .. new Frame(Opcodes.Text, "ok"u8.ToArray()).Encode(), .. impossible]),
+            new(3, WireEntryKind.Received, "after"u8.ToArray()),
+        ]);
+        var rows = TranscriptView.Rows(stored);
+        Assert.That(rows.Select(r => r.Kind), Is.EqualTo(new[] { "HTTP request", "HTTP response", "frame", "undecodable", "read" }));
+        Assert.That(rows[3].Header, Does.Contain("most significant bit"));
+        Assert.That(rows[3].Payload, Does.StartWith("82 7f ff"));
+        Assert.That(rows[4].Payload, Is.EqualTo("\"after\""));
+    }
+
+    [Test]
+    public void An_answer_other_than_101_is_followed_by_its_body_not_by_frames()
+    {
+        var stored = TranscriptEntry.Store([
+            new(1, WireEntryKind.Sent, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray()),
+            new(2, WireEntryKind.Received, [.. "HTTP/1.1 400 Bad Request\nContent-Length: 3\n\r\n"u8, 0x81, 0x01, 0x41]),
+        ]);
+        var rows = TranscriptView.Rows(stored);
+        Assert.That(rows.Select(r => r.Kind), Is.EqualTo(new[] { "HTTP request", "HTTP response", "read" }));
+        Assert.That(rows[1].Header, Is.EqualTo("HTTP/1.1 400 Bad Request"));
+        Assert.That(rows[2].Header, Is.EqualTo("3 octets"));
+    }
+
+    [Test]
+    public void A_head_or_frame_cut_short_at_the_end_is_shown_as_it_is()
+    {
+        var stored = TranscriptEntry.Store([
+            new(1, WireEntryKind.Sent, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray()),
+            new(2, WireEntryKind.Sent, new Frame(Opcodes.Text, "hello"u8.ToArray(), maskKey: [1, 2, 3, 4]).Encode()[..5]),
+            new(3, WireEntryKind.Received, "HTTP/1.1 101 Switching"u8.ToArray()),
+        ]);
+        var rows = TranscriptView.Rows(stored);
+        Assert.That(rows.Select(r => (r.Kind, r.Header)), Is.EqualTo(new[]
+        {
+            ("HTTP request", "GET / HTTP/1.1"), ("incomplete frame", "5 octets"), ("incomplete head", "22 octets"),
+        }));
+    }
 }
 
 public class CasePageSizeTests : WithScratchFolder
