@@ -1,0 +1,125 @@
+using System.Text;
+using Conformance.Protocol.Http2;
+
+namespace Conformance.Engine.Tests.Http2;
+
+/// <summary>
+/// WebSockets over HTTP/2 (RFC 8441) with the suite's own HTTP/2 layer, end to end against real servers over
+/// h2c: ASP.NET Core's Kestrel and Python's hypercorn. A masked text frame is echoed, and a 16 MiB binary
+/// message passes both directions' flow control.
+/// </summary>
+[NonParallelizable]
+public class ExtendedConnectTests
+{
+    private const int SixteenMiB = 16 * 1024 * 1024;
+
+    public static IEnumerable<TestCaseData> Servers()
+    {
+        yield return new TestCaseData("kestrel").SetArgDisplayNames("Kestrel");
+        yield return new TestCaseData("hypercorn").SetArgDisplayNames("hypercorn");
+    }
+
+    [TestCaseSource(nameof(Servers))]
+    public async Task A_masked_text_frame_is_echoed_on_the_extended_CONNECT_stream(string server)
+    {
+        await using var target = await H2cTarget.StartAsync(server);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var connection = await Http2Connection.ConnectAsync("127.0.0.1", target.Port, deadline.Token);
+        var stream = await OpenAsync(connection, target.Port, deadline.Token);
+
+        await stream.WriteAsync(Frame.Client(Opcodes.Text, "Hello over HTTP/2"u8.ToArray()).Encode(), deadline.Token);
+        var (opcode, payload) = await ReadMessageAsync(stream, deadline.Token);
+
+        Assert.That(opcode, Is.EqualTo(Opcodes.Text));
+        Assert.That(Encoding.UTF8.GetString(payload), Is.EqualTo("Hello over HTTP/2"));
+        Assert.That(connection.Error, Is.Null);
+    }
+
+    [TestCaseSource(nameof(Servers))]
+    public async Task A_16_MiB_binary_message_passes_flow_control_both_ways(string server)
+    {
+        await using var target = await H2cTarget.StartAsync(server);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await using var connection = await Http2Connection.ConnectAsync("127.0.0.1", target.Port, deadline.Token);
+        var stream = await OpenAsync(connection, target.Port, deadline.Token);
+        var message = new byte[SixteenMiB];
+        new Random(8441).NextBytes(message);
+
+        // The server echoes while the message is still arriving, so the echo is read while it is written.
+        var echo = ReadMessageAsync(stream, deadline.Token);
+        await stream.WriteAsync(Frame.Client(Opcodes.Binary, message).Encode(), deadline.Token);
+        var (opcode, payload) = await echo;
+
+        Assert.That(opcode, Is.EqualTo(Opcodes.Binary));
+        Assert.That(payload.Length, Is.EqualTo(SixteenMiB));
+        Assert.That(payload.AsSpan().SequenceEqual(message), "the echo differs from the message");
+        Assert.That(connection.Error, Is.Null);
+    }
+
+    private static async Task<Http2Stream> OpenAsync(Http2Connection connection, int port, CancellationToken cancel)
+    {
+        var stream = await connection.OpenWebSocketAsync($"127.0.0.1:{port}", "/", null, cancel);
+        var response = await stream.Response;
+        TestContext.Out.WriteLine($"SETTINGS: {string.Join(", ", connection.PeerSettings.Select(s => $"{s.Key}={s.Value}"))}");
+        TestContext.Out.WriteLine($"response: {string.Join(" | ", response.Fields)}");
+        Assert.That(response.Status, Is.EqualTo(200), "RFC 8441 5: a 2xx status accepts the WebSocket");
+        Assert.That(response["sec-websocket-accept"], Is.Null, "RFC 8441 5: no Sec-WebSocket-Accept over HTTP/2");
+        return stream;
+    }
+
+    /// <summary>The next message, its fragments joined; close, ping and pong frames are not expected here.</summary>
+    private static async Task<(byte Opcode, byte[] Payload)> ReadMessageAsync(Stream stream, CancellationToken cancel)
+    {
+        var decoder = new FrameDecoder();
+        var buffer = new byte[64 * 1024];
+        var message = new MemoryStream();
+        byte? opcode = null;
+        while (true)
+        {
+            while (decoder.TryRead(out var frame) == DecodeStatus.Frame)
+            {
+                Assert.That(frame!.Header.Masked, Is.False, "a server's frames are unmasked (RFC 6455 5.1)");
+                opcode ??= frame.Header.Opcode;
+                message.Write(frame.Payload);
+                if (frame.Header.Fin) return (opcode.Value, message.ToArray());
+            }
+            Assert.That(decoder.Error, Is.Null);
+            int read = await stream.ReadAsync(buffer, cancel);
+            if (read == 0) Assert.Fail("the server ended the stream before the echo");
+            decoder.Append(buffer.AsSpan(0, read));
+        }
+    }
+
+    /// <summary>
+    /// A close frame is answered by the server's close frame; then this side ends the stream (END_STREAM, the
+    /// HTTP/2 form of closing TCP, RFC 8441 6) whatever the server did meanwhile, and what follows is written to
+    /// the test's output (it differs: see the report of issue 20).
+    /// </summary>
+    [TestCaseSource(nameof(Servers))]
+    public async Task A_close_frame_is_answered_with_a_close_frame(string server)
+    {
+        await using var target = await H2cTarget.StartAsync(server);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var connection = await Http2Connection.ConnectAsync("127.0.0.1", target.Port, deadline.Token);
+        var stream = await OpenAsync(connection, target.Port, deadline.Token);
+
+        await stream.WriteAsync(Frame.Client(Opcodes.Close, new byte[] { 0x03, 0xe8 }).Encode(), deadline.Token);
+        var (opcode, payload) = await ReadMessageAsync(stream, deadline.Token);
+
+        Assert.That(opcode, Is.EqualTo(Opcodes.Close));
+        Assert.That(payload.AsSpan(0, 2).ToArray(), Is.EqualTo(new byte[] { 0x03, 0xe8 }));
+        await connection.SendAsync(Http2FrameEncoder.Data(stream.Id, [], endStream: true), deadline.Token);
+        try
+        {
+            var more = await stream.ReadAsync(new byte[1], deadline.Token);
+            TestContext.Out.WriteLine($"after the close frame and END_STREAM: {(more == 0 ? "END_STREAM" : "more data")}");
+        }
+        catch (IOException e)
+        {
+            TestContext.Out.WriteLine($"after the close frame and END_STREAM: {e.Message}");
+        }
+        await connection.Reading.WaitAsync(TimeSpan.FromMilliseconds(200)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        TestContext.Out.WriteLine($"then: RST_STREAM {stream.ResetByServer?.ToString() ?? "none"}, GOAWAY {connection.GoAway?.Code.ToString() ?? "none"}, " +
+                                  $"connection {(connection.Reading.IsCompleted ? "closed" : "open")}");
+    }
+}
