@@ -44,6 +44,8 @@ public sealed partial class Http2Connection
         }
         finally
         {
+            // No new stream after this: nothing would ever answer it.
+            _closing.Cancel();
             _firstSettings.TrySetException(new Http2ConnectException($"the connection ended before the server's SETTINGS ({Error?.ToString() ?? "closed"})"));
             lock (_state) _windowOpened.TrySetResult();
         }
