@@ -5,7 +5,7 @@ namespace Conformance.Engine.Tests.Http2;
 
 /// <summary>
 /// WebSockets over HTTP/2 (RFC 8441) with the suite's own HTTP/2 layer, end to end against real servers over
-/// h2c: ASP.NET Core's Kestrel and Python's hypercorn. A masked text frame is echoed, and a 16 MiB binary
+/// h2c (ASP.NET Core's Kestrel and Python's hypercorn) and over TLS with ALPN h2 (Kestrel). A masked text frame is echoed, and a 16 MiB binary
 /// message passes both directions' flow control.
 /// </summary>
 [NonParallelizable]
@@ -16,16 +16,17 @@ public class ExtendedConnectTests
     public static IEnumerable<TestCaseData> Servers()
     {
         yield return new TestCaseData("kestrel").SetArgDisplayNames("Kestrel");
+        yield return new TestCaseData("kestrel-tls").SetArgDisplayNames("Kestrel over TLS");
         yield return new TestCaseData("hypercorn").SetArgDisplayNames("hypercorn");
     }
 
     [TestCaseSource(nameof(Servers))]
     public async Task A_masked_text_frame_is_echoed_on_the_extended_CONNECT_stream(string server)
     {
-        await using var target = await H2cTarget.StartAsync(server);
+        await using var target = await Http2Target.StartAsync(server);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using var connection = await Http2Connection.ConnectAsync("127.0.0.1", target.Port, deadline.Token);
-        var stream = await OpenAsync(connection, target.Port, deadline.Token);
+        await using var connection = await target.ConnectAsync(deadline.Token);
+        var stream = await OpenAsync(connection, target.Authority, deadline.Token);
 
         await stream.WriteAsync(Frame.Client(Opcodes.Text, "Hello over HTTP/2"u8.ToArray()).Encode(), deadline.Token);
         var (opcode, payload) = await ReadMessageAsync(stream, deadline.Token);
@@ -38,10 +39,10 @@ public class ExtendedConnectTests
     [TestCaseSource(nameof(Servers))]
     public async Task A_16_MiB_binary_message_passes_flow_control_both_ways(string server)
     {
-        await using var target = await H2cTarget.StartAsync(server);
+        await using var target = await Http2Target.StartAsync(server);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await using var connection = await Http2Connection.ConnectAsync("127.0.0.1", target.Port, deadline.Token);
-        var stream = await OpenAsync(connection, target.Port, deadline.Token);
+        await using var connection = await target.ConnectAsync(deadline.Token);
+        var stream = await OpenAsync(connection, target.Authority, deadline.Token);
         var message = new byte[SixteenMiB];
         new Random(8441).NextBytes(message);
 
@@ -56,9 +57,30 @@ public class ExtendedConnectTests
         Assert.That(connection.Error, Is.Null);
     }
 
-    private static async Task<Http2Stream> OpenAsync(Http2Connection connection, int port, CancellationToken cancel)
+    [TestCaseSource(nameof(Servers))]
+    public async Task WebSockets_on_streams_of_one_connection_each_echo_their_own_messages(string server)
     {
-        var stream = await connection.OpenWebSocketAsync($"127.0.0.1:{port}", "/", null, cancel);
+        await using var target = await Http2Target.StartAsync(server);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var connection = await target.ConnectAsync(deadline.Token);
+        var streams = new List<Http2Stream>();
+        for (int i = 0; i < 3; i++) streams.Add(await OpenAsync(connection, target.Authority, deadline.Token));
+        Assert.That(streams.Select(s => s.Id), Is.EqualTo(new uint[] { 1, 3, 5 }));
+
+        // Written in the reverse order of opening, so that an echo on the wrong stream would show.
+        for (int i = streams.Count - 1; i >= 0; i--)
+            await streams[i].WriteAsync(Frame.Client(Opcodes.Text, Encoding.UTF8.GetBytes($"stream {streams[i].Id}")).Encode(), deadline.Token);
+        foreach (var stream in streams)
+        {
+            var (opcode, payload) = await ReadMessageAsync(stream, deadline.Token);
+            Assert.That((opcode, Encoding.UTF8.GetString(payload)), Is.EqualTo((Opcodes.Text, $"stream {stream.Id}")));
+        }
+        Assert.That(connection.Error, Is.Null);
+    }
+
+    private static async Task<Http2Stream> OpenAsync(Http2Connection connection, string authority, CancellationToken cancel)
+    {
+        var stream = await connection.OpenWebSocketAsync(authority, "/", null, cancel);
         var response = await stream.Response;
         TestContext.Out.WriteLine($"SETTINGS: {string.Join(", ", connection.PeerSettings.Select(s => $"{s.Key}={s.Value}"))}");
         TestContext.Out.WriteLine($"response: {string.Join(" | ", response.Fields)}");
@@ -98,10 +120,10 @@ public class ExtendedConnectTests
     [TestCaseSource(nameof(Servers))]
     public async Task A_close_frame_is_answered_with_a_close_frame(string server)
     {
-        await using var target = await H2cTarget.StartAsync(server);
+        await using var target = await Http2Target.StartAsync(server);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using var connection = await Http2Connection.ConnectAsync("127.0.0.1", target.Port, deadline.Token);
-        var stream = await OpenAsync(connection, target.Port, deadline.Token);
+        await using var connection = await target.ConnectAsync(deadline.Token);
+        var stream = await OpenAsync(connection, target.Authority, deadline.Token);
 
         await stream.WriteAsync(Frame.Client(Opcodes.Close, new byte[] { 0x03, 0xe8 }).Encode(), deadline.Token);
         var (opcode, payload) = await ReadMessageAsync(stream, deadline.Token);

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Net.Sockets;
 
 namespace Conformance.Protocol.Http2;
@@ -75,10 +76,43 @@ public sealed partial class Http2Connection : IAsyncDisposable
         return await StartAsync(client.GetStream(), cancel);
     }
 
-    /// <summary>Sends the client preface and this side's SETTINGS on a transport already set up (TCP, or TLS with ALPN h2), and starts reading.</summary>
-    public static async Task<Http2Connection> StartAsync(Stream transport, CancellationToken cancel)
+    /// <summary>
+    /// Connects over TLS, offering only h2 in ALPN (RFC 9113 3.2); a server that chooses no protocol or another
+    /// one is refused before any HTTP/2 octet is sent. With insecure, any certificate is accepted.
+    /// </summary>
+    public static async Task<Http2Connection> ConnectTlsAsync(string host, int port, bool insecure, CancellationToken cancel)
     {
-        var connection = new Http2Connection(transport);
+        var client = new TcpClient { NoDelay = true };
+        SslStream? tls = null;
+        try
+        {
+            await client.ConnectAsync(host, port, cancel);
+            tls = new SslStream(client.GetStream(), leaveInnerStreamOpen: false);
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = host,
+                ApplicationProtocols = [SslApplicationProtocol.Http2],
+                RemoteCertificateValidationCallback = insecure ? (_, _, _, _) => true : null,
+            }, cancel);
+            if (tls.NegotiatedApplicationProtocol != SslApplicationProtocol.Http2)
+                throw new Http2ConnectException($"RFC 9113 3.2: the server chose {(tls.NegotiatedApplicationProtocol.Protocol.IsEmpty ? "no protocol" : $"'{tls.NegotiatedApplicationProtocol}'")} in ALPN, not h2");
+        }
+        catch
+        {
+            if (tls is not null) await tls.DisposeAsync();
+            client.Dispose();
+            throw;
+        }
+        return await StartAsync(tls, cancel, scheme: "https");
+    }
+
+    /// <summary>The :scheme of this connection's requests: http over TCP, https over TLS.</summary>
+    public string Scheme { get; private init; } = "http";
+
+    /// <summary>Sends the client preface and this side's SETTINGS on a transport already set up (TCP, or TLS with ALPN h2), and starts reading.</summary>
+    public static async Task<Http2Connection> StartAsync(Stream transport, CancellationToken cancel, string scheme = "http")
+    {
+        var connection = new Http2Connection(transport) { Scheme = scheme };
         var settings = Http2FrameEncoder.Settings(
             (Http2SettingId.EnablePush, 0u),
             (Http2SettingId.InitialWindowSize, (uint)ReceiveWindow),
@@ -107,7 +141,7 @@ public sealed partial class Http2Connection : IAsyncDisposable
             throw new Http2ConnectException("RFC 8441 3: the server did not send SETTINGS_ENABLE_CONNECT_PROTOCOL = 1");
         HeaderField[] fields =
         [
-            new(":method", "CONNECT"), new(":protocol", "websocket"), new(":scheme", "http"), new(":path", path),
+            new(":method", "CONNECT"), new(":protocol", "websocket"), new(":scheme", Scheme), new(":path", path),
             new(":authority", authority), new("sec-websocket-version", "13"), .. extraFields ?? [],
         ];
         var stream = await OpenStreamAsync(HpackBlockBuilder.Encode(fields), endStream: false, cancel);
