@@ -66,8 +66,10 @@ public class Http2FrameTests
 
     [TestCase("000004 00 00 00000000 00000000", "RFC 9113 6.1", Http2ErrorCode.ProtocolError, TestName = "DATA on stream 0")]
     [TestCase("000003 00 08 00000001 030000", "RFC 9113 6.1", Http2ErrorCode.ProtocolError, TestName = "DATA whose padding fills it")]
-    [TestCase("000000 00 08 00000001", "RFC 9113 6.1", Http2ErrorCode.ProtocolError, TestName = "DATA padded without a pad length")]
-    [TestCase("000003 01 20 00000001 000000", "RFC 9113 6.2", Http2ErrorCode.FrameSizeError, TestName = "HEADERS too short for its priority")]
+    [TestCase("000000 00 08 00000001", "RFC 9113 4.2", Http2ErrorCode.FrameSizeError, TestName = "DATA padded without a pad length")]
+    [TestCase("000003 01 20 00000001 000000", "RFC 9113 4.2", Http2ErrorCode.FrameSizeError, TestName = "HEADERS too short for its priority")]
+    [TestCase("000002 01 0c 00000001 0200", "RFC 9113 6.2", Http2ErrorCode.ProtocolError, TestName = "HEADERS whose padding fills it")]
+    [TestCase("000003 05 04 00000001 000000", "RFC 9113 4.2", Http2ErrorCode.FrameSizeError, TestName = "PUSH_PROMISE too short for its promised stream")]
     [TestCase("000004 02 00 00000001 00000000", "RFC 9113 6.3", Http2ErrorCode.FrameSizeError, TestName = "PRIORITY of 4 octets")]
     [TestCase("000005 03 00 00000001 0000000000", "RFC 9113 6.4", Http2ErrorCode.FrameSizeError, TestName = "RST_STREAM of 5 octets")]
     [TestCase("000004 03 00 00000000 00000000", "RFC 9113 6.4", Http2ErrorCode.ProtocolError, TestName = "RST_STREAM on stream 0")]

@@ -14,6 +14,9 @@ public abstract record Http2FrameContent
         if (!frame.IsKnownType) return (new UnknownContent(frame.Type, frame.Payload), null);
         var error = StreamRule(frame) ?? LengthRule(frame);
         if (error is not null) return (null, error);
+        if (frame.HasFlag(Http2Flags.Padded) && frame.Payload.Length == 0
+            && frame.KnownType is Http2FrameType.Data or Http2FrameType.Headers or Http2FrameType.PushPromise)
+            return (null, new Http2Error(Http2ErrorCode.FrameSizeError, "RFC 9113 4.2", $"{frame.KnownType} with PADDED set has no Pad Length field"));
         var payload = frame.Payload.AsSpan();
         switch (frame.KnownType)
         {
@@ -25,7 +28,7 @@ public abstract record Http2FrameContent
                 Http2PriorityFields? priority = null;
                 if (frame.HasFlag(Http2Flags.Priority))
                 {
-                    if (hEnd - hStart < 5) return (null, new Http2Error(Http2ErrorCode.FrameSizeError, "RFC 9113 6.2", "HEADERS with PRIORITY set is too short for the priority fields"));
+                    if (hEnd - hStart < 5) return (null, new Http2Error(Http2ErrorCode.FrameSizeError, "RFC 9113 4.2", "HEADERS with PRIORITY set is too short for the priority fields"));
                     priority = PriorityAt(payload[hStart..]);
                     hStart += 5;
                 }
@@ -37,7 +40,8 @@ public abstract record Http2FrameContent
             case Http2FrameType.Settings:
                 return ReadSettings(frame);
             case Http2FrameType.PushPromise:
-                if (Unpad(frame) is not (int pStart, int pEnd) || pEnd - pStart < 4) return (null, PaddingError(frame, "6.6"));
+                if (Unpad(frame) is not (int pStart, int pEnd)) return (null, PaddingError(frame, "6.6"));
+                if (pEnd - pStart < 4) return (null, new Http2Error(Http2ErrorCode.FrameSizeError, "RFC 9113 4.2", "PUSH_PROMISE too short for its Promised Stream ID"));
                 return (new PushPromiseContent(BinaryPrimitives.ReadUInt32BigEndian(payload[pStart..]) & 0x7fff_ffff, frame.Payload[(pStart + 4)..pEnd],
                     frame.HasFlag(Http2Flags.EndHeaders)), null);
             case Http2FrameType.Ping:
@@ -102,7 +106,6 @@ public abstract record Http2FrameContent
     private static (int Start, int End)? Unpad(Http2Frame frame)
     {
         if (!frame.HasFlag(Http2Flags.Padded)) return (0, frame.Payload.Length);
-        if (frame.Payload.Length == 0) return null;
         int padLength = frame.Payload[0];
         return padLength >= frame.Payload.Length ? null : (1, frame.Payload.Length - padLength);
     }
