@@ -23,13 +23,11 @@ public class ExtendedConnectTests
     [TestCaseSource(nameof(Servers))]
     public async Task A_masked_text_frame_is_echoed_on_the_extended_CONNECT_stream(string server)
     {
-        await using var target = await Http2Target.StartAsync(server);
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using var connection = await target.ConnectAsync(deadline.Token);
-        var stream = await OpenAsync(connection, target.Authority, deadline.Token);
+        await using var session = await Session.StartAsync(server, TimeSpan.FromSeconds(30));
+        var (connection, stream, deadline) = (session.Connection, await session.OpenAsync(), session.Deadline);
 
-        await stream.WriteAsync(Frame.Client(Opcodes.Text, "Hello over HTTP/2"u8.ToArray()).Encode(), deadline.Token);
-        var (opcode, payload) = await ReadMessageAsync(stream, deadline.Token);
+        await stream.WriteAsync(Frame.Client(Opcodes.Text, "Hello over HTTP/2"u8.ToArray()).Encode(), deadline);
+        var (opcode, payload) = await ReadMessageAsync(stream, deadline);
 
         Assert.That(opcode, Is.EqualTo(Opcodes.Text));
         Assert.That(Encoding.UTF8.GetString(payload), Is.EqualTo("Hello over HTTP/2"));
@@ -39,16 +37,14 @@ public class ExtendedConnectTests
     [TestCaseSource(nameof(Servers))]
     public async Task A_16_MiB_binary_message_passes_flow_control_both_ways(string server)
     {
-        await using var target = await Http2Target.StartAsync(server);
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await using var connection = await target.ConnectAsync(deadline.Token);
-        var stream = await OpenAsync(connection, target.Authority, deadline.Token);
+        await using var session = await Session.StartAsync(server, TimeSpan.FromSeconds(120));
+        var (connection, stream, deadline) = (session.Connection, await session.OpenAsync(), session.Deadline);
         var message = new byte[SixteenMiB];
         new Random(8441).NextBytes(message);
 
         // The server echoes while the message is still arriving, so the echo is read while it is written.
-        var echo = ReadMessageAsync(stream, deadline.Token);
-        await stream.WriteAsync(Frame.Client(Opcodes.Binary, message).Encode(), deadline.Token);
+        var echo = ReadMessageAsync(stream, deadline);
+        await stream.WriteAsync(Frame.Client(Opcodes.Binary, message).Encode(), deadline);
         var (opcode, payload) = await echo;
 
         Assert.That(opcode, Is.EqualTo(Opcodes.Binary));
@@ -60,33 +56,65 @@ public class ExtendedConnectTests
     [TestCaseSource(nameof(Servers))]
     public async Task WebSockets_on_streams_of_one_connection_each_echo_their_own_messages(string server)
     {
-        await using var target = await Http2Target.StartAsync(server);
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using var connection = await target.ConnectAsync(deadline.Token);
+        await using var session = await Session.StartAsync(server, TimeSpan.FromSeconds(30));
+        var (connection, deadline) = (session.Connection, session.Deadline);
         var streams = new List<Http2Stream>();
-        for (int i = 0; i < 3; i++) streams.Add(await OpenAsync(connection, target.Authority, deadline.Token));
+        for (int i = 0; i < 3; i++) streams.Add(await session.OpenAsync());
         Assert.That(streams.Select(s => s.Id), Is.EqualTo(new uint[] { 1, 3, 5 }));
 
         // Written in the reverse order of opening, so that an echo on the wrong stream would show.
         for (int i = streams.Count - 1; i >= 0; i--)
-            await streams[i].WriteAsync(Frame.Client(Opcodes.Text, Encoding.UTF8.GetBytes($"stream {streams[i].Id}")).Encode(), deadline.Token);
+            await streams[i].WriteAsync(Frame.Client(Opcodes.Text, Encoding.UTF8.GetBytes($"stream {streams[i].Id}")).Encode(), deadline);
         foreach (var stream in streams)
         {
-            var (opcode, payload) = await ReadMessageAsync(stream, deadline.Token);
+            var (opcode, payload) = await ReadMessageAsync(stream, deadline);
             Assert.That((opcode, Encoding.UTF8.GetString(payload)), Is.EqualTo((Opcodes.Text, $"stream {stream.Id}")));
         }
         Assert.That(connection.Error, Is.Null);
     }
 
-    private static async Task<Http2Stream> OpenAsync(Http2Connection connection, string authority, CancellationToken cancel)
+    /// <summary>A server started for one test, one connection to it, and the test's deadline.</summary>
+    private sealed class Session : IAsyncDisposable
     {
-        var stream = await connection.OpenWebSocketAsync(authority, "/", null, cancel);
-        var response = await stream.Response;
-        TestContext.Out.WriteLine($"SETTINGS: {string.Join(", ", connection.PeerSettings.Select(s => $"{s.Key}={s.Value}"))}");
-        TestContext.Out.WriteLine($"response: {string.Join(" | ", response.Fields)}");
-        Assert.That(response.Status, Is.EqualTo(200), "RFC 8441 5: a 2xx status accepts the WebSocket");
-        Assert.That(response["sec-websocket-accept"], Is.Null, "RFC 8441 5: no Sec-WebSocket-Accept over HTTP/2");
-        return stream;
+        private readonly Http2Target _target;
+        private readonly CancellationTokenSource _deadline;
+
+        private Session(Http2Target target, Http2Connection connection, CancellationTokenSource deadline)
+        {
+            _target = target;
+            Connection = connection;
+            _deadline = deadline;
+        }
+
+        public Http2Connection Connection { get; }
+
+        public CancellationToken Deadline => _deadline.Token;
+
+        public static async Task<Session> StartAsync(string server, TimeSpan deadline)
+        {
+            var target = await Http2Target.StartAsync(server);
+            var cancel = new CancellationTokenSource(deadline);
+            return new Session(target, await target.ConnectAsync(cancel.Token), cancel);
+        }
+
+        /// <summary>A WebSocket on a new stream, accepted as RFC 8441 5 says: a 2xx and no Sec-WebSocket-Accept.</summary>
+        public async Task<Http2Stream> OpenAsync()
+        {
+            var stream = await Connection.OpenWebSocketAsync(_target.Authority, "/", null, Deadline);
+            var response = await stream.Response;
+            TestContext.Out.WriteLine($"SETTINGS: {string.Join(", ", Connection.PeerSettings.Select(s => $"{s.Key}={s.Value}"))}");
+            TestContext.Out.WriteLine($"response: {string.Join(" | ", response.Fields)}");
+            Assert.That(response.Status, Is.EqualTo(200), "RFC 8441 5: a 2xx status accepts the WebSocket");
+            Assert.That(response["sec-websocket-accept"], Is.Null, "RFC 8441 5: no Sec-WebSocket-Accept over HTTP/2");
+            return stream;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Connection.DisposeAsync();
+            await _target.DisposeAsync();
+            _deadline.Dispose();
+        }
     }
 
     /// <summary>The next message, its fragments joined; close, ping and pong frames are not expected here.</summary>
@@ -120,20 +148,18 @@ public class ExtendedConnectTests
     [TestCaseSource(nameof(Servers))]
     public async Task A_close_frame_is_answered_with_a_close_frame(string server)
     {
-        await using var target = await Http2Target.StartAsync(server);
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using var connection = await target.ConnectAsync(deadline.Token);
-        var stream = await OpenAsync(connection, target.Authority, deadline.Token);
+        await using var session = await Session.StartAsync(server, TimeSpan.FromSeconds(30));
+        var (connection, stream, deadline) = (session.Connection, await session.OpenAsync(), session.Deadline);
 
-        await stream.WriteAsync(Frame.Client(Opcodes.Close, new byte[] { 0x03, 0xe8 }).Encode(), deadline.Token);
-        var (opcode, payload) = await ReadMessageAsync(stream, deadline.Token);
+        await stream.WriteAsync(Frame.Client(Opcodes.Close, new byte[] { 0x03, 0xe8 }).Encode(), deadline);
+        var (opcode, payload) = await ReadMessageAsync(stream, deadline);
 
         Assert.That(opcode, Is.EqualTo(Opcodes.Close));
         Assert.That(payload.AsSpan(0, 2).ToArray(), Is.EqualTo(new byte[] { 0x03, 0xe8 }));
-        await connection.SendAsync(Http2FrameEncoder.Data(stream.Id, [], endStream: true), deadline.Token);
+        await connection.SendAsync(Http2FrameEncoder.Data(stream.Id, [], endStream: true), deadline);
         try
         {
-            var more = await stream.ReadAsync(new byte[1], deadline.Token);
+            var more = await stream.ReadAsync(new byte[1], deadline);
             TestContext.Out.WriteLine($"after the close frame and END_STREAM: {(more == 0 ? "END_STREAM" : "more data")}");
         }
         catch (IOException e)

@@ -15,12 +15,22 @@ public class Http2ConnectionTests
     [TearDown]
     public void EndDeadline() => _deadline.Dispose();
 
-    private async Task<(ScriptedHttp2Server Server, Http2Connection Client)> ConnectAsync(params (Http2SettingId, uint)[] settings)
+    /// <summary>A scripted server and the client connected to it, ended together.</summary>
+    private sealed record Pair(ScriptedHttp2Server Server, Http2Connection Client) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Client.DisposeAsync();
+            await Server.DisposeAsync();
+        }
+    }
+
+    private async Task<Pair> ConnectAsync(params (Http2SettingId, uint)[] settings)
     {
         var server = new ScriptedHttp2Server();
         var client = Http2Connection.ConnectAsync("127.0.0.1", server.Port, _deadline.Token);
         await server.AcceptAsync(settings);
-        return (server, await client);
+        return new Pair(server, await client);
     }
 
     /// <summary>Opens a WebSocket stream, answered with 200 from the server's side, with the header block it received.</summary>
@@ -36,9 +46,8 @@ public class Http2ConnectionTests
     [Test]
     public async Task Extended_CONNECT_carries_the_pseudo_header_fields_of_RFC_8441()
     {
-        var (server, client) = await ConnectAsync(ConnectAllowed);
-        await using var _ = server;
-        await using var __ = client;
+        await using var pair = await ConnectAsync(ConnectAllowed);
+        var (server, client) = (pair.Server, pair.Client);
         var (stream, request) = await OpenAsync(server, client);
         Assert.That(request.Select(f => f.ToString()), Is.EqualTo(new[]
         {
@@ -50,9 +59,8 @@ public class Http2ConnectionTests
     [Test]
     public async Task Without_SETTINGS_ENABLE_CONNECT_PROTOCOL_no_extended_CONNECT_is_sent()
     {
-        var (server, client) = await ConnectAsync((Http2SettingId.MaxConcurrentStreams, 10));
-        await using var _ = server;
-        await using var __ = client;
+        await using var pair = await ConnectAsync((Http2SettingId.MaxConcurrentStreams, 10));
+        var (server, client) = (pair.Server, pair.Client);
         var error = await Assert.ThrowsAsync<Http2ConnectException>(() => client.OpenWebSocketAsync("example.org", "/", null, _deadline.Token));
         Assert.That(error!.Message, Does.StartWith("RFC 8441 3"));
     }
@@ -60,9 +68,8 @@ public class Http2ConnectionTests
     [Test]
     public async Task A_PING_is_acknowledged_with_its_opaque_data()
     {
-        var (server, client) = await ConnectAsync();
-        await using var _ = server;
-        await using var __ = client;
+        await using var pair = await ConnectAsync();
+        var (server, client) = (pair.Server, pair.Client);
         await server.SendAsync(Http2FrameEncoder.Ping(0x0123456789abcdef));
         var ack = await server.NextAsync(Http2FrameType.Ping);
         Assert.That(ack.Flags, Is.EqualTo(Http2Flags.Ack));
@@ -72,9 +79,8 @@ public class Http2ConnectionTests
     [Test]
     public async Task Writes_wait_for_the_servers_window()
     {
-        var (server, client) = await ConnectAsync(ConnectAllowed, (Http2SettingId.InitialWindowSize, 10));
-        await using var _ = server;
-        await using var __ = client;
+        await using var pair = await ConnectAsync(ConnectAllowed, (Http2SettingId.InitialWindowSize, 10));
+        var (server, client) = (pair.Server, pair.Client);
         var (stream, _) = await OpenAsync(server, client);
         var writing = stream.WriteAsync(Encoding.ASCII.GetBytes("0123456789abcdefghijklmno"), _deadline.Token).AsTask();
         var first = await server.NextAsync(Http2FrameType.Data);
@@ -89,9 +95,8 @@ public class Http2ConnectionTests
     [Test]
     public async Task Data_read_is_given_back_in_WINDOW_UPDATE_on_both_levels()
     {
-        var (server, client) = await ConnectAsync(ConnectAllowed);
-        await using var _ = server;
-        await using var __ = client;
+        await using var pair = await ConnectAsync(ConnectAllowed);
+        var (server, client) = (pair.Server, pair.Client);
         var (stream, _) = await OpenAsync(server, client);
         int half = Http2Connection.ReceiveWindow / 2;
         for (int sent = 0; sent < half; sent += Http2Limits.DefaultMaxFrameSize)
@@ -111,9 +116,8 @@ public class Http2ConnectionTests
     [TestCase("HEADERS on a stream the server opened", "RFC 9113 5.1.1", Http2ErrorCode.ProtocolError)]
     public async Task A_server_breaking_a_rule_gets_GOAWAY_with_the_rule_and_the_stream_fails(string what, string section, Http2ErrorCode code)
     {
-        var (server, client) = await ConnectAsync(ConnectAllowed);
-        await using var _ = server;
-        await using var __ = client;
+        await using var pair = await ConnectAsync(ConnectAllowed);
+        var (server, client) = (pair.Server, pair.Client);
         var (stream, _) = await OpenAsync(server, client);
         switch (what)
         {
@@ -151,9 +155,8 @@ public class Http2ConnectionTests
     [Test]
     public async Task The_servers_RST_STREAM_fails_reads_and_writes_of_that_stream_only()
     {
-        var (server, client) = await ConnectAsync(ConnectAllowed);
-        await using var _ = server;
-        await using var __ = client;
+        await using var pair = await ConnectAsync(ConnectAllowed);
+        var (server, client) = (pair.Server, pair.Client);
         var (reset, _) = await OpenAsync(server, client);
         var (other, _) = await OpenAsync(server, client);
         await server.SendAsync(Http2FrameEncoder.RstStream(reset.Id, Http2ErrorCode.Cancel), Http2FrameEncoder.Data(other.Id, "still here"u8));
@@ -169,9 +172,8 @@ public class Http2ConnectionTests
     [Test]
     public async Task END_STREAM_ends_reading_after_the_data_before_it()
     {
-        var (server, client) = await ConnectAsync(ConnectAllowed);
-        await using var _ = server;
-        await using var __ = client;
+        await using var pair = await ConnectAsync(ConnectAllowed);
+        var (server, client) = (pair.Server, pair.Client);
         var (stream, _) = await OpenAsync(server, client);
         await server.SendAsync(Http2FrameEncoder.Data(stream.Id, "last"u8, endStream: true, padLength: 7));
         var buffer = new byte[4];
