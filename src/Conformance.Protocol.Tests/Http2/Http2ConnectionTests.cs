@@ -25,10 +25,12 @@ public class Http2ConnectionTests
         }
     }
 
-    private async Task<Pair> ConnectAsync(params (Http2SettingId, uint)[] settings)
+    private Task<Pair> ConnectAsync(params (Http2SettingId, uint)[] settings) => ConnectAsync(null, settings);
+
+    private async Task<Pair> ConnectAsync(Http2WireObserver? wire, params (Http2SettingId, uint)[] settings)
     {
         var server = new ScriptedHttp2Server();
-        var client = Http2Connection.ConnectAsync("127.0.0.1", server.Port, _deadline.Token);
+        var client = Http2Connection.ConnectAsync("127.0.0.1", server.Port, _deadline.Token, wire);
         await server.AcceptAsync(settings);
         return new Pair(server, await client);
     }
@@ -181,5 +183,33 @@ public class Http2ConnectionTests
         Assert.That(Encoding.ASCII.GetString(buffer), Is.EqualTo("last"));
         Assert.That(await stream.ReadAsync(buffer, _deadline.Token), Is.EqualTo(0));
         Assert.That(stream.ServerEnded);
+    }
+
+    [Test]
+    public async Task The_wire_observer_sees_every_octet_both_ways_in_order()
+    {
+        var sent = new List<byte>();
+        var received = new List<byte>();
+        void Observe(Http2Direction direction, ReadOnlySpan<byte> octets)
+        {
+            var list = direction == Http2Direction.Sent ? sent : received;
+            lock (list) list.AddRange(octets);
+        }
+        await using var pair = await ConnectAsync(Observe, ConnectAllowed);
+        var (stream, _) = await OpenAsync(pair.Server, pair.Client);
+        await stream.WriteAsync("x"u8.ToArray(), _deadline.Token);
+        await pair.Server.NextAsync(Http2FrameType.Data);
+
+        byte[] sentOctets;
+        lock (sent) sentOctets = [.. sent];
+        Assert.That(sentOctets.AsSpan(0, Http2Limits.ClientPreface.Length).SequenceEqual(Http2Limits.ClientPreface));
+        var decoder = new Http2FrameDecoder();
+        decoder.Append(sentOctets.AsSpan(Http2Limits.ClientPreface.Length));
+        var types = new List<Http2FrameType>();
+        while (decoder.Next() is { } frame) types.Add(frame.KnownType);
+        Assert.That(types, Is.EqualTo(new[] { Http2FrameType.Settings, Http2FrameType.WindowUpdate, Http2FrameType.Settings, Http2FrameType.Headers, Http2FrameType.Data }));
+        Assert.That(decoder.BufferedBytes, Is.EqualTo(0));
+        byte[] settings = Http2FrameEncoder.Settings(ConnectAllowed).Encode();
+        lock (received) Assert.That(received.Take(settings.Length), Is.EqualTo(settings));
     }
 }

@@ -18,6 +18,7 @@ public sealed partial class Http2Connection
             {
                 int read = await _transport.ReadAsync(buffer, _closing.Token);
                 if (read == 0) break;
+                _wire?.Invoke(Http2Direction.Received, buffer.AsSpan(0, read));
                 _decoder.Append(buffer.AsSpan(0, read));
                 while (_decoder.Next() is { } frame)
                 {

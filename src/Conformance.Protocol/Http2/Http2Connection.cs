@@ -31,7 +31,13 @@ public sealed partial class Http2Connection : IAsyncDisposable
     private long _receiveWindow = Http2Limits.DefaultWindowSize;
     private long _receiveCredit;
 
-    private Http2Connection(Stream transport) => _transport = transport;
+    private readonly Http2WireObserver? _wire;
+
+    private Http2Connection(Stream transport, Http2WireObserver? wire)
+    {
+        _transport = transport;
+        _wire = wire;
+    }
 
     /// <summary>Why the connection ended, when the server broke a rule or the transport failed; null while it is up or after a clean end.</summary>
     public Http2Error? Error { get; private set; }
@@ -61,7 +67,7 @@ public sealed partial class Http2Connection : IAsyncDisposable
     }
 
     /// <summary>Connects over TCP with prior knowledge (h2c, RFC 9113 3.3).</summary>
-    public static async Task<Http2Connection> ConnectAsync(string host, int port, CancellationToken cancel)
+    public static async Task<Http2Connection> ConnectAsync(string host, int port, CancellationToken cancel, Http2WireObserver? wire = null)
     {
         var client = new TcpClient { NoDelay = true };
         try
@@ -73,14 +79,14 @@ public sealed partial class Http2Connection : IAsyncDisposable
             client.Dispose();
             throw;
         }
-        return await StartAsync(client.GetStream(), cancel);
+        return await StartAsync(client.GetStream(), cancel, wire: wire);
     }
 
     /// <summary>
     /// Connects over TLS, offering only h2 in ALPN (RFC 9113 3.2); a server that chooses no protocol or another
     /// one is refused before any HTTP/2 octet is sent. With insecure, any certificate is accepted.
     /// </summary>
-    public static async Task<Http2Connection> ConnectTlsAsync(string host, int port, bool insecure, CancellationToken cancel)
+    public static async Task<Http2Connection> ConnectTlsAsync(string host, int port, bool insecure, CancellationToken cancel, Http2WireObserver? wire = null)
     {
         var client = new TcpClient { NoDelay = true };
         SslStream? tls = null;
@@ -103,16 +109,20 @@ public sealed partial class Http2Connection : IAsyncDisposable
             client.Dispose();
             throw;
         }
-        return await StartAsync(tls, cancel, scheme: "https");
+        return await StartAsync(tls, cancel, "https", wire);
     }
 
     /// <summary>The :scheme of this connection's requests: http over TCP, https over TLS.</summary>
     public string Scheme { get; private init; } = "http";
 
-    /// <summary>Sends the client preface and this side's SETTINGS on a transport already set up (TCP, or TLS with ALPN h2), and starts reading.</summary>
-    public static async Task<Http2Connection> StartAsync(Stream transport, CancellationToken cancel, string scheme = "http")
+    /// <summary>
+    /// Sends the client preface and this side's SETTINGS on a transport already set up (TCP, or TLS with ALPN h2),
+    /// and starts reading. The wire observer, when given, sees every octet in both directions as it is written or
+    /// read, before anything is made of it.
+    /// </summary>
+    public static async Task<Http2Connection> StartAsync(Stream transport, CancellationToken cancel, string scheme = "http", Http2WireObserver? wire = null)
     {
-        var connection = new Http2Connection(transport) { Scheme = scheme };
+        var connection = new Http2Connection(transport, wire) { Scheme = scheme };
         var settings = Http2FrameEncoder.Settings(
             (Http2SettingId.EnablePush, 0u),
             (Http2SettingId.InitialWindowSize, (uint)ReceiveWindow),
@@ -200,6 +210,7 @@ public sealed partial class Http2Connection : IAsyncDisposable
 
     private async Task WriteLockedAsync(byte[] octets, CancellationToken cancel)
     {
+        _wire?.Invoke(Http2Direction.Sent, octets);
         await _transport.WriteAsync(octets, cancel);
         await _transport.FlushAsync(cancel);
     }
@@ -283,6 +294,15 @@ public sealed partial class Http2Connection : IAsyncDisposable
         _closing.Dispose();
     }
 }
+
+public enum Http2Direction
+{
+    Sent,
+    Received,
+}
+
+/// <summary>Sees the octets of a connection in the order they were written or read; the span is valid during the call only.</summary>
+public delegate void Http2WireObserver(Http2Direction direction, ReadOnlySpan<byte> octets);
 
 /// <summary>A WebSocket or stream could not be opened on the connection, and why.</summary>
 public sealed class Http2ConnectException(string message) : IOException(message);
