@@ -212,4 +212,22 @@ public class Http2ConnectionTests
         byte[] settings = Http2FrameEncoder.Settings(ConnectAllowed).Encode();
         lock (received) Assert.That(received.Take(settings.Length), Is.EqualTo(settings));
     }
+
+    [Test]
+    public async Task After_GOAWAY_the_streams_it_names_go_on_the_others_fail_and_no_new_one_opens()
+    {
+        await using var pair = await ConnectAsync(ConnectAllowed);
+        var (server, client) = (pair.Server, pair.Client);
+        var (processed, _) = await OpenAsync(server, client);
+        var (unprocessed, _) = await OpenAsync(server, client);
+        await server.SendAsync(Http2FrameEncoder.GoAway(processed.Id, Http2ErrorCode.NoError), Http2FrameEncoder.Data(processed.Id, "goes on"u8));
+
+        var buffer = new byte[7];
+        await processed.ReadExactlyAsync(buffer, _deadline.Token);
+        Assert.That(Encoding.ASCII.GetString(buffer), Is.EqualTo("goes on"));
+        Assert.That(client.GoAway!.LastStreamId, Is.EqualTo(processed.Id));
+        await Assert.ThrowsAsync<IOException>(async () => await unprocessed.ReadExactlyAsync(buffer, _deadline.Token));
+        await Assert.ThrowsAsync<Http2ConnectException>(() => client.OpenWebSocketAsync("example.org", "/", null, _deadline.Token));
+        Assert.That(client.Error, Is.Null);
+    }
 }
