@@ -38,9 +38,12 @@ public sealed partial class Http2Connection
             }
             EndStreams(GoAway is { } g ? $"the server closed the connection after GOAWAY {g.Code}" : "the server closed the connection");
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e)
         {
-            if (!_closing.IsCancellationRequested) Error ??= new Http2Error(Http2ErrorCode.InternalError, "transport", e.Message);
+            // Anything else than the transport failing is a defect of this side; the streams end either way, never hang.
+            bool transport = e is IOException or OperationCanceledException or ObjectDisposedException;
+            if (!_closing.IsCancellationRequested || !transport)
+                Error ??= new Http2Error(Http2ErrorCode.InternalError, transport ? "transport" : "suite defect", $"{e.GetType().Name}: {e.Message}");
             EndStreams($"the connection ended: {e.Message}");
         }
         finally

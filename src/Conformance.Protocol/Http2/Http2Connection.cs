@@ -255,7 +255,7 @@ public sealed partial class Http2Connection : IAsyncDisposable
     /// Gives back window for data the application has read: WINDOW_UPDATE for the stream and the connection once
     /// half a window has been read, so a peer respecting the windows never waits long and never overruns them.
     /// </summary>
-    internal async Task DataConsumedAsync(Http2Stream stream, int length)
+    internal async Task DataConsumedAsync(Http2Stream stream, int length, CancellationToken cancel)
     {
         uint connectionIncrement = 0, streamIncrement = 0;
         lock (_state)
@@ -272,8 +272,9 @@ public sealed partial class Http2Connection : IAsyncDisposable
         var frames = new List<byte>();
         if (connectionIncrement > 0) frames.AddRange(Http2FrameEncoder.WindowUpdate(0, connectionIncrement).Encode());
         if (streamIncrement > 0) frames.AddRange(Http2FrameEncoder.WindowUpdate(stream.Id, streamIncrement).Encode());
-        if (frames.Count > 0 && Error is null && !_closing.IsCancellationRequested)
-            await SendRawAsync([.. frames], _closing.Token);
+        if (frames.Count == 0 || Error is not null || _closing.IsCancellationRequested) return;
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancel, _closing.Token);
+        await SendRawAsync([.. frames], either.Token);
     }
 
     /// <summary>Sends GOAWAY (NO_ERROR) where the connection is still up, then closes the transport.</summary>

@@ -69,7 +69,7 @@ public sealed class Http2Stream : Stream
         int length = Math.Min(buffer.Length, _current.Length);
         _current[..length].CopyTo(buffer);
         _current = _current[length..];
-        await _connection.DataConsumedAsync(this, length);
+        await _connection.DataConsumedAsync(this, length, cancel);
         return length;
     }
 
@@ -166,9 +166,9 @@ public sealed class Http2Stream : Stream
     {
         lock (_receiving)
         {
+            if (byPeer) ResetByServer ??= code;
             if (EndReason is not null || (_remoteEnded && _localEnded)) return;
             EndReason = reason;
-            if (byPeer) ResetByServer = code;
         }
         _response.TrySetException(new IOException(reason));
         _received.Writer.TryComplete(new IOException(reason));
