@@ -292,7 +292,6 @@ public sealed partial class Http2Connection : IAsyncDisposable
         _closing.Cancel();
         await _transport.DisposeAsync();
         await _reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _closing.Dispose();
     }
 }
 
