@@ -4,9 +4,9 @@ using Conformance.Protocol.Http2;
 namespace Conformance.Engine.Tests.Http2;
 
 /// <summary>
-/// WebSockets over HTTP/2 (RFC 8441) with the suite's own HTTP/2 layer, end to end against real servers over
-/// h2c (ASP.NET Core's Kestrel and Python's hypercorn) and over TLS with ALPN h2 (Kestrel). A masked text frame is echoed, and a 16 MiB binary
-/// message passes both directions' flow control.
+/// WebSockets over HTTP/2 (RFC 8441) with the suite's own HTTP/2 layer, end to end against real servers, ASP.NET
+/// Core's Kestrel and Python's hypercorn, each over h2c and over TLS with ALPN h2. A masked text frame is echoed,
+/// a 16 MiB binary message passes both directions' flow control, streams of one connection keep to themselves.
 /// </summary>
 [NonParallelizable]
 public class ExtendedConnectTests
@@ -18,6 +18,7 @@ public class ExtendedConnectTests
         yield return new TestCaseData("kestrel").SetArgDisplayNames("Kestrel");
         yield return new TestCaseData("kestrel-tls").SetArgDisplayNames("Kestrel over TLS");
         yield return new TestCaseData("hypercorn").SetArgDisplayNames("hypercorn");
+        yield return new TestCaseData("hypercorn-tls").SetArgDisplayNames("hypercorn over TLS");
     }
 
     [TestCaseSource(nameof(Servers))]

@@ -3,8 +3,8 @@ using Conformance.Protocol.Http2;
 namespace Conformance.Engine.Tests.Http2;
 
 /// <summary>
-/// An echo server speaking HTTP/2: the embedded Kestrel with h2c (prior knowledge) or over TLS (ALPN h2), or
-/// hypercorn from start.sh with h2c.
+/// An echo server speaking HTTP/2, with h2c (prior knowledge) or over TLS (ALPN h2): the embedded Kestrel, or
+/// hypercorn from start.sh.
 /// </summary>
 internal sealed class Http2Target : IAsyncDisposable
 {
@@ -24,13 +24,15 @@ internal sealed class Http2Target : IAsyncDisposable
 
     public string Authority => $"127.0.0.1:{Port}";
 
-    /// <param name="name">kestrel, kestrel-tls, or a server start.sh knows that speaks h2c (hypercorn)</param>
-    public static async Task<Http2Target> StartAsync(string name) => name switch
+    /// <param name="name">kestrel, kestrel-tls, hypercorn or hypercorn-tls</param>
+    public static async Task<Http2Target> StartAsync(string name)
     {
-        "kestrel" => new Http2Target(await KestrelEchoServer.StartAsync(http2: true), null, tls: false),
-        "kestrel-tls" => new Http2Target(await KestrelEchoServer.StartAsync(tls: true), null, tls: true),
-        _ => new Http2Target(null, ExternalServer.Start(name), tls: false),
-    };
+        bool tls = name.EndsWith("-tls", StringComparison.Ordinal);
+        if (name.StartsWith("kestrel", StringComparison.Ordinal))
+            return new Http2Target(await KestrelEchoServer.StartAsync(tls: tls, http2: !tls), null, tls);
+        ExternalServer.RequireInstalled("hypercorn");
+        return new Http2Target(null, ExternalServer.Start(name), tls);
+    }
 
     public Task<Http2Connection> ConnectAsync(CancellationToken cancel) => _tls
         ? Http2Connection.ConnectTlsAsync("127.0.0.1", Port, insecure: true, cancel)

@@ -1,7 +1,11 @@
 """Echo server on Python "hypercorn" (ASGI): every WebSocket message goes back with its type, over HTTP/1.1 or,
-with prior knowledge (h2c), over HTTP/2 with extended CONNECT (RFC 8441)."""
+with prior knowledge (h2c), over HTTP/2 with extended CONNECT (RFC 8441). With --tls, over TLS with a fresh
+self-signed certificate (made with openssl), where ALPN offers h2 and http/1.1."""
 import asyncio
+import os
+import subprocess
 import sys
+import tempfile
 
 from hypercorn.asyncio import serve
 from hypercorn.config import Config
@@ -29,5 +33,11 @@ config = Config()
 config.bind = [f"127.0.0.1:{int(sys.argv[1])}"]
 config.websocket_max_message_size = 64 * 1024 * 1024
 config.accesslog = None
-print(f"hypercorn echo server on 127.0.0.1:{sys.argv[1]} (HTTP/1.1 and h2c)", flush=True)
-asyncio.run(serve(app, config))
+with tempfile.TemporaryDirectory() as folder:
+    if "--tls" in sys.argv[2:]:
+        config.certfile, config.keyfile = os.path.join(folder, "cert.pem"), os.path.join(folder, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", config.keyfile, "-out", config.certfile],
+                       check=True, capture_output=True)
+    print(f"hypercorn echo server on 127.0.0.1:{sys.argv[1]} ({'TLS: h2 and http/1.1' if config.ssl_enabled else 'HTTP/1.1 and h2c'})", flush=True)
+    asyncio.run(serve(app, config))

@@ -39,6 +39,7 @@ missing=()
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || missing+=(python3-websockets)
 /usr/bin/python3 -c 'import h2, hpack, hyperframe' 2>/dev/null || missing+=(python3-h2)
 /usr/bin/python3 -c 'import hypercorn' 2>/dev/null || missing+=(python3-hypercorn)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 chromium_on_path || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   why="$(apt_unavailable)"
@@ -48,6 +49,7 @@ if [ ${#missing[@]} -gt 0 ]; then
         python3-websockets) needs websockets "Python websockets for /usr/bin/python3 (Debian's python3-websockets)" "$why" ;;
         python3-h2) needs h2 "Python h2, hpack and hyperframe for /usr/bin/python3 (Debian's python3-h2)" "$why" ;;
         python3-hypercorn) needs hypercorn "Python hypercorn for /usr/bin/python3 (Debian's python3-hypercorn)" "$why" ;;
+        openssl) needs hypercorn "openssl on PATH, which makes hypercorn's certificate (Debian's openssl)" "$why" ;;
         chromium) needs chromium "Chromium or Chrome on PATH (Debian's chromium)" "$why" ;;
       esac
     done
