@@ -230,4 +230,28 @@ public class Http2ConnectionTests
         await Assert.ThrowsAsync<Http2ConnectException>(() => client.OpenWebSocketAsync("example.org", "/", null, _deadline.Token));
         Assert.That(client.Error, Is.Null);
     }
+
+    [Test]
+    public async Task A_lowered_initial_window_takes_a_stream_below_zero_and_applies_to_new_streams()
+    {
+        await using var pair = await ConnectAsync(ConnectAllowed, (Http2SettingId.InitialWindowSize, 10));
+        var (server, client) = (pair.Server, pair.Client);
+        var (first, _) = await OpenAsync(server, client);
+        await first.WriteAsync("01234"u8.ToArray(), _deadline.Token);
+        Assert.That((await server.NextAsync(Http2FrameType.Data)).Payload, Has.Length.EqualTo(5));
+
+        await server.SendAsync(Http2FrameEncoder.Settings((Http2SettingId.InitialWindowSize, 0u)));
+        Assert.That((await server.NextAsync(Http2FrameType.Settings)).Flags, Is.EqualTo(Http2Flags.Ack));
+        await first.EndAsync(_deadline.Token); // an empty DATA frame, which no window holds back, with a window of -5
+        var end = await server.NextAsync(Http2FrameType.Data);
+        Assert.That((end.StreamId, end.Payload.Length, end.Flags), Is.EqualTo((first.Id, 0, Http2Flags.EndStream)));
+
+        var (second, _) = await OpenAsync(server, client);
+        var writing = second.WriteAsync("abc"u8.ToArray(), _deadline.Token).AsTask();
+        await server.SendAsync(Http2FrameEncoder.WindowUpdate(second.Id, 1));
+        Assert.That(Encoding.ASCII.GetString((await server.NextAsync(Http2FrameType.Data)).Payload), Is.EqualTo("a"));
+        await server.SendAsync(Http2FrameEncoder.WindowUpdate(second.Id, 100));
+        Assert.That(Encoding.ASCII.GetString((await server.NextAsync(Http2FrameType.Data)).Payload), Is.EqualTo("bc"));
+        await writing;
+    }
 }

@@ -229,15 +229,14 @@ public sealed partial class Http2Connection : IAsyncDisposable
             {
                 stream.ThrowIfWritingEnded();
                 if (Error is { } error) throw new IOException($"the HTTP/2 connection ended: {error}");
-                length = (int)Math.Min(Math.Min(data.Length, PeerMaxFrameSizeLocked()), Math.Min(_sendWindow, stream.SendWindow));
+                // A window can be negative after the server lowered SETTINGS_INITIAL_WINDOW_SIZE (RFC 9113 6.9.2).
+                long open = Math.Max(0, Math.Min(_sendWindow, stream.SendWindow));
+                length = (int)Math.Min(Math.Min(data.Length, PeerMaxFrameSize), open);
                 windowOpened = _windowOpened.Task;
-                if (length > 0 || data.Length == 0)
-                {
-                    _sendWindow -= length;
-                    stream.SendWindow -= length;
-                }
+                _sendWindow -= length;
+                stream.SendWindow -= length;
             }
-            if (length <= 0 && data.Length > 0)
+            if (length == 0 && data.Length > 0)
             {
                 await windowOpened.WaitAsync(cancel);
                 continue;
@@ -248,8 +247,6 @@ public sealed partial class Http2Connection : IAsyncDisposable
             data = data[length..];
         } while (data.Length > 0);
     }
-
-    private int PeerMaxFrameSizeLocked() => (int)_peerSettings.GetValueOrDefault(Http2SettingId.MaxFrameSize, (uint)Http2Limits.DefaultMaxFrameSize);
 
     /// <summary>
     /// Gives back window for data the application has read: WINDOW_UPDATE for the stream and the connection once
