@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -15,6 +16,7 @@ namespace Conformance.Targets;
 /// <summary>
 /// The embedded default target: ASP.NET Core's own WebSocket server (Kestrel) echoing every message back with
 /// its type, on a free loopback port, with permessage-deflate accepted when offered. With tls, it serves wss:// with a fresh self-signed certificate.
+/// With http2 and without tls, it speaks HTTP/2 only, with prior knowledge (h2c), where WebSockets open with extended CONNECT (RFC 8441).
 /// </summary>
 public sealed class KestrelEchoServer : IAsyncDisposable
 {
@@ -31,7 +33,7 @@ public sealed class KestrelEchoServer : IAsyncDisposable
     /// <summary>What this server is known to get where it does not get OK, shipped beside the program (expectations/).</summary>
     public static string Expectations { get; } = Path.Combine(AppContext.BaseDirectory, "expectations", "kestrel-embedded.json");
 
-    public static async Task<KestrelEchoServer> StartAsync(bool tls = false, CancellationToken cancel = default)
+    public static async Task<KestrelEchoServer> StartAsync(bool tls = false, CancellationToken cancel = default, bool http2 = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -41,6 +43,7 @@ public sealed class KestrelEchoServer : IAsyncDisposable
             kestrel.Listen(IPAddress.Loopback, 0, listen =>
             {
                 if (tls) listen.UseHttps(SelfSignedCertificate());
+                else if (http2) listen.Protocols = HttpProtocols.Http2;
             });
         });
         var app = builder.Build();

@@ -46,10 +46,7 @@ internal sealed class ExternalServer : IDisposable
     /// <param name="name">ws or websockets, as start.sh and install.sh call them</param>
     public static ExternalServer Start(string name)
     {
-        var installed = Installed.Value;
-        if (installed.NoBash) Assert.Ignore($"needs {name}: bash, which installs and starts the real servers (src/Conformance.Targets/external)");
-        if (installed.ExitCode is not (0 or 2)) Assert.Fail($"the {name} target could not be installed: install.sh exited with {installed.ExitCode}: {installed.Errors}");
-        if (installed.Needs(name) is { } needs) Assert.Ignore(needs);
+        RequireInstalled(name);
         var port = FreePort();
         var script = Path.Combine(RepositoryPaths.Root, "src/Conformance.Targets/external/start.sh");
         var process = Process.Start(new ProcessStartInfo("bash", [script, name, port.ToString()])
@@ -80,6 +77,15 @@ internal sealed class ExternalServer : IDisposable
         server.Dispose();
         Assert.Fail($"the {name} target did not listen on port {port} within 20 s");
         return null!;
+    }
+
+    /// <summary>Runs install.sh once; ignores the test with its words when it could not install NAME on this machine.</summary>
+    public static void RequireInstalled(string name)
+    {
+        var installed = Installed.Value;
+        if (installed.NoBash) Assert.Ignore($"needs {name}: bash, which installs and starts the real servers (src/Conformance.Targets/external)");
+        if (installed.ExitCode is not (0 or 2)) Assert.Fail($"the {name} target could not be installed: install.sh exited with {installed.ExitCode}: {installed.Errors}");
+        if (installed.Needs(name) is { } needs) Assert.Ignore(needs);
     }
 
     /// <summary>What install.sh said: exit 0 when all is there, 2 when something cannot be installed on this machine.</summary>

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project's own tests need beside the .NET SDK: the independently written WebSocket servers
-# they run against (node "ws" from npm, Python "websockets" from Debian), Debian's chromium, in which the
+# they run against (node "ws" from npm, Python "websockets" from Debian; Python "hypercorn" serving WebSockets over
+# HTTP/2, and Python "h2" and "hpack", against whose codecs the suite's HTTP/2 layer is tested), Debian's chromium, in which the
 # report tests open the HTML report, PowerShell (the NuGet tool), with which a test compares run.ps1 to run.sh,
 # and (through the fuzzing harnesses' install.sh) AFL++ and sharpfuzz.
 # Safe to run again; does nothing when all is present.
@@ -36,6 +37,9 @@ chromium_on_path() {
 
 missing=()
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || missing+=(python3-websockets)
+/usr/bin/python3 -c 'import h2, hpack, hyperframe' 2>/dev/null || missing+=(python3-h2)
+/usr/bin/python3 -c 'import hypercorn' 2>/dev/null || missing+=(python3-hypercorn)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 chromium_on_path || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   why="$(apt_unavailable)"
@@ -43,6 +47,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     for package in "${missing[@]}"; do
       case "$package" in
         python3-websockets) needs websockets "Python websockets for /usr/bin/python3 (Debian's python3-websockets)" "$why" ;;
+        python3-h2) needs h2 "Python h2, hpack and hyperframe for /usr/bin/python3 (Debian's python3-h2)" "$why" ;;
+        python3-hypercorn) needs hypercorn "Python hypercorn for /usr/bin/python3 (Debian's python3-hypercorn)" "$why" ;;
+        openssl) needs hypercorn "openssl on PATH, which makes hypercorn's certificate (Debian's openssl)" "$why" ;;
         chromium) needs chromium "Chromium or Chrome on PATH (Debian's chromium)" "$why" ;;
       esac
     done
