@@ -44,6 +44,8 @@ public sealed class TranscriptReader : IDisposable
     private int? _lastTimerFiredAt;
     private WireEntry? _recheck;
     private readonly AnswerTimer _answer = new();
+    /// <summary>The side the suite played, from the first octets on the wire: it sent the request, or read it.</summary>
+    private Role? _role;
 
     public TranscriptReader(long maxFramePayload = 64L * 1024 * 1024) => _maxFramePayload = maxFramePayload;
 
@@ -62,8 +64,11 @@ public sealed class TranscriptReader : IDisposable
             return;
         }
         _waiting.Add((index, new WireEntry(at, kind, bytes.IsEmpty ? null : bytes.ToArray(), text)));
-        if (kind == WireEntryKind.Sent) ReadRequest(bytes);
-        if (kind == WireEntryKind.Received) ReadResponse(bytes);
+        if (kind is WireEntryKind.Sent or WireEntryKind.Received && !bytes.IsEmpty)
+            _role ??= kind == WireEntryKind.Sent ? Role.Client : Role.Server;
+        var requestComes = Role == Role.Client ? WireEntryKind.Sent : WireEntryKind.Received;
+        if (kind == requestComes) ReadRequest(bytes);
+        else if (kind is WireEntryKind.Sent or WireEntryKind.Received) ReadResponse(bytes);
         var requestDecided = _requestEnd >= 0 || _request.WrittenCount >= LongestRequestHead;
         var responseDecided = _responseStatus != ResponseParseStatus.NeedMoreData || _response.WrittenCount > LongestResponseHead;
         if (requestDecided && responseDecided) StartConversation();
@@ -114,9 +119,12 @@ public sealed class TranscriptReader : IDisposable
     /// <summary>The opening handshake as far as it went, read from the request's head and the server's answer.</summary>
     private sealed record Handshake(UpgradeResponse? Response, DeflateParameters? Deflate, string? Problem, bool Done);
 
+    private Role Role => _role ?? Role.Client;
+
     private Handshake ReadHandshake()
     {
         var head = _requestEnd < 0 ? "" : Encoding.Latin1.GetString(_request.WrittenSpan[.._requestEnd]);
+        if (Role == Role.Server) return ReadClientsHandshake(head);
         var key = DeflateAgreement.RequestHeaders(head, "Sec-WebSocket-Key").FirstOrDefault();
         string? problem = _responseStatus switch
         {
@@ -133,6 +141,24 @@ public sealed class TranscriptReader : IDisposable
         return new Handshake(_parsed, deflate, problem, _responseStatus == ResponseParseStatus.Complete && problem is null && _requestEnd >= 0);
     }
 
+    /// <summary>
+    /// Playing the server: the client's request must be one a server may upgrade (RFC 6455 4.2.1), and the suite's
+    /// answer a 101. The suite speaks no extension to clients yet, so none is agreed.
+    /// </summary>
+    private Handshake ReadClientsHandshake(string head)
+    {
+        string? problem;
+        if (_requestEnd < 0)
+            problem = _request.WrittenCount == 0 ? "the client sent nothing" : "the client's request ended before its header block did";
+        else if (OpeningRequestHead.Parse(head.TrimEnd('\r', '\n')).Problem() is { } refused)
+            problem = $"the client's opening request is not one a server may upgrade: {refused}";
+        else if (_responseStatus != ResponseParseStatus.Complete || _parsed!.StatusCode != 101)
+            problem = "the suite did not upgrade the request";
+        else
+            problem = null;
+        return new Handshake(_parsed, null, problem, problem is null);
+    }
+
     private static List<string> ListElements(string head, string name) =>
         DeflateAgreement.RequestHeaders(head, name).SelectMany(v => v.Split(',')).Select(e => e.Trim()).Where(e => e.Length > 0).ToList();
 
@@ -143,7 +169,9 @@ public sealed class TranscriptReader : IDisposable
         var waiting = _waiting!;
         _waiting = null;
         if (!_handshake.Done) return;
-        _replay = new Replay(_requestEnd, _responseEnd, _handshake.Deflate, _maxFramePayload);
+        _replay = Role == Role.Client
+            ? new Replay(_requestEnd, _responseEnd, _handshake.Deflate, _maxFramePayload, Role)
+            : new Replay(_responseEnd, _requestEnd, _handshake.Deflate, _maxFramePayload, Role);
         foreach (var (index, e) in waiting) _replay.Feed(index, e.AtMicroseconds, e.Kind, e.Bytes, e.Text);
     }
 
@@ -154,6 +182,7 @@ public sealed class TranscriptReader : IDisposable
         var replay = _replay;
         return new TranscriptReading
         {
+            Role = Role,
             ConnectionError = _error,
             Response = handshake.Response,
             Deflate = handshake.Deflate,
@@ -213,9 +242,11 @@ public sealed class TranscriptReader : IDisposable
     /// The conversation after the handshake, entry by entry in the order it happened: the suite's frames and the
     /// server's, each direction fed to a decoder as it travelled, the server's through the client's rules.
     /// </summary>
-    private sealed class Replay(int requestEnd, int responseEnd, DeflateParameters? deflate, long maxFramePayload) : IDisposable
+    /// <param name="sentHeadEnd">Where the suite's frames start: after its request (playing the client) or its answer.</param>
+    /// <param name="receivedHeadEnd">Where the peer's frames start: after its answer, or its request.</param>
+    private sealed class Replay(int sentHeadEnd, int receivedHeadEnd, DeflateParameters? deflate, long maxFramePayload, Role role) : IDisposable
     {
-        private readonly ClientEndpoint _client = new(deflate);
+        private readonly ClientEndpoint _client = new(deflate, role: role);
         private readonly FrameDecoder _suiteFrames = new(FrameDecoder.LargestPayloadLength);
         private readonly FrameDecoder _serverFrames = new(maxFramePayload);
         private long _sent;
@@ -240,7 +271,7 @@ public sealed class TranscriptReader : IDisposable
             switch (kind)
             {
                 case WireEntryKind.Sent when !bytes.IsEmpty:
-                    var fromSent = (int)Math.Clamp(requestEnd - _sent, 0, bytes.Length);
+                    var fromSent = (int)Math.Clamp(sentHeadEnd - _sent, 0, bytes.Length);
                     _sent += bytes.Length;
                     if (_suiteUndecodable || fromSent == bytes.Length) break;
                     _suiteFrames.Append(bytes[fromSent..]);
@@ -255,7 +286,7 @@ public sealed class TranscriptReader : IDisposable
                     }
                     break;
                 case WireEntryKind.Received when !bytes.IsEmpty:
-                    var fromReceived = (int)Math.Clamp(responseEnd - _received, 0, bytes.Length);
+                    var fromReceived = (int)Math.Clamp(receivedHeadEnd - _received, 0, bytes.Length);
                     _received += bytes.Length;
                     if (_serverUndecodable || fromReceived == bytes.Length || _client.Phase == ClientPhase.Closed) break;
                     _serverFrames.Append(bytes[fromReceived..]);
