@@ -292,7 +292,7 @@ public sealed class Session
     private void DropIfClosingHandshakeDone()
     {
         if (_role == Role.Server && Volatile.Read(ref _closeWritten) == 1 && _state.CloseReceivedAt is not null)
-            _wire.Drop("the closing handshake is done; the suite, as the server, closes the TCP connection first (RFC 6455 7.1.1)");
+            _wire.Drop("the closing handshake is done; the suite closes the TCP connection first, as a server should (RFC 6455 7.1.1)");
     }
 
     private static bool ContainsClose(byte[] bytes)
