@@ -35,7 +35,7 @@ internal static class ClientsCommand
         });
         var port = TypedOptions.WholeNumber("--port", "Port to listen on (0: a free one, printed when listening)", 0, 65535, 9001,
             text => $"\"{text}\" is not a port number from 0 to 65535", "-p");
-        var duration = TypedOptions.Seconds("--duration", "Seconds to serve at most (default: until a client asks for /updateReports)");
+        var duration = TypedOptions.Duration("--duration", "How long to serve at most (default: until a client asks for /updateReports)");
         command.Options.Add(host);
         command.Options.Add(port);
         command.Options.Add(duration);
@@ -44,7 +44,7 @@ internal static class ClientsCommand
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, IPAddress address, int port, double? duration,
+    private static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, IPAddress address, int port, TimeSpan? duration,
         CancellationToken interrupt)
     {
         if (Selection.Load(commandLine, configFile) is not var (settings, selected)) return ExitCodes.Usage;
@@ -82,11 +82,11 @@ internal static class ClientsCommand
         await using (server)
         {
             Console.Error.WriteLine($"conformance: serving {cases.Count} case(s) to clients on {server.Url} (Autobahn's fuzzingserver protocol); " +
-                                    $"{(duration is { } d ? $"for at most {d:0.#} s, or " : "")}until a client asks for /updateReports");
+                                    $"{(duration is { } d ? $"for at most {d.TotalSeconds:0.#} s, or " : "")}until a client asks for /updateReports");
             if (selected.Count > cases.Count)
                 Console.Error.WriteLine($"conformance: {selected.Count - cases.Count} selected case(s) are not played against clients (category 0, permessage-deflate, raw octets)");
             var ends = new List<Task> { server.ReportsUpdated, Task.Delay(Timeout.Infinite, interrupt) };
-            if (duration is { } seconds) ends.Add(Task.Delay(TimeSpan.FromSeconds(seconds), interrupt));
+            if (duration is { } limit) ends.Add(Task.Delay(limit, interrupt));
             await Task.WhenAny(ends);
         }
         var runs = Runs();

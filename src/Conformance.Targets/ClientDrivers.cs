@@ -1,11 +1,12 @@
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
+using Conformance.Protocol;
 
-namespace Conformance.Engine.Tests;
+namespace Conformance.Targets;
 
 /// <summary>Autobahn's client driver loop (getCaseCount, runCase for each case with every message echoed, updateReports), written in .NET.</summary>
-internal static class ClientDrivers
+public static class ClientDrivers
 {
     /// <summary>The loop on .NET's own client, <see cref="ClientWebSocket"/>.</summary>
     public static async Task ClientWebSocketAsync(Uri server, string agent)
