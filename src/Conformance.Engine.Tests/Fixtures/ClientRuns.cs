@@ -7,6 +7,9 @@ namespace Conformance.Engine.Tests;
 /// <summary>The suite serving cases to a client (<see cref="FuzzingServer"/>), its reports written by the project's writers.</summary>
 internal static class ClientRuns
 {
+    /// <summary>Every case of the catalogue that is played against clients, in its order.</summary>
+    public static IReadOnlyList<CaseDefinition> All => ClientCases.Select(CatalogueRuns.Catalogue.Cases);
+
     /// <summary>The cases of the categories that are played against clients, in the catalogue's order.</summary>
     public static IReadOnlyList<CaseDefinition> Categories(params string[] categories) =>
         ClientCases.Select(CatalogueRuns.Catalogue.Cases.Where(c => categories.Contains(c.Category)));
