@@ -13,7 +13,11 @@ public sealed record SendFramesStep(IReadOnlyList<FrameSpec> Frames, int? Chop) 
         string.Join(" + ", Frames.Select(f => f.Describe())) + (Chop is { } c ? $" in chops of {c} octet(s)" : "");
 }
 
-public sealed record SendRawStep(byte[] Bytes, int? Chop) : Step
+/// <summary>
+/// Octets as they are. They are framed for one direction (a client's frames are masked); AsServer, when the case gives
+/// it, is what the suite writes instead when it plays the server, and without it the case is not played against clients.
+/// </summary>
+public sealed record SendRawStep(byte[] Bytes, int? Chop, byte[]? AsServer = null) : Step
 {
     public override string Describe() =>
         $"raw {Bytes.Length} octet(s)" + (Chop is { } c ? $" in chops of {c} octet(s)" : "");

@@ -206,7 +206,8 @@ public sealed class Session
                     await RoundTripsAsync(r, label, deadline);
                     break;
                 case SendRawStep s:
-                    await SendAsync(s.Bytes, s.Chop, label, deadline);
+                    await SendAsync(_role == Role.Server ? s.AsServer ?? throw new InvalidOperationException($"{_case.Id}: raw octets without asServer are not played against clients") : s.Bytes,
+                        s.Chop, label, deadline);
                     break;
                 case WaitStep w:
                     await Task.Delay(w.Milliseconds, deadline);
