@@ -37,6 +37,29 @@ public class ClientsCommandTests
         Assert.That(await output, Does.Contain("1 Framing"));
     }
 
+    [Test]
+    public async Task Several_agents_each_get_a_column_and_it_ends_when_each_has_asked_for_the_reports()
+    {
+        var port = FreePort();
+        using var process = Process.Start(Cli.StartInfo(new Dictionary<string, string>(),
+            "clients", "--port", port.ToString(), "--cases", "1.1.*", "--out", _out, "--agents", "2", "--duration", "2m"))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await Listening(port, process);
+        var url = new Uri($"ws://127.0.0.1:{port}/");
+        await ClientDrivers.RawAsync(url, "masking", masks: true, count: 8);
+        Assert.That(process.HasExited, Is.False, "one agent's /updateReports does not end it");
+        await ClientDrivers.RawAsync(url, "unmasked", masks: false, count: 8);
+        Assert.That(process.WaitForExit(TimeSpan.FromMinutes(1)), Is.True, "it exits after the second agent's /updateReports");
+        Assert.That(process.ExitCode, Is.Zero, await errors);
+        var index = JsonNode.Parse(File.ReadAllText(Path.Combine(_out, "index.json")))!.AsObject();
+        Assert.That(index.Select(a => a.Key), Is.EqualTo(new[] { "masking", "unmasked" }));
+        Assert.That(index["masking"]!.AsObject().Select(c => (string)c.Value!["behavior"]!), Is.All.EqualTo("OK"));
+        Assert.That(index["unmasked"]!.AsObject().Select(c => (string)c.Value!["behavior"]!), Is.All.EqualTo("FAILED"));
+        Assert.That(await output, Does.Contain("masking").And.Contain("unmasked"));
+    }
+
+    [TestCase("--agents", "0", "--agents: \"0\" is not a whole number from 1 to 1000")]
     [TestCase("--port", "70000", "--port: \"70000\" is not a port number from 0 to 65535")]
     [TestCase("--host", "nowhere", "--host: \"nowhere\" is not an IP address")]
     [TestCase("--duration", "8d", "--duration: \"8d\" is not a duration")]

@@ -22,7 +22,7 @@ internal static class ClientsCommand
         var command = new Command("clients",
             "Serve the cases to WebSocket clients, speaking Autobahn|Testsuite's fuzzingserver protocol: /getCaseCount, /getCaseInfo?case=N, " +
             "/runCase?case=N&agent=A (the client echoes every message), /getCaseStatus?case=N&agent=A, /updateReports?agent=A. " +
-            "Ends after /updateReports (or --duration) with the reports written, a column per agent; exit codes as for a run.");
+            "Ends once --agents clients have asked for /updateReports (or at --duration) with the reports written, a column per agent; exit codes as for a run.");
         var flags = new CommandLineFlags();
         flags.AddClientFlagsTo(command);
         var host = new Option<string>("--host")
@@ -35,17 +35,20 @@ internal static class ClientsCommand
         });
         var port = TypedOptions.WholeNumber("--port", "Port to listen on (0: a free one, printed when listening)", 0, 65535, 9001,
             text => $"\"{text}\" is not a port number from 0 to 65535", "-p");
-        var duration = TypedOptions.Duration("--duration", "How long to serve at most (default: until a client asks for /updateReports)");
+        var duration = TypedOptions.Duration("--duration", "How long to serve at most (default: until the clients have asked for /updateReports)");
+        var agents = TypedOptions.WholeNumber("--agents", "How many client agents must each ask for /updateReports before it ends (a column each)", 1, 1000, 1,
+            text => $"\"{text}\" is not a whole number from 1 to 1000");
         command.Options.Add(host);
         command.Options.Add(port);
         command.Options.Add(duration);
+        command.Options.Add(agents);
         command.SetAction((parse, cancel) => ExecuteAsync(flags.ToConfiguration(parse), flags.ConfigFile(parse), IPAddress.Parse(parse.GetValue(host)!),
-            parse.GetValue(port), parse.GetValue(duration), cancel));
+            parse.GetValue(port), parse.GetValue(duration), parse.GetValue(agents), cancel));
         return command;
     }
 
     private static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, IPAddress address, int port, TimeSpan? duration,
-        CancellationToken interrupt)
+        int agents, CancellationToken interrupt)
     {
         if (Selection.Load(commandLine, configFile) is not var (settings, selected)) return ExitCodes.Usage;
         var cases = ClientCases.Select(selected);
@@ -82,10 +85,10 @@ internal static class ClientsCommand
         await using (server)
         {
             Console.Error.WriteLine($"conformance: serving {cases.Count} case(s) to clients on {server.Url} (Autobahn's fuzzingserver protocol); " +
-                                    $"{(duration is { } d ? $"for at most {d.TotalSeconds:0.#} s, or " : "")}until a client asks for /updateReports");
+                                    $"{(duration is { } d ? $"for at most {d.TotalSeconds:0.#} s, or " : "")}until {(agents == 1 ? "a client asks" : $"{agents} client agents ask")} for /updateReports");
             if (selected.Count > cases.Count)
                 Console.Error.WriteLine($"conformance: {selected.Count - cases.Count} selected case(s) are not played against clients (category 0, permessage-deflate, raw octets)");
-            var ends = new List<Task> { server.ReportsUpdated, Task.Delay(Timeout.Infinite, interrupt) };
+            var ends = new List<Task> { server.ReportsUpdatedByAsync(agents, interrupt), Task.Delay(Timeout.Infinite, interrupt) };
             if (duration is { } limit) ends.Add(Task.Delay(limit, interrupt));
             await Task.WhenAny(ends);
         }

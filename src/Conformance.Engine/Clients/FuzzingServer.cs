@@ -31,7 +31,9 @@ public sealed class FuzzingServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, CaseResult>> _results = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _firstSeen = new();
-    private readonly TaskCompletionSource _reportsUpdated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>The agents that have asked for the reports, and a signal replaced at each request.</summary>
+    private readonly HashSet<string> _reported = [];
+    private TaskCompletionSource _reportRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Task> _connections = [];
     /// <summary>The cases being played: a case goes on after the client has closed (its timers, its scoring), and its result must be in before a status or the reports are given.</summary>
     private readonly List<Task> _playing = [];
@@ -65,7 +67,22 @@ public sealed class FuzzingServer : IAsyncDisposable
     public Uri Url => new($"ws://{(IPEndPoint)_listener.LocalEndpoint}/");
 
     /// <summary>Completes once a client has asked for the reports (/updateReports) and they are written.</summary>
-    public Task ReportsUpdated => _reportsUpdated.Task;
+    public Task ReportsUpdated => ReportsUpdatedByAsync(1, CancellationToken.None);
+
+    /// <summary>Completes once that many client agents have each asked for the reports (/updateReports) and they are written.</summary>
+    public async Task ReportsUpdatedByAsync(int agents, CancellationToken cancel)
+    {
+        while (true)
+        {
+            Task requested;
+            lock (_reported)
+            {
+                if (_reported.Count >= agents) return;
+                requested = _reportRequested.Task;
+            }
+            await requested.WaitAsync(cancel);
+        }
+    }
 
     /// <summary>The results so far: each agent (in the order they first ran a case) and its cases in the catalogue's order.</summary>
     public IReadOnlyList<(string Agent, DateTimeOffset StartedAt, IReadOnlyList<CaseResult> Cases)> Results() =>
@@ -119,11 +136,17 @@ public sealed class FuzzingServer : IAsyncDisposable
                         ? result.Behavior.Word() : "UNKNOWN";
                     await AnswerAsync(accepted, JsonSerializer.Serialize(new { behavior }));
                     break;
-                case "/updateReports" when accepted.Query("agent") is { Length: > 0 }:
+                case "/updateReports" when accepted.Query("agent") is { Length: > 0 } reporting:
                     await CasesPlayedAsync();
                     await _updateReports();
                     await AnswerAsync(accepted, null);
-                    _reportsUpdated.TrySetResult();
+                    TaskCompletionSource signal;
+                    lock (_reported)
+                    {
+                        _reported.Add(reporting);
+                        (signal, _reportRequested) = (_reportRequested, new(TaskCreationOptions.RunContinuationsAsynchronously));
+                    }
+                    signal.TrySetResult();
                     break;
                 default:
                     await RefuseAsync(accepted, "404 Not Found", $"{accepted.Path} is not one of /getCaseCount, /getCaseInfo?case=N, /runCase?case=N&agent=A, /getCaseStatus?case=N&agent=A, /updateReports?agent=A, or a parameter is missing or out of range (cases 1 to {_cases.Count})");
