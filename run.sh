@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ./run.sh [flags]     run every case against the embedded Kestrel echo server (or --target URL); see ./run.sh --help
 # ./run.sh list        list the cases a selection would run
+# ./run.sh clients     serve the cases to WebSocket clients (Autobahn fuzzingserver protocol) until /updateReports
 # ./run.sh test        run the project's own tests (installs the real servers they need where it can)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

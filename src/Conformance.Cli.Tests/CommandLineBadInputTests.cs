@@ -6,7 +6,7 @@ namespace Conformance.Cli.Tests;
 public class CommandLineBadInputTests : WithScratchFolder
 {
     /// <summary>Exit code 2 and exactly one line, with no stack frame.</summary>
-    private static void AssertOneLineUsageError(CliRun run, string expected)
+    internal static void AssertOneLineUsageError(CliRun run, string expected)
     {
         Assert.That(run.Errors, Does.Not.Contain("   at "), "no stack trace");
         Assert.That(run.Errors.TrimEnd().Split('\n'), Has.Length.EqualTo(1), run.Errors);

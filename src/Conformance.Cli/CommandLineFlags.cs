@@ -83,6 +83,12 @@ internal sealed class CommandLineFlags
         foreach (var option in All.Where(o => withOut || o != _out)) command.Options.Add(option);
     }
 
+    /// <summary>The flags of a command that serves the cases to clients: those that choose cases, limits, output and exit code, not those that describe a target.</summary>
+    public void AddClientFlagsTo(Command command)
+    {
+        foreach (var option in new Option[] { _cases, _exclude, _timeout, _storedOctets, _out, _failOn, _suites, _expect, _config }) command.Options.Add(option);
+    }
+
     public string? ConfigFile(ParseResult parse) => parse.GetValue(_config);
 
     public Dictionary<string, string?> ToConfiguration(ParseResult parse)

@@ -15,6 +15,7 @@ internal static class ConformanceCommand
         root.Subcommands.Add(DiffCommand.Create());
         root.Subcommands.Add(FuzzCommand.Create());
         root.Subcommands.Add(RunCommand.CreateReplay());
+        root.Subcommands.Add(ClientsCommand.Create());
         return root;
     }
 

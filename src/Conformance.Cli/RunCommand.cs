@@ -83,32 +83,9 @@ internal static class RunCommand
         if (settings.Expect is null && settings.FailOnBehavior.Count == 0 && settings.FailOnClose.Count == 0 && settings.Targets.Count == 0 && settings.Suites == new Settings().Suites
             && RunPipeline.EmbeddedServerExpectations is { } known)
             settings = settings with { Expect = known };
-        ExpectationSet? expectations;
-        try
-        {
-            expectations = settings.Expect is { } file ? ExpectationSet.Read(file) : null;
-        }
-        catch (ExpectationsFileException e)
-        {
-            return ExitCodes.Fail(e.Message);
-        }
-        if (expectations?.UnreviewedProblem(AcceptUnreviewedFlag) is { } unreviewed)
-        {
-            if (!settings.AcceptUnreviewed) return ExitCodes.Fail(unreviewed);
-            Console.Error.WriteLine($"conformance: {expectations.Unreviewed.Count} unreviewed expectation(s) of {expectations.Source} accepted ({AcceptUnreviewedFlag})");
-        }
         if (settings.Targets.Count > 1 && settings.Agent is not null)
             return ExitCodes.Fail("agent: names the target of a run against one target; with several, each is named host_port");
-        if (OutputFolder.Problem(settings.Out, "out") is { } unwritable) return ExitCodes.Fail(unwritable);
-        RequirementSet? requirements;
-        try
-        {
-            requirements = RequirementSet.FileIn(settings.Suites) is { } requirementsFile ? RequirementSet.Read(requirementsFile) : null;
-        }
-        catch (CaseFileException e)
-        {
-            return ExitCodes.Fail(e.Message);
-        }
+        if (Prepare(settings) is not var (expectations, requirements)) return ExitCodes.Usage;
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
         using var interrupted = interrupt.Register(() => Console.Error.WriteLine("\nconformance: interrupted; writing the results so far"));
@@ -124,6 +101,59 @@ internal static class RunCommand
             if (run.Interrupted) break;
         }
 
+        return Conclude(runs, cases, expectations, settings, output, pipeline.Targets.Count);
+    }
+
+    /// <summary>
+    /// What a run needs besides its cases, checked before anything runs: the expectations (null without), the
+    /// requirements the report traces, an output folder that can be written; null after printing the one line that
+    /// says why not.
+    /// </summary>
+    internal static (ExpectationSet? Expectations, RequirementSet? Requirements)? Prepare(Settings settings)
+    {
+        ExpectationSet? expectations;
+        try
+        {
+            expectations = settings.Expect is { } file ? ExpectationSet.Read(file) : null;
+        }
+        catch (ExpectationsFileException e)
+        {
+            ExitCodes.Fail(e.Message);
+            return null;
+        }
+        if (expectations?.UnreviewedProblem(AcceptUnreviewedFlag) is { } unreviewed)
+        {
+            if (!settings.AcceptUnreviewed)
+            {
+                ExitCodes.Fail(unreviewed);
+                return null;
+            }
+            Console.Error.WriteLine($"conformance: {expectations.Unreviewed.Count} unreviewed expectation(s) of {expectations.Source} accepted ({AcceptUnreviewedFlag})");
+        }
+        if (OutputFolder.Problem(settings.Out, "out") is { } unwritable)
+        {
+            ExitCodes.Fail(unwritable);
+            return null;
+        }
+        try
+        {
+            return (expectations, RequirementSet.FileIn(settings.Suites) is { } requirementsFile ? RequirementSet.Read(requirementsFile) : null);
+        }
+        catch (CaseFileException e)
+        {
+            ExitCodes.Fail(e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The end of a run, against servers or clients: the results and reports written, a summary per run (agent), and
+    /// the exit code: with expectations, 1 on a regression, a change away from them or a case without a result; else
+    /// 1 when a --fail-on verdict occurred.
+    /// </summary>
+    internal static int Conclude(IReadOnlyList<RunResults> runs, IReadOnlyList<CaseDefinition> cases, ExpectationSet? expectations, Settings settings,
+        RunOutput output, int expectedRuns)
+    {
         var compared = RunPipeline.Compare(runs, expectations);
         output.Write(runs, compared);
         var withoutResult = runs.ToDictionary(r => r.Agent, r => cases.Select(c => c.Id).Except(r.Cases.Select(c => c.Id)).ToList());
@@ -134,15 +164,15 @@ internal static class RunCommand
         }
         Console.WriteLine($"report: {Path.GetFullPath(output.ReportPath)} (summary.md beside it)");
         Console.WriteLine($"results: {Path.GetFullPath(output.ResultsPath)} (and index.json, junit.xml beside it)");
-        if (runs[^1].Interrupted)
+        if (runs.Count > 0 && runs[^1].Interrupted)
         {
-            Console.Error.WriteLine($"conformance: the run stopped after {runs.Sum(r => r.Cases.Count)} of {cases.Count * pipeline.Targets.Count} case(s)");
+            Console.Error.WriteLine($"conformance: the run stopped after {runs.Sum(r => r.Cases.Count)} of {cases.Count * expectedRuns} case(s)");
             return ExitCodes.Interrupted;
         }
         if (runs.Any(r => r.Error is not null)) return ExitCodes.Unreachable;
         // With expectations, a regression, a change away from them, or a selected case without a result fails the run.
         if (compared is not null)
-            return compared.Values.Any(list => list.Any(c => c.Fails)) || withoutResult.Values.Any(ids => ids.Count > 0) || runs.Count < pipeline.Targets.Count
+            return compared.Values.Any(list => list.Any(c => c.Fails)) || withoutResult.Values.Any(ids => ids.Count > 0) || runs.Count < expectedRuns
                 ? ExitCodes.VerdictsFailed : ExitCodes.Completed;
         var failing = runs.SelectMany(r => r.Cases).Count(r => settings.FailOnBehavior.Contains(r.Behavior) || settings.FailOnClose.Contains(r.BehaviorClose));
         return failing > 0 ? ExitCodes.VerdictsFailed : ExitCodes.Completed;

@@ -53,8 +53,8 @@ internal static class FaultyEchoHandshake
             return null;
         }
 
-        var request = ParsedRequest.Parse(Encoding.Latin1.GetString(buffer, 0, end), literally: fault == ServerFault.MatchesHeadersLiterally);
-        var refusal = fault == ServerFault.UpgradesEveryRequest ? null : Refusal(request);
+        var request = OpeningRequestHead.Parse(Encoding.Latin1.GetString(buffer, 0, end), literally: fault == ServerFault.MatchesHeadersLiterally);
+        var refusal = fault == ServerFault.UpgradesEveryRequest ? null : request.Refusal();
         if (refusal is not null)
         {
             BadRequest();
@@ -97,67 +97,5 @@ internal static class FaultyEchoHandshake
             return (DeflateParameters.ExtensionName, deflate ? new DeflateParameters() : null);
         if (!deflate || DeflateNegotiation.Answer(offered) is not { } answer) return (null, null);
         return (answer.ToString(), DeflateNegotiation.Agreed(answer));
-    }
-
-    private const string BadRequest = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-
-    /// <summary>
-    /// The answer refusing the request, or null for a request RFC 6455 4.2.1 lets the server upgrade: GET, HTTP/1.1,
-    /// Host, Upgrade naming websocket, Connection naming Upgrade, one Sec-WebSocket-Key of 16 octets in base64, and
-    /// one Sec-WebSocket-Version, 13 (another version gets 426 and the version this server speaks, 4.2.2/4.4).
-    /// </summary>
-    private static string? Refusal(ParsedRequest request)
-    {
-        if (request.Malformed || request.RequestLine is not ["GET", _, "HTTP/1.1"]) return BadRequest;
-        var keys = request.Values("Sec-WebSocket-Key");
-        var versions = request.Values("Sec-WebSocket-Version");
-        if (request.Values("Host").Length != 1 || !request.Names("Upgrade", "websocket") || !request.Names("Connection", "Upgrade")
-            || keys.Length != 1 || versions.Length != 1)
-            return BadRequest;
-        if (versions[0] != "13")
-            return "HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-        Span<byte> decoded = stackalloc byte[64];
-        if (!Convert.TryFromBase64String(keys[0], decoded, out var length) || length != 16) return BadRequest;
-        return null;
-    }
-
-    /// <summary>
-    /// A request head split into its request line and header fields. Read as HTTP says (names case-insensitive, values
-    /// without the whitespace around them, Connection and Upgrade as lists of case-insensitive tokens), or, literally,
-    /// as a server matching strings does: the name exactly as written, the value after ": " exactly, the whole value compared.
-    /// </summary>
-    private sealed class ParsedRequest(string[] requestLine, bool literally)
-    {
-        private readonly List<(string Name, string Value)> _headers = [];
-
-        public string[] RequestLine { get; } = requestLine;
-        public bool Malformed { get; private set; }
-
-        public static ParsedRequest Parse(string head, bool literally)
-        {
-            var lines = head.Split("\r\n");
-            var request = new ParsedRequest(lines[0].Split(' '), literally);
-            foreach (var line in lines.Skip(1))
-            {
-                var colon = line.IndexOf(':');
-                if (colon <= 0 || line[..colon].Any(ch => ch <= ' ' || ch >= 127) || line.Any(ch => ch is '\0' or '\n' or '\r'))
-                {
-                    request.Malformed = true;
-                    continue;
-                }
-                var value = line[(colon + 1)..];
-                request._headers.Add((line[..colon], literally ? value.StartsWith(' ') ? value[1..] : value : value.Trim(' ', '\t')));
-            }
-            return request;
-        }
-
-        public string[] Values(string name) => _headers
-            .Where(h => h.Name.Equals(name, literally ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
-            .Select(h => h.Value).ToArray();
-
-        /// <summary>Whether a field of that name holds the token.</summary>
-        public bool Names(string name, string token) => literally
-            ? Values(name).Any(v => v == token)
-            : Values(name).SelectMany(v => v.Split(',')).Any(t => t.Trim().Equals(token, StringComparison.OrdinalIgnoreCase));
     }
 }

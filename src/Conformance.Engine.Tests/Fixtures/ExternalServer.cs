@@ -7,7 +7,7 @@ namespace Conformance.Engine.Tests;
 
 /// <summary>
 /// An independently written echo server (node ws, Python websockets), installed and started with the
-/// project's own scripts in src/Conformance.Targets/external.
+/// project's own scripts in src/Conformance.Targets/external; and the same libraries' clients, run by their drivers.
 /// </summary>
 internal sealed class ExternalServer : IDisposable
 {
@@ -86,6 +86,35 @@ internal sealed class ExternalServer : IDisposable
         if (installed.NoBash) Assert.Ignore($"needs {name}: bash, which installs and starts the real servers (src/Conformance.Targets/external)");
         if (installed.ExitCode is not (0 or 2)) Assert.Fail($"the {name} target could not be installed: install.sh exited with {installed.ExitCode}: {installed.Errors}");
         if (installed.Needs(name) is { } needs) Assert.Ignore(needs);
+    }
+
+    /// <summary>
+    /// Runs a client library's Autobahn driver loop (src/Conformance.Targets/external/drive.sh) against the suite
+    /// serving clients at url, to its end; fails the test when it does not end within the time given or exits non-zero.
+    /// </summary>
+    /// <param name="name">ws or websockets, as drive.sh and install.sh call them</param>
+    public static async Task DriveAsync(string name, Uri url, string agent, TimeSpan within)
+    {
+        RequireInstalled(name);
+        var script = Path.Combine(RepositoryPaths.Root, "src/Conformance.Targets/external/drive.sh");
+        using var process = Process.Start(new ProcessStartInfo("bash", [script, name, url.ToString(), agent])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"the {name} client driver did not end within {within.TotalSeconds:0} s");
+        }
+        Assert.That(process.ExitCode, Is.Zero, $"the {name} client driver failed: {await output} {await errors}");
     }
 
     /// <summary>What install.sh said: exit 0 when all is there, 2 when something cannot be installed on this machine.</summary>

@@ -130,13 +130,14 @@ public static class CaseFileReader
         {
             ["roundTrips"] => ["roundTrips"],
             ["wait"] => ["wait", "mark"],
+            ["raw"] => ["raw", "chop", "asServer"],
             [var kind] => [kind, "chop"],
             _ => kinds,
         });
         int? chop = s.Has("chop") ? (int)s["chop"].Integer(1, int.MaxValue) : null;
         if (obj.ContainsKey("frame")) return new SendFramesStep([ReadFrame(s["frame"])], chop);
         if (obj.ContainsKey("frames")) return new SendFramesStep(s["frames"].Items().Select(ReadFrame).ToList(), chop);
-        if (obj.ContainsKey("raw")) return new SendRawStep(PayloadReader.Read(s["raw"]), chop);
+        if (obj.ContainsKey("raw")) return new SendRawStep(PayloadReader.Read(s["raw"]), chop, s.Has("asServer") ? PayloadReader.Read(s["asServer"]) : null);
         if (obj.ContainsKey("message"))
         {
             var m = s["message"].Only("opcode", "payload", "fragment", "compress");

@@ -1,8 +1,13 @@
+using Conformance.Engine.Wire;
 using Conformance.Protocol;
 
 namespace Conformance.Engine.Cases;
 
-/// <summary>A frame as a case asks for it; the mask key is chosen when it is sent unless fixed here.</summary>
+/// <summary>
+/// A frame as a case asks for it; the mask key is chosen when it is sent unless fixed here. Masked says whether the
+/// frame keeps RFC 6455 5.1's rule for its sender: from the suite as a client, masked; as a server, unmasked. A case
+/// that breaks the rule (Masked false) sends an unmasked frame to a server, a masked one to a client.
+/// </summary>
 public sealed record FrameSpec(
     byte Opcode,
     byte[] Payload,
@@ -12,8 +17,8 @@ public sealed record FrameSpec(
     byte[]? MaskKey = null,
     LengthEncoding LengthEncoding = LengthEncoding.Minimal)
 {
-    public Frame ToFrame() =>
-        new(Opcode, Payload, Fin, Rsv, Masked ? MaskKey ?? Masking.NewKey() : null, LengthEncoding);
+    public Frame ToFrame(Role role = Role.Client) =>
+        new(Opcode, Payload, Fin, Rsv, Masked == role.Masks() ? MaskKey ?? Masking.NewKey() : null, LengthEncoding);
 
     public string Describe()
     {

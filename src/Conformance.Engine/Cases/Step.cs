@@ -1,3 +1,4 @@
+using Conformance.Engine.Wire;
 namespace Conformance.Engine.Cases;
 
 public abstract record Step
@@ -12,7 +13,11 @@ public sealed record SendFramesStep(IReadOnlyList<FrameSpec> Frames, int? Chop) 
         string.Join(" + ", Frames.Select(f => f.Describe())) + (Chop is { } c ? $" in chops of {c} octet(s)" : "");
 }
 
-public sealed record SendRawStep(byte[] Bytes, int? Chop) : Step
+/// <summary>
+/// Octets as they are. They are framed for one direction (a client's frames are masked); AsServer, when the case gives
+/// it, is what the suite writes instead when it plays the server, and without it the case is not played against clients.
+/// </summary>
+public sealed record SendRawStep(byte[] Bytes, int? Chop, byte[]? AsServer = null) : Step
 {
     public override string Describe() =>
         $"raw {Bytes.Length} octet(s)" + (Chop is { } c ? $" in chops of {c} octet(s)" : "");
@@ -48,10 +53,11 @@ public sealed record RoundTripsStep(int Count, byte Opcode, MessageSource Messag
         + (FragmentSize is { } f ? $", in frames of {f} octet(s)" : "");
 }
 
-/// <summary>How a message becomes frames: split into fragments of a given payload size, each masked with its own key.</summary>
+/// <summary>How a message becomes frames: split into fragments of a given payload size, each masked with its own key (from a client).</summary>
 public static class MessageFrames
 {
-    public static IEnumerable<Protocol.Frame> Split(byte opcode, ReadOnlyMemory<byte> payload, int? fragmentSize, bool compressed)
+    public static IEnumerable<Protocol.Frame> Split(byte opcode, ReadOnlyMemory<byte> payload, int? fragmentSize, bool compressed,
+        Role role = Role.Client)
     {
         var size = fragmentSize ?? Math.Max(payload.Length, 1);
         var at = 0;
@@ -60,7 +66,7 @@ public static class MessageFrames
             var length = Math.Min(size, payload.Length - at);
             var last = at + length >= payload.Length;
             yield return new Protocol.Frame(at == 0 ? opcode : Protocol.Opcodes.Continuation, payload.Slice(at, length), fin: last,
-                rsv: at == 0 && compressed ? (byte)4 : (byte)0, maskKey: Protocol.Masking.NewKey());
+                rsv: at == 0 && compressed ? (byte)4 : (byte)0, maskKey: role.Masks() ? Protocol.Masking.NewKey() : null);
             at += length;
         } while (at < payload.Length);
     }

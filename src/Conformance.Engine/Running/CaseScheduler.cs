@@ -115,7 +115,7 @@ public sealed class CaseScheduler(RunOptions options)
 
     private async Task<(CaseResult Result, Score Score, bool KeptUp, bool AnsweredHttp)?> RunOnceAsync(CaseDefinition @case, CancellationToken runCancel)
     {
-        var transcript = await Session.RunAsync(@case, options.Session, Budget(@case), runCancel);
+        var transcript = await Session.RunAsync(@case, options.Session, options.BudgetFor(@case), runCancel);
         if (runCancel.IsCancellationRequested) return null;
         var reading = transcript.Reading();
         var score = Scorer.Score(@case, reading);
@@ -124,14 +124,6 @@ public sealed class CaseScheduler(RunOptions options)
         var answeredHttp = reading.Response is not null;
         if (answeredHttp) _answeredHttp = true;
         return (CaseResult.From(@case, transcript, score), score, keptUp, answeredHttp);
-    }
-
-    private TimeSpan Budget(CaseDefinition @case)
-    {
-        var s = options.Session;
-        var own = TimeSpan.FromMilliseconds(@case.Steps.OfType<WaitStep>().Sum(w => (long)w.Milliseconds) + @case.End.AfterMilliseconds)
-                  + s.ConnectTimeout + s.OpenHandshakeTimeout + s.CloseHandshakeTimeout + s.ServerDropTimeout;
-        return own > options.CaseTimeout ? own : options.CaseTimeout;
     }
 
     private sealed class Release(SemaphoreSlim semaphore) : IDisposable

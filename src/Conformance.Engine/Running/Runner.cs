@@ -12,6 +12,15 @@ public sealed record RunOptions
     public int Parallelism { get; init; } = 16;
     /// <summary>The least time a case gets before it is cut off; a case whose own timers need more gets more.</summary>
     public TimeSpan CaseTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a case may take before it is cut off: the case timeout, or more when its own timers need it.</summary>
+    public TimeSpan BudgetFor(CaseDefinition @case)
+    {
+        var s = Session;
+        var own = TimeSpan.FromMilliseconds(@case.Steps.OfType<WaitStep>().Sum(w => (long)w.Milliseconds) + @case.End.AfterMilliseconds)
+                  + s.ConnectTimeout + s.OpenHandshakeTimeout + s.CloseHandshakeTimeout + s.ServerDropTimeout;
+        return own > CaseTimeout ? own : CaseTimeout;
+    }
 }
 
 /// <param name="LowestParallelism">The fewest cases the run allowed at once, as it adapted to the server.</param>

@@ -45,7 +45,7 @@ public static class Scorer
             WireEntryKind.RecheckPassed => score with { Reason = $"{score.Reason}; {recheck.Text}" },
             _ => score,
         };
-        return score with { DecidedByTimer = TimerThatDecided(@case, reading, score) };
+        return score with { Reason = reading.Role.Worded(score.Reason), DecidedByTimer = TimerThatDecided(@case, reading, score) };
     }
 
     private static string? TimerThatDecided(CaseDefinition @case, TranscriptReading reading, Score score)
@@ -156,7 +156,8 @@ public static class Scorer
             var sent = serverClose?.Code is { } actual && actual != code ? $"{CloseCodes.Describe(actual)}, which a client takes as {code}" : CloseCodes.Describe(code);
             return (CloseVerdict.WrongCode, $"the server closed with {sent}, expected {string.Join(" or ", expected.Codes)} ({how})", false);
         }
-        if (facts.DroppedBySuite)
+        // Playing the server, the suite closes TCP first (RFC 6455 7.1.1); Autobahn's fuzzingserver does the same.
+        if (facts.DroppedBySuite && reading.Role == Role.Client)
             return (CloseVerdict.FailedByClient, $"the suite had to drop the TCP connection: {facts.DropReason ?? reading.SuiteClosedBecause}", false);
         return (CloseVerdict.Ok, how, false);
     }

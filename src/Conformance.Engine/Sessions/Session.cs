@@ -6,16 +6,22 @@ using Conformance.Protocol;
 namespace Conformance.Engine.Sessions;
 
 /// <summary>
-/// Plays one case against the target over one connection and records the transcript. It takes part as a client
-/// (<see cref="ClientEndpoint"/>: answers pings, answers or fails the close, notices the events matched) and performs
-/// every scripted step while the TCP connection is open; judging is the scorer's job, from the transcript alone.
+/// Plays one case over one connection and records the transcript. It takes part as a client against a server
+/// (<see cref="RunAsync(CaseDefinition, SessionOptions, TimeSpan, CancellationToken)"/>) or as a server against a client
+/// that connected (<see cref="ServeAsync"/>), by the same rules (<see cref="ClientEndpoint"/>: answers pings, answers or
+/// fails the close, notices the events matched), and performs every scripted step while the TCP connection is open;
+/// the role decides who masks and who closes TCP first. Judging is the scorer's job, from the transcript alone.
 /// </summary>
 public sealed class Session
 {
     private readonly CaseDefinition _case;
     private readonly SessionOptions _options;
     private readonly Transcript _transcript;
+    private readonly Role _role;
     private readonly SessionState _state = new();
+    /// <summary>Playing the server: the octets the client sent after its request, read with it.</summary>
+    private ReadOnlyMemory<byte> _early;
+    private int _closeWritten;
     private WireConnection _wire = null!;
     private string _key = "";
     private string _requestHead = "";
@@ -24,12 +30,43 @@ public sealed class Session
     private string? _deflateProblem;
     private MessageDeflater? _deflater;
 
-    private Session(CaseDefinition @case, SessionOptions options)
+    private Session(CaseDefinition @case, SessionOptions options, Transcript? transcript = null, Role role = Role.Client)
     {
         _case = @case;
         _options = options;
-        _transcript = new Transcript(options.MaxFramePayload, options.StoredOctetsPerDirection);
+        _role = role;
+        _transcript = transcript ?? new Transcript(options.MaxFramePayload, options.StoredOctetsPerDirection);
     }
+
+    /// <summary>
+    /// Plays the case as the server, on a connection a client opened, whose opening request has been read (and recorded
+    /// in the transcript, with any octets after it, which are early). A request a server must refuse gets its refusal,
+    /// and the case ends there. The suite closes TCP once the closing handshake is done (RFC 6455 7.1.1).
+    /// </summary>
+    internal static async Task ServeAsync(CaseDefinition @case, SessionOptions options, AcceptedConnection client, TimeSpan budget, CancellationToken cancel)
+    {
+        var session = new Session(@case, options, client.Transcript, Role.Server) { _early = client.Early };
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        deadline.CancelAfter(budget);
+        await session.ConverseAsync(client.Wire, session.AnswerRequestAsync(client.Request), deadline.Token);
+    }
+
+    /// <summary>Playing the server: the 101 (or the refusal) written, the steps to play from step 1; null when refused.</summary>
+    private Func<Action, CancellationToken, Task<IReadOnlyList<Step>?>> AnswerRequestAsync(Protocol.OpeningRequestHead request) => async (startReading, deadline) =>
+    {
+        if (request.Refusal() is { } refusal)
+        {
+            _transcript.Add(WireEntryKind.Error, text: $"the client's opening request is not one a server may upgrade: {request.Problem()}");
+            await _wire.WriteAsync(System.Text.Encoding.ASCII.GetBytes(refusal), null, deadline, "the refusal of the opening request");
+            return null;
+        }
+        if (!await _wire.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request.SwitchingProtocols()), null, deadline, "the answer to the opening request (101)"))
+            return null;
+        _state.Opened(new ClientEndpoint(null, decompress: false, role: Role.Server));
+        _state.Handshake.TrySetResult(true);
+        startReading();
+        return _case.Steps;
+    };
 
     /// <summary>
     /// Plays the case within its budget and, for a case that asks for it (<see cref="HandshakeExpectation.Recheck"/>),
@@ -57,24 +94,37 @@ public sealed class Session
     {
         var wire = await WireConnection.OpenAsync(_options, _transcript, deadline);
         if (wire is null) return;
+        _key = HandshakeKeys.NewKey();
+        await ConverseAsync(wire, OpenAsync, deadline);
+    }
+
+    /// <summary>Playing the client: the request written and the handshake's answer read, the steps left to play; null when it did not open.</summary>
+    private async Task<IReadOnlyList<Step>?> OpenAsync(Action startReading, CancellationToken deadline)
+    {
+        var (request, steps, label) = OpeningWrite();
+        if (!await _wire.WriteAsync(request, _case.Request?.Chop, deadline, label)) return null;
+        if (_case.EndsAfterHandshake)
+        {
+            await AnswerReader.ReadAsync(_wire, _options, _transcript, deadline);
+            return null;
+        }
+        var requestText = System.Text.Encoding.Latin1.GetString(request);
+        _requestHead = requestText.IndexOf("\r\n\r\n", StringComparison.Ordinal) is var end and >= 0 ? requestText[..end] : requestText;
+        startReading();
+        return await AwaitHandshakeAsync(deadline) ? steps : null;
+    }
+
+    /// <summary>The connection, from its opening (as the role opens it) to its end: the steps, the case's end, the closing handshake.</summary>
+    private async Task ConverseAsync(WireConnection wire, Func<Action, CancellationToken, Task<IReadOnlyList<Step>?>> open, CancellationToken deadline)
+    {
         _wire = wire;
         await using var _ = wire;
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(deadline);
-        _key = HandshakeKeys.NewKey();
         Task reader = Task.CompletedTask, closing = Task.CompletedTask;
         try
         {
-            var (request, steps, label) = OpeningWrite();
-            if (!await wire.WriteAsync(request, _case.Request?.Chop, deadline, label)) return;
-            if (_case.EndsAfterHandshake)
-            {
-                await AnswerReader.ReadAsync(wire, _options, _transcript, deadline);
-                return;
-            }
-            var requestText = System.Text.Encoding.Latin1.GetString(request);
-            _requestHead = requestText.IndexOf("\r\n\r\n", StringComparison.Ordinal) is var end and >= 0 ? requestText[..end] : requestText;
-            reader = Task.Run(() => ReadLoopAsync(stopReading.Token), CancellationToken.None);
-            if (!await AwaitHandshakeAsync(deadline)) return;
+            var steps = await open(() => reader = Task.Run(() => ReadLoopAsync(stopReading.Token), CancellationToken.None), deadline);
+            if (steps is null) return;
             closing = Task.Run(() => WatchClosingAsync(stopReading.Token), CancellationToken.None);
             if (_case.DeflateOffers is not null && _deflate is null)
             {
@@ -85,7 +135,7 @@ public sealed class Session
             }
             else
             {
-                await PlayStepsAsync(steps, _case.Request is { Pipeline: true } ? 2 : 1, deadline);
+                await PlayStepsAsync(steps, _case.Steps.Count - steps.Count + 1, deadline);
             }
             await EndAsync(deadline);
         }
@@ -147,7 +197,7 @@ public sealed class Session
             switch (step)
             {
                 case SendFramesStep s:
-                    await SendAsync(Encode(s.Frames.Select(f => f.ToFrame())), s.Chop, label, deadline);
+                    await SendAsync(Encode(s.Frames.Select(f => f.ToFrame(_role))), s.Chop, label, deadline);
                     break;
                 case SendMessageStep s:
                     await _wire.WriteAsync(Encode(MessageFramesOf(s.Opcode, s.Payload, s.FragmentSize, s.Compress)), s.Chop, deadline, label);
@@ -156,7 +206,8 @@ public sealed class Session
                     await RoundTripsAsync(r, label, deadline);
                     break;
                 case SendRawStep s:
-                    await SendAsync(s.Bytes, s.Chop, label, deadline);
+                    await SendAsync(_role == Role.Server ? s.AsServer ?? throw new InvalidOperationException($"{_case.Id}: raw octets without asServer are not played against clients") : s.Bytes,
+                        s.Chop, label, deadline);
                     break;
                 case WaitStep w:
                     await Task.Delay(w.Milliseconds, deadline);
@@ -173,7 +224,7 @@ public sealed class Session
     /// <summary>The frames of a message, compressed first when permessage-deflate was agreed and the step allows it.</summary>
     private IEnumerable<Frame> MessageFramesOf(byte opcode, ReadOnlyMemory<byte> payload, int? fragmentSize, bool compress)
     {
-        if (_deflate is null || !compress) return MessageFrames.Split(opcode, payload, fragmentSize, compressed: false);
+        if (_deflate is null || !compress) return MessageFrames.Split(opcode, payload, fragmentSize, compressed: false, _role);
         _deflater ??= _deflate.ClientDeflater();
         return MessageFrames.Split(opcode, _deflater.Compress(payload.Span), fragmentSize, compressed: true);
     }
@@ -190,7 +241,7 @@ public sealed class Session
         {
             var answered = _state.EventCount + 1;
             var frames = compressed is null
-                ? MessageFrames.Split(step.Opcode, step.Messages.At(sent), step.FragmentSize, compressed: false)
+                ? MessageFrames.Split(step.Opcode, step.Messages.At(sent), step.FragmentSize, compressed: false, _role)
                 : MessageFrames.Split(step.Opcode, compressed.At(sent), step.FragmentSize, compressed: true);
             await _wire.WriteAsync(Encode(frames), null, deadline, label);
             while (_state.EventCount < answered && _state.IsOpen)
@@ -223,8 +274,26 @@ public sealed class Session
 
     private async Task SendAsync(byte[] bytes, int? chop, string label, CancellationToken cancel)
     {
-        if (ContainsClose(bytes)) _state.NoteCloseSent();
-        await _wire.WriteAsync(bytes, chop, cancel, label);
+        var close = ContainsClose(bytes);
+        if (close) _state.NoteCloseSent();
+        if (await _wire.WriteAsync(bytes, chop, cancel, label) && close) CloseWritten();
+    }
+
+    /// <summary>
+    /// A close frame of the suite's is out. Playing the server, the suite closes TCP as soon as the closing handshake is
+    /// done, as a server should (RFC 6455 7.1.1: "the server SHOULD close the underlying TCP connection first"), and
+    /// as Autobahn's fuzzingserver does.
+    /// </summary>
+    private void CloseWritten()
+    {
+        Volatile.Write(ref _closeWritten, 1);
+        DropIfClosingHandshakeDone();
+    }
+
+    private void DropIfClosingHandshakeDone()
+    {
+        if (_role == Role.Server && Volatile.Read(ref _closeWritten) == 1 && _state.CloseReceivedAt is not null)
+            _wire.Drop("the closing handshake is done; the suite closes the TCP connection first, as a server should (RFC 6455 7.1.1)");
     }
 
     private static bool ContainsClose(byte[] bytes)
@@ -240,7 +309,7 @@ public sealed class Session
     private async Task SendCloseAsync(byte[] payload, string label, CancellationToken cancel)
     {
         if (!_state.TryClaimCloseSend()) return;
-        await _wire.WriteAsync(Frame.Client(Opcodes.Close, payload).Encode(), null, cancel, label);
+        if (await _wire.WriteAsync(_role.Frame(Opcodes.Close, payload).Encode(), null, cancel, label)) CloseWritten();
     }
 
     /// <summary>After the steps: finish on a match or by the case's timer, then wait for the closing handshake to end.</summary>
@@ -331,23 +400,32 @@ public sealed class Session
         var undecodable = false;
         long received = 0;
         var peerClosed = false;
+        var early = _early;
         try
         {
             while (!_wire.IsClosed)
             {
-                var n = await _wire.ReadAsync(buffer, cancel);
-                if (n == 0)
+                ReadOnlyMemory<byte> data;
+                if (!early.IsEmpty)
                 {
-                    peerClosed = !_wire.IsClosed;
-                    break;
+                    (data, early) = (early, default);
                 }
-                received += n;
-                if (received > _options.MaxReceivedBytes)
+                else
                 {
-                    _wire.Drop($"the server sent more than {_options.MaxReceivedBytes} octets in one case");
-                    break;
+                    var n = await _wire.ReadAsync(buffer, cancel);
+                    if (n == 0)
+                    {
+                        peerClosed = !_wire.IsClosed;
+                        break;
+                    }
+                    received += n;
+                    if (received > _options.MaxReceivedBytes)
+                    {
+                        _wire.Drop(_role.Worded($"the server sent more than {_options.MaxReceivedBytes} octets in one case"));
+                        break;
+                    }
+                    data = buffer.AsMemory(0, n);
                 }
-                ReadOnlyMemory<byte> data = buffer.AsMemory(0, n);
                 if (!_state.Handshake.Task.IsCompleted)
                 {
                     var outcome = handshake.Append(data.Span, out var response, out var rest, out var error);
@@ -377,6 +455,7 @@ public sealed class Session
                         break;
                     }
                     await PerformAsync(_state.Receive(frame!), cancel);
+                    DropIfClosingHandshakeDone();
                 }
             }
         }
@@ -396,11 +475,12 @@ public sealed class Session
             switch (action)
             {
                 case SendPong pong:
-                    await _wire.WriteAsync(Frame.Client(Opcodes.Pong, pong.Payload).Encode(), null, cancel, "pong");
+                    await _wire.WriteAsync(_role.Frame(Opcodes.Pong, pong.Payload).Encode(), null, cancel, "pong");
                     break;
                 case SendClose close:
-                    await _wire.WriteAsync(Frame.Client(Opcodes.Close, close.Payload).Encode(), null, cancel,
-                        close.FailsTheConnection ? "close: the suite fails the connection" : "close: the reply to the server's close");
+                    if (await _wire.WriteAsync(_role.Frame(Opcodes.Close, close.Payload).Encode(), null, cancel,
+                            close.FailsTheConnection ? "close: the suite fails the connection" : _role.Worded("close: the reply to the server's close")))
+                        CloseWritten();
                     break;
                 case DropConnection drop:
                     _wire.Drop(drop.Reason);

@@ -4,7 +4,7 @@ using Conformance.Engine.Wire;
 
 namespace Conformance.Engine.Sessions;
 
-/// <summary>A TCP (or TLS over TCP) connection to the target that writes every octet into the transcript.</summary>
+/// <summary>A TCP (or TLS over TCP) connection to the target, or from a client, that writes every octet into the transcript.</summary>
 internal sealed class WireConnection : IAsyncDisposable
 {
     private readonly TcpClient _client;
@@ -67,6 +67,14 @@ internal sealed class WireConnection : IAsyncDisposable
             stream = tls;
         }
         return new WireConnection(client, stream, transcript);
+    }
+
+    /// <summary>A connection a client opened to the suite, playing the server.</summary>
+    public static WireConnection Accepted(TcpClient client, Transcript transcript)
+    {
+        client.NoDelay = true;
+        transcript.Note($"a client connected from {client.Client.RemoteEndPoint}");
+        return new WireConnection(client, client.GetStream(), transcript);
     }
 
     private static string Describe(SocketException e) => e.SocketErrorCode switch

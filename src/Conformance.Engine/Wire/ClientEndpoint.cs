@@ -43,6 +43,7 @@ public sealed class ClientEndpoint : IDisposable
     private readonly bool _decompress;
     private readonly long _maxMessageBytes;
     private readonly long _maxInflatedBytes;
+    private readonly Role _role;
     private readonly List<string> _violations = [];
     private MessageInflater? _inflater;
     private long _inflatedBytes;
@@ -66,9 +67,12 @@ public sealed class ClientEndpoint : IDisposable
     /// <param name="decompress">False: compressed messages are delivered as they came (the live session only counts them).</param>
     /// <param name="maxMessageBytes">The most octets a message may have on the wire (and decompressed, up to <see cref="LargestInflatedMessage"/>).</param>
     /// <param name="maxInflatedBytes">The most octets the server's compressed messages may decompress to in one case, together.</param>
+    /// <param name="role">The side the suite plays: the client (the peer is a server), or the server, when the peer is a
+    /// client, whose frames must be masked; the rules are otherwise the same (RFC 6455 5.1).</param>
     public ClientEndpoint(DeflateParameters? deflate = null, bool decompress = true, long maxMessageBytes = 256L * 1024 * 1024,
-        long maxInflatedBytes = LargestInflatedCase)
+        long maxInflatedBytes = LargestInflatedCase, Role role = Role.Client)
     {
+        _role = role;
         _deflate = deflate;
         _decompress = decompress;
         _maxMessageBytes = maxMessageBytes;
@@ -118,7 +122,8 @@ public sealed class ClientEndpoint : IDisposable
         Phase = ClientPhase.Closed;
         DroppedBySuite = true;
         DropReason = reason;
-        WasClean = false;
+        // Playing the server, the suite closes TCP first once the closing handshake is done (RFC 6455 7.1.1).
+        WasClean &= _role == Role.Server;
     }
 
     public void PeerClosed() => Phase = ClientPhase.Closed;
@@ -279,7 +284,7 @@ public sealed class ClientEndpoint : IDisposable
     /// </summary>
     private void Fail(string violation, ushort code, List<ClientAction> actions)
     {
-        _violations.Add(violation);
+        _violations.Add(_role.Worded(violation));
         FailedBySuite = true;
         switch (Phase)
         {
@@ -303,7 +308,7 @@ public sealed class ClientEndpoint : IDisposable
     /// </summary>
     private void NotDelivered(string violation)
     {
-        _violations.Add(violation);
+        _violations.Add(_role.Worded(violation));
         FailedBySuite = true;
     }
 
@@ -324,7 +329,9 @@ public sealed class ClientEndpoint : IDisposable
                 ? $"the server set RSV bits {h.Rsv} on a {name} frame without a negotiated extension (RFC 6455 5.2)"
                 : $"the server set RSV bits {h.Rsv} on a {name} frame; permessage-deflate defines only RSV1 (RFC 6455 5.2)";
         }
-        if (h.Masked) yield return $"the server sent a masked {name} frame (RFC 6455 5.1: a server MUST NOT mask any frames)";
+        if (h.Masked && _role == Role.Client) yield return $"the server sent a masked {name} frame (RFC 6455 5.1: a server MUST NOT mask any frames)";
+        if (!h.Masked && _role == Role.Server)
+            yield return $"the client sent an unmasked {name} frame (RFC 6455 5.1: a server MUST close the connection upon receiving a frame that is not masked)";
         if (Opcodes.IsControl(h.Opcode))
         {
             if (!h.Fin) yield return $"the server fragmented a {name} frame (RFC 6455 5.5: control frames MUST NOT be fragmented)";

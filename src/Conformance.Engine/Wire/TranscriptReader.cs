@@ -42,6 +42,8 @@ public sealed class TranscriptReader : IDisposable
     private int? _lastTimerFiredAt;
     private WireEntry? _recheck;
     private readonly AnswerTimer _answer = new();
+    /// <summary>The side the suite played, from the first octets on the wire: it sent the request, or read it.</summary>
+    private Role? _role;
 
     public TranscriptReader(long maxFramePayload = 64L * 1024 * 1024) => _maxFramePayload = maxFramePayload;
 
@@ -60,8 +62,11 @@ public sealed class TranscriptReader : IDisposable
             return;
         }
         _waiting.Add((index, new WireEntry(at, kind, bytes.IsEmpty ? null : bytes.ToArray(), text)));
-        if (kind == WireEntryKind.Sent) ReadRequest(bytes);
-        if (kind == WireEntryKind.Received) ReadResponse(bytes);
+        if (kind is WireEntryKind.Sent or WireEntryKind.Received && !bytes.IsEmpty)
+            _role ??= kind == WireEntryKind.Sent ? Role.Client : Role.Server;
+        var requestComes = Role == Role.Client ? WireEntryKind.Sent : WireEntryKind.Received;
+        if (kind == requestComes) ReadRequest(bytes);
+        else if (kind is WireEntryKind.Sent or WireEntryKind.Received) ReadResponse(bytes);
         var requestDecided = _requestEnd >= 0 || _request.WrittenCount >= LongestRequestHead;
         var responseDecided = _responseStatus != ResponseParseStatus.NeedMoreData || _response.WrittenCount > LongestResponseHead;
         if (requestDecided && responseDecided) StartConversation();
@@ -112,9 +117,12 @@ public sealed class TranscriptReader : IDisposable
     /// <summary>The opening handshake as far as it went, read from the request's head and the server's answer.</summary>
     private sealed record Handshake(UpgradeResponse? Response, DeflateParameters? Deflate, string? Problem, bool Done);
 
+    private Role Role => _role ?? Role.Client;
+
     private Handshake ReadHandshake()
     {
         var head = _requestEnd < 0 ? "" : Encoding.Latin1.GetString(_request.WrittenSpan[.._requestEnd]);
+        if (Role == Role.Server) return ReadClientsHandshake(head);
         var key = DeflateAgreement.RequestHeaders(head, "Sec-WebSocket-Key").FirstOrDefault();
         string? problem = _responseStatus switch
         {
@@ -131,6 +139,24 @@ public sealed class TranscriptReader : IDisposable
         return new Handshake(_parsed, deflate, problem, _responseStatus == ResponseParseStatus.Complete && problem is null && _requestEnd >= 0);
     }
 
+    /// <summary>
+    /// Playing the server: the client's request must be one a server may upgrade (RFC 6455 4.2.1), and the suite's
+    /// answer a 101. The suite speaks no extension to clients yet, so none is agreed.
+    /// </summary>
+    private Handshake ReadClientsHandshake(string head)
+    {
+        string? problem;
+        if (_requestEnd < 0)
+            problem = _request.WrittenCount == 0 ? "the client sent nothing" : "the client's request ended before its header block did";
+        else if (OpeningRequestHead.Parse(head.TrimEnd('\r', '\n')).Problem() is { } refused)
+            problem = $"the client's opening request is not one a server may upgrade: {refused}";
+        else if (_responseStatus != ResponseParseStatus.Complete || _parsed!.StatusCode != 101)
+            problem = "the suite did not upgrade the request";
+        else
+            problem = null;
+        return new Handshake(_parsed, null, problem, problem is null);
+    }
+
     private static List<string> ListElements(string head, string name) =>
         DeflateAgreement.RequestHeaders(head, name).SelectMany(v => v.Split(',')).Select(e => e.Trim()).Where(e => e.Length > 0).ToList();
 
@@ -141,7 +167,7 @@ public sealed class TranscriptReader : IDisposable
         var waiting = _waiting!;
         _waiting = null;
         if (!_handshake.Done) return;
-        _replay = new Replay(_handshake.Deflate, _maxFramePayload);
+        _replay = new Replay(_handshake.Deflate, _maxFramePayload, Role);
         foreach (var (index, e) in waiting) _replay.Feed(index, e.AtMicroseconds, e.Kind, e.Bytes, e.Text);
     }
 
@@ -152,6 +178,7 @@ public sealed class TranscriptReader : IDisposable
         var replay = _replay;
         return new TranscriptReading
         {
+            Role = Role,
             ConnectionError = _error,
             Response = handshake.Response,
             Deflate = handshake.Deflate,
@@ -211,11 +238,13 @@ public sealed class TranscriptReader : IDisposable
     /// The conversation after the handshake, entry by entry in the order it happened: the suite's frames and the
     /// server's, each direction fed to a decoder as it travelled, the server's through the client's rules.
     /// </summary>
-    private sealed class Replay(DeflateParameters? deflate, long maxFramePayload) : IDisposable
+    private sealed class Replay(DeflateParameters? deflate, long maxFramePayload, Role role) : IDisposable
     {
-        private readonly ClientEndpoint _client = new(deflate);
-        private readonly DirectionReader _suiteFrames = new(FrameDecoder.LargestPayloadLength, DirectionReader.LongestRequestHead);
-        private readonly DirectionReader _serverFrames = new(maxFramePayload, DirectionReader.LongestResponseHead);
+        private readonly ClientEndpoint _client = new(deflate, role: role);
+        private readonly DirectionReader _suiteFrames = new(FrameDecoder.LargestPayloadLength,
+            role == Role.Client ? DirectionReader.LongestRequestHead : DirectionReader.LongestResponseHead);
+        private readonly DirectionReader _serverFrames = new(maxFramePayload,
+            role == Role.Client ? DirectionReader.LongestResponseHead : DirectionReader.LongestRequestHead);
         private int? _closeSeenAt;
         private bool _serverClosedTcp;
 

@@ -26,6 +26,8 @@ public sealed record HandshakeTiming(long? RequestAt, long? AnsweredAt, bool Tim
 /// <summary>The facts a transcript holds, read from its octets alone (<see cref="TranscriptReader"/>).</summary>
 public sealed class TranscriptReading
 {
+    /// <summary>The side the suite played (the one that sent the first octets played the client).</summary>
+    public Role Role { get; init; }
     public string? ConnectionError { get; init; }
     public UpgradeResponse? Response { get; init; }
     /// <summary>The permessage-deflate parameters the handshake agreed, if any.</summary>

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Conformance.Engine.Expectations;
+
+namespace Conformance.Engine.Tests;
+
+/// <summary>
+/// The suite as a server for real, independently written clients, each running Autobahn's driver loop unchanged
+/// (getCaseCount, runCase for each case with every message echoed, updateReports) through every case played against
+/// clients (categories 1 to 7, 9, 10, R and D.1.1): every case gets a verdict, no
+/// case is worse than the client's expectations file (suites/expectations/*-client.json), and index.json reads like
+/// the one Autobahn's fuzzingserver writes.
+/// </summary>
+[NonParallelizable]
+public class RealClientTests
+{
+    private static readonly string[] Verdicts = ["OK", "NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED", "FAILED"];
+    private static readonly string[] CloseVerdicts = ["OK", "FAILED", "WRONG CODE", "UNCLEAN", "FAILED BY CLIENT", "INFORMATIONAL"];
+
+    private static ExpectationSet Expected(string client) =>
+        ExpectationSet.Read(Path.Combine(RepositoryPaths.Root, "suites", "expectations", client + ".json"));
+
+    [Test]
+    public async Task Python_websockets_client_conforms()
+    {
+        var cases = ClientRuns.All;
+        var clock = Stopwatch.StartNew();
+        var (results, index) = await ClientRuns.ServeAsync(cases, url => ExternalServer.DriveAsync("websockets", url, "websockets", TimeSpan.FromMinutes(3)));
+        TestContext.Out.WriteLine($"{cases.Count} cases in {clock.Elapsed.TotalSeconds:0.0} s");
+        AssertEveryCase(cases, "websockets", results, index);
+        CatalogueRuns.AssertConforming(results["websockets"], Expected("python-websockets-client"));
+    }
+
+    [Test]
+    public async Task Node_ws_client_conforms()
+    {
+        var cases = ClientRuns.All;
+        var (results, index) = await ClientRuns.ServeAsync(cases, url => ExternalServer.DriveAsync("ws", url, "ws", TimeSpan.FromMinutes(3)));
+        AssertEveryCase(cases, "ws", results, index);
+        CatalogueRuns.AssertConforming(results["ws"], Expected("node-ws-client"));
+    }
+
+    [Test]
+    public async Task Dotnet_ClientWebSocket_conforms()
+    {
+        var cases = ClientRuns.All;
+        var (results, index) = await ClientRuns.ServeAsync(cases, url => ClientDrivers.ClientWebSocketAsync(url, "dotnet"));
+        AssertEveryCase(cases, "dotnet", results, index);
+        CatalogueRuns.AssertConforming(results["dotnet"], Expected("dotnet-clientwebsocket-client"));
+    }
+
+    /// <summary>Every case has a result, and index.json is Autobahn's: agent, then case id, then its verdicts in Autobahn's words.</summary>
+    private static void AssertEveryCase(IReadOnlyList<CaseDefinition> cases, string agent, IReadOnlyDictionary<string, IReadOnlyList<CaseResult>> results,
+        JsonObject index)
+    {
+        Assert.That(results.Keys, Is.EquivalentTo(new[] { agent }));
+        Assert.That(results[agent].Select(r => r.Id), Is.EqualTo(cases.Select(c => c.Id)), "every case, in order, has a verdict");
+        Assert.That(index.Select(a => a.Key), Is.EqualTo(new[] { agent }));
+        var byCase = index[agent]!.AsObject();
+        Assert.That(byCase.Select(c => c.Key), Is.EquivalentTo(cases.Select(c => c.Id)));
+        foreach (var (id, entry) in byCase)
+        {
+            var fields = entry!.AsObject();
+            Assert.That(fields.Select(f => f.Key), Is.SupersetOf(new[] { "behavior", "behaviorClose", "duration", "remoteCloseCode", "reportfile" }), id);
+            Assert.That(Verdicts, Does.Contain((string)fields["behavior"]!), id);
+            Assert.That(CloseVerdicts, Does.Contain((string)fields["behaviorClose"]!), id);
+        }
+    }
+}

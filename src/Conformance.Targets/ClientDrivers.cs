@@ -1,0 +1,119 @@
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using Conformance.Protocol;
+
+namespace Conformance.Targets;
+
+/// <summary>Autobahn's client driver loop (getCaseCount, runCase for each case with every message echoed, updateReports), written in .NET.</summary>
+public static class ClientDrivers
+{
+    /// <summary>The loop on .NET's own client, <see cref="ClientWebSocket"/>.</summary>
+    public static async Task ClientWebSocketAsync(Uri server, string agent)
+    {
+        var count = int.Parse(await ClientWebSocketExchangeAsync(new Uri(server, "getCaseCount"), echo: false) ?? "0");
+        for (var n = 1; n <= count; n++)
+            await ClientWebSocketExchangeAsync(new Uri(server, $"runCase?case={n}&agent={Uri.EscapeDataString(agent)}"), echo: true);
+        await ClientWebSocketExchangeAsync(new Uri(server, $"updateReports?agent={Uri.EscapeDataString(agent)}"), echo: false);
+    }
+
+    /// <summary>One connection: every message echoed (or the first kept), the close answered; the first text message, if any.</summary>
+    private static async Task<string?> ClientWebSocketExchangeAsync(Uri url, bool echo)
+    {
+        using var socket = new ClientWebSocket();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        string? first = null;
+        try
+        {
+            await socket.ConnectAsync(url, timeout.Token);
+            var buffer = new byte[64 * 1024];
+            while (true)
+            {
+                using var message = new MemoryStream();
+                WebSocketReceiveResult received;
+                do
+                {
+                    received = await socket.ReceiveAsync(buffer, timeout.Token);
+                    message.Write(buffer, 0, received.Count);
+                } while (!received.EndOfMessage && received.MessageType != WebSocketMessageType.Close);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    await socket.CloseOutputAsync(received.CloseStatus ?? WebSocketCloseStatus.Empty, null, timeout.Token);
+                    return first;
+                }
+                if (!echo)
+                {
+                    first ??= Encoding.UTF8.GetString(message.ToArray());
+                    continue;
+                }
+                await socket.SendAsync(message.ToArray(), received.MessageType, endOfMessage: true, timeout.Token);
+            }
+        }
+        catch (WebSocketException)
+        {
+            return first; // the case may end the connection any way it likes; the suite judges it
+        }
+    }
+
+    /// <summary>
+    /// A client written on raw TCP that echoes each data frame as it came (a fragment as a fragment), answers pings and
+    /// the close, and masks its frames or, a broken client, does not (RFC 6455 5.1 says it must).
+    /// </summary>
+    public static async Task RawAsync(Uri server, string agent, bool masks, int count)
+    {
+        for (var n = 1; n <= count; n++) await RawCaseAsync(server, $"/runCase?case={n}&agent={Uri.EscapeDataString(agent)}", masks);
+        await RawCaseAsync(server, $"/updateReports?agent={Uri.EscapeDataString(agent)}", masks);
+    }
+
+    private static async Task RawCaseAsync(Uri server, string target, bool masks)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(server.Host, server.Port);
+        var stream = client.GetStream();
+        var request = $"GET {target} HTTP/1.1\r\nHost: {server.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+                      $"Sec-WebSocket-Key: {HandshakeKeys.NewKey()}\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        var buffer = new byte[64 * 1024];
+        var head = new List<byte>();
+        var decoder = new FrameDecoder(FrameDecoder.LargestPayloadLength);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            while (true)
+            {
+                var read = await stream.ReadAsync(buffer, timeout.Token);
+                if (read == 0) return;
+                var data = buffer.AsSpan(0, read);
+                if (head is not null)
+                {
+                    head.AddRange(data.ToArray());
+                    var end = HttpHead.Length(head.ToArray());
+                    if (end < 0) continue;
+                    decoder.Append(head.ToArray().AsSpan(end));
+                    head = null;
+                }
+                else
+                {
+                    decoder.Append(data);
+                }
+                while (decoder.TryRead(out var frame) == DecodeStatus.Frame)
+                {
+                    var h = frame!.Header;
+                    var answer = h.Opcode switch
+                    {
+                        Opcodes.Ping => Opcodes.Pong,
+                        Opcodes.Pong => (byte?)null,
+                        _ => h.Opcode,
+                    };
+                    if (answer is not { } opcode) continue;
+                    var reply = new Frame(opcode, frame.Payload, h.Fin, 0, masks ? Masking.NewKey() : null);
+                    await stream.WriteAsync(reply.Encode(), timeout.Token);
+                    if (opcode == Opcodes.Close) break;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
+        {
+        }
+    }
+}
