@@ -105,6 +105,25 @@ public class TranscriptViewTests
             ("HTTP request", "GET / HTTP/1.1"), ("incomplete frame", "5 octets"), ("incomplete head", "22 octets"),
         }));
     }
+
+    [Test]
+    public void Serving_a_client_the_client_s_request_and_frames_are_read_from_the_client()
+    {
+        var stored = TranscriptEntry.Store([
+            new(1, WireEntryKind.Received, "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n\r\n"u8.ToArray()),
+            new(2, WireEntryKind.Sent, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n"u8.ToArray()),
+            new(3, WireEntryKind.Sent, new Frame(Opcodes.Text, "hello"u8.ToArray()).Encode()),
+            new(4, WireEntryKind.Received, new Frame(Opcodes.Text, "hello"u8.ToArray(), maskKey: [1, 2, 3, 4]).Encode()),
+            new(5, WireEntryKind.PeerClosed, null),
+        ]);
+        var rows = TranscriptView.Rows(stored);
+        Assert.That(rows.Select(r => (r.Direction, r.Kind)), Is.EqualTo(new[]
+        {
+            ("← client", "HTTP request"), ("→ suite", "HTTP response"), ("→ suite", "frame"), ("← client", "frame"), ("·", "client closed"),
+        }));
+        Assert.That(rows[3].Header, Does.Contain("mask 01020304"));
+        Assert.That(rows[3].Payload, Is.EqualTo("\"hello\""));
+    }
 }
 
 public class CasePageSizeTests : WithScratchFolder

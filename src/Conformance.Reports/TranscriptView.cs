@@ -39,6 +39,7 @@ public static class TranscriptView
     {
         var rows = Rows(entries);
         var stored = StoredOctets(entries);
+        var peer = PeerOf(entries);
         var budget = ShownCharactersAllowance + ShownCharactersPerStoredOctet * stored;
         var sizes = rows.Select(Size).ToList();
         if (sizes.Sum() <= budget) return rows;
@@ -54,21 +55,21 @@ public static class TranscriptView
                 leftOut.Add(rows[i]);
                 continue;
             }
-            LeftOut(leftOut, stored, shown);
+            LeftOut(leftOut, stored, peer, shown);
             shown.Add(rows[i]);
         }
-        LeftOut(leftOut, stored, shown);
+        LeftOut(leftOut, stored, peer, shown);
         shown.AddRange(rows.Skip(last));
         return shown;
     }
 
     /// <summary>The row that stands for a stretch of rows left out of a page, if there is one; the stretch is emptied.</summary>
-    private static void LeftOut(List<TranscriptRow> leftOut, long stored, List<TranscriptRow> shown)
+    private static void LeftOut(List<TranscriptRow> leftOut, long stored, string peer, List<TranscriptRow> shown)
     {
         if (leftOut.Count == 0) return;
         var bySuite = leftOut.Count(r => r.Direction.StartsWith(SuiteDirection, StringComparison.Ordinal));
         shown.Add(new TranscriptRow(leftOut[0].Time, NoteDirection, "not shown", $"{leftOut.Count} rows",
-            $"{leftOut.Count} rows ({bySuite} of the suite's, {leftOut.Count - bySuite} of the server's) from {leftOut[0].Time} to {leftOut[^1].Time} " +
+            $"{leftOut.Count} rows ({bySuite} of the suite's, {leftOut.Count - bySuite} of the {peer}'s) from {leftOut[0].Time} to {leftOut[^1].Time} " +
             $"are not shown, to keep this page in proportion to the {stored} octets the transcript stores; results.json holds them.", ""));
         leftOut.Clear();
     }
@@ -87,8 +88,9 @@ public static class TranscriptView
     {
         var rows = new List<TranscriptRow>();
         var agreement = new Agreement();
-        var sent = new Direction(SuiteDirection, isSent: true, agreement);
-        var received = new Direction("← server", isSent: false, agreement);
+        var peer = PeerOf(entries);
+        var sent = new Direction(SuiteDirection, isSent: true, carriesRequest: peer == "server", agreement);
+        var received = new Direction($"← {peer}", isSent: false, carriesRequest: peer == "client", agreement);
         foreach (var e in entries)
         {
             var time = $"{e.T / 1000.0:0.000} ms";
@@ -99,7 +101,7 @@ public static class TranscriptView
                     direction.Add(time, e.Data is null ? [] : Convert.FromBase64String(e.Data), e.Omitted ?? 0, e.Merged ?? 1, e.Text, rows);
                     break;
                 default:
-                    rows.Add(new TranscriptRow(time, NoteDirection, Describe(e.Kind), "", e.Text ?? "", ""));
+                    rows.Add(new TranscriptRow(time, NoteDirection, Describe(e.Kind, peer), "", e.Text ?? "", ""));
                     break;
             }
         }
@@ -130,9 +132,17 @@ public static class TranscriptView
         }
     }
 
-    private static string Describe(WireEntryKind kind) => kind switch
+    /// <summary>
+    /// Whom the suite spoke to: the server when the suite wrote first (the opening request), the client when it read
+    /// first (the suite serving a client).
+    /// </summary>
+    private static string PeerOf(IReadOnlyList<TranscriptEntry> entries) =>
+        entries.FirstOrDefault(e => e.Kind is WireEntryKind.Sent or WireEntryKind.Received && !string.IsNullOrEmpty(e.Data))?.Kind == WireEntryKind.Received
+            ? "client" : "server";
+
+    private static string Describe(WireEntryKind kind, string peer) => kind switch
     {
-        WireEntryKind.PeerClosed => "server closed",
+        WireEntryKind.PeerClosed => $"{peer} closed",
         WireEntryKind.ClosedBySuite => "suite closed",
         WireEntryKind.Deadline => "deadline",
         WireEntryKind.Mark => "mark",
@@ -143,10 +153,11 @@ public static class TranscriptView
     };
 
     /// <summary>The octets of one direction, decoded as far as they were stored.</summary>
-    private sealed class Direction(string name, bool isSent, Agreement agreement) : IDisposable
+    /// <param name="carriesRequest">This direction opens with the opening request (the client's side), not the answer.</param>
+    private sealed class Direction(string name, bool isSent, bool carriesRequest, Agreement agreement) : IDisposable
     {
         private readonly DirectionReader _reader = new(FrameDecoder.LargestPayloadLength,
-            isSent ? DirectionReader.LongestRequestHead : DirectionReader.LongestResponseHead);
+            carriesRequest ? DirectionReader.LongestRequestHead : DirectionReader.LongestResponseHead);
         private MessageInflater? _inflater;
         private List<byte>? _compressed;
         private bool _folded;
@@ -204,10 +215,10 @@ public static class TranscriptView
                     case DirectionStatus.Head:
                         var head = Encoding.Latin1.GetString(_reader.Head!).TrimEnd('\r', '\n');
                         var firstLine = head.Split('\n')[0].TrimEnd('\r');
-                        rows.Add(new TranscriptRow(time, Who, isSent ? "HTTP request" : "HTTP response", firstLine, head, ""));
-                        agreement.Read(_reader.Head!, isRequest: isSent);
+                        rows.Add(new TranscriptRow(time, Who, carriesRequest ? "HTTP request" : "HTTP response", firstLine, head, ""));
+                        agreement.Read(_reader.Head!, isRequest: carriesRequest);
                         // Only a 101 answer is followed by frames; anything after another answer is its body.
-                        if (isSent || firstLine.Contains(" 101", StringComparison.Ordinal)) break;
+                        if (carriesRequest || firstLine.Contains(" 101", StringComparison.Ordinal)) break;
                         _broken = true;
                         if (!_reader.Pending.IsEmpty) rows.Add(Raw(time, _reader.Pending.ToArray(), 0, 1));
                         return;
@@ -254,7 +265,7 @@ public static class TranscriptView
             if (_compressed is null) return "";
             _compressed.AddRange(unmasked);
             if (!header.Fin) return "";
-            _inflater ??= isSent
+            _inflater ??= carriesRequest
                 ? new MessageInflater(deflate.ClientMaxWindowBits, !deflate.ClientNoContextTakeover, LargestInflatedMessage)
                 : new MessageInflater(deflate.ServerMaxWindowBits, !deflate.ServerNoContextTakeover, LargestInflatedMessage);
             var head = new List<byte>(PayloadShown);
