@@ -38,7 +38,7 @@ public sealed record CasePage(
     string? ExpectedHandshake, IReadOnlyList<ExpectedList> Expected, string ExpectedClose,
     string Behavior, string BehaviorCss, string Close, string CloseCss, string Reason, long DurationMs, string StartedAt,
     int? RemoteCloseCode, string? RemoteCloseReason, string ReceivedEvents, IReadOnlyList<TranscriptRow> Transcript,
-    string? Race, IReadOnlyList<string> Violations, string? RunAgainBecause, FirstRunView? FirstRun);
+    string? Race, IReadOnlyList<string> Violations, string? RunAgainBecause, FirstRunView? FirstRun, string Peer);
 
 /// <summary>What the templates show, built from results alone.</summary>
 public static partial class ReportModel
@@ -115,7 +115,8 @@ public static partial class ReportModel
         c.FirstRun is { } first
             ? new FirstRunView(first.Behavior.Word(), Css(first.Behavior), first.BehaviorClose.Word(), Css(first.BehaviorClose), first.Reason, first.DurationMs,
                 first.StartedAt.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'"), TranscriptView.PageRows(first.Transcript))
-            : null);
+            : null,
+        TranscriptView.PeerOf(c.Transcript));
 
     [GeneratedRegex(@"^RFC\s*(\d+)\s+([\d.]+)$")]
     private static partial Regex RfcSection();

@@ -136,7 +136,7 @@ public static class TranscriptView
     /// Whom the suite spoke to: the server when the suite wrote first (the opening request), the client when it read
     /// first (the suite serving a client).
     /// </summary>
-    private static string PeerOf(IReadOnlyList<TranscriptEntry> entries) =>
+    public static string PeerOf(IReadOnlyList<TranscriptEntry> entries) =>
         entries.FirstOrDefault(e => e.Kind is WireEntryKind.Sent or WireEntryKind.Received && !string.IsNullOrEmpty(e.Data))?.Kind == WireEntryKind.Received
             ? "client" : "server";
 
