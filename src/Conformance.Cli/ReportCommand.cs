@@ -43,13 +43,19 @@ internal static class ReportCommand
         report.Options.Add(compare);
         report.Options.Add(singleFile);
         report.Options.Add(pdf);
+        var screenshot = new Option<string>("--screenshot")
+        {
+            Description = "Also take a picture of index.html as a 1280 × 900 browser window shows it, to this PNG file, with headless Chromium (README's picture is one)",
+            HelpName = "png",
+        };
+        report.Options.Add(screenshot);
         report.SetAction(parse => Execute(parse.GetValue(files)!, parse.GetValue(output)!, parse.GetValue(expect) ?? [], parse.GetValue(requirements), parse.GetValue(compare),
-            parse.GetValue(singleFile) || parse.GetValue(pdf), parse.GetValue(pdf)));
+            parse.GetValue(singleFile) || parse.GetValue(pdf), parse.GetValue(pdf), parse.GetValue(screenshot)));
         return report;
     }
 
     private static int Execute(IReadOnlyList<string> files, string output, IReadOnlyList<string> expectFiles, string? requirementsFile, bool compare,
-        bool singleFile, bool pdf)
+        bool singleFile, bool pdf, string? screenshot)
     {
         RequirementSet? requirements;
         try
@@ -115,9 +121,14 @@ internal static class ReportCommand
             if (pdf)
             {
                 var pdfPath = Path.ChangeExtension(single, ".pdf");
-                if (PdfPrinter.Print(single, pdfPath) is { } problem) Console.Error.WriteLine($"conformance: {problem}");
+                if (HeadlessChromium.Print(single, pdfPath) is { } problem) Console.Error.WriteLine($"conformance: {problem}");
                 else Console.WriteLine($"pdf: {Path.GetFullPath(pdfPath)} ({new FileInfo(pdfPath).Length / 1024} KiB)");
             }
+        }
+        if (screenshot is not null)
+        {
+            if (HeadlessChromium.Screenshot(ReportWriter.IndexPath(output), screenshot, 1280, 900) is { } problem) Console.Error.WriteLine($"conformance: {problem}");
+            else Console.WriteLine($"screenshot: {Path.GetFullPath(screenshot)} ({new FileInfo(screenshot).Length / 1024} KiB)");
         }
         return ExitCodes.Completed;
     }

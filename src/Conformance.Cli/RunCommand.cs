@@ -22,7 +22,7 @@ internal static class RunCommand
         flags.AddTo(root);
         var acceptUnreviewed = AcceptUnreviewedOption();
         root.Options.Add(acceptUnreviewed);
-        root.SetAction((parse, cancel) => ExecuteAsync(WithAcceptUnreviewed(flags.ToConfiguration(parse), parse, acceptUnreviewed), flags.ConfigFile(parse), listOnly: false, cancel));
+        root.SetAction((parse, cancel) => ExecuteAsync(WithAcceptUnreviewed(flags.ToConfiguration(parse), parse, acceptUnreviewed), flags.ConfigFile(parse), Listing.None, cancel));
         return root;
     }
 
@@ -31,7 +31,10 @@ internal static class RunCommand
         var list = new Command("list", "List the cases the selection would run, without running them.");
         var flags = new CommandLineFlags();
         flags.AddTo(list);
-        list.SetAction((parse, cancel) => ExecuteAsync(flags.ToConfiguration(parse), flags.ConfigFile(parse), listOnly: true, cancel));
+        var byCategory = new Option<bool>("--categories") { Description = "A line per category instead: its id, how many cases, its title" };
+        list.Options.Add(byCategory);
+        list.SetAction((parse, cancel) => ExecuteAsync(flags.ToConfiguration(parse), flags.ConfigFile(parse),
+            parse.GetValue(byCategory) ? Listing.Categories : Listing.Cases, cancel));
         return list;
     }
 
@@ -49,7 +52,7 @@ internal static class RunCommand
             var commandLine = WithAcceptUnreviewed(flags.ToConfiguration(parse), parse, acceptUnreviewed);
             commandLine["suites"] = parse.GetValue(files);
             commandLine.TryAdd("failOn", "FAILED,WRONG CODE,UNCLEAN,FAILED BY CLIENT");
-            return ExecuteAsync(commandLine, flags.ConfigFile(parse), listOnly: false, cancel);
+            return ExecuteAsync(commandLine, flags.ConfigFile(parse), Listing.None, cancel);
         });
         return replay;
     }
@@ -69,12 +72,18 @@ internal static class RunCommand
         return commandLine;
     }
 
-    public static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, bool listOnly, CancellationToken interrupt)
+    public enum Listing { None, Cases, Categories }
+
+    public static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, Listing listing, CancellationToken interrupt)
     {
         if (Selection.Load(commandLine, configFile) is not var (settings, cases)) return ExitCodes.Usage;
-        if (listOnly)
-        {
+        if (listing == Listing.Cases)
             foreach (var c in cases) Console.WriteLine($"{c.Id,-10} {c.Title}");
+        if (listing == Listing.Categories)
+            foreach (var category in cases.GroupBy(c => c.Category))
+                Console.WriteLine($"{category.Key,-4} {category.Count(),4}  {category.First().CategoryTitle}");
+        if (listing != Listing.None)
+        {
             Console.WriteLine($"{cases.Count} case(s)");
             return ExitCodes.Completed;
         }

@@ -5,7 +5,7 @@ using Conformance.Protocol;
 
 namespace Conformance.Engine.Cases;
 
-/// <summary>Reads one case file of suites/ (format: suites/README.md).</summary>
+/// <summary>Reads one case file of suites/ (format: suites/case-format.md).</summary>
 public static class CaseFileReader
 {
     private static readonly string[] FileFields = ["category", "title", "groups", "defaults", "cases", "tables", "finding"];

@@ -1,7 +1,7 @@
 namespace Conformance.Engine.Cases;
 
 /// <summary>
-/// How a case's opening request differs from the valid request the suite sends by default (suites/README.md,
+/// How a case's opening request differs from the valid request the suite sends by default (suites/case-format.md,
 /// "The opening request"). Header names compare case-insensitively; a name in Headers replaces the default
 /// header in place, with the case's spelling of the name.
 /// </summary>
@@ -46,7 +46,7 @@ public sealed record OpeningRequest
         + (Pipeline ? ", with the first step's octets in the same write" : "");
 }
 
-/// <summary>What the answer to the opening request must be (suites/README.md, "The expected answer").</summary>
+/// <summary>What the answer to the opening request must be (suites/case-format.md, "The expected answer").</summary>
 public sealed record HandshakeExpectation
 {
     /// <summary>True: the server must upgrade; false: it must refuse; null: either (the RFC is silent).</summary>

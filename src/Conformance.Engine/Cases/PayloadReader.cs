@@ -3,7 +3,7 @@ using Conformance.Protocol;
 
 namespace Conformance.Engine.Cases;
 
-/// <summary>Reads the PAYLOAD forms of suites/README.md into bytes.</summary>
+/// <summary>Reads the PAYLOAD forms of suites/case-format.md into bytes.</summary>
 internal static class PayloadReader
 {
     private const long MaxPayload = 64L * 1024 * 1024;

@@ -14,7 +14,7 @@ public sealed record Requirement(string Id, string Rfc, string Section, string K
     public string Reference => $"{Rfc} {Section}";
 }
 
-/// <summary>suites/requirements.json (format: suites/README.md): the requirements in the file's order.</summary>
+/// <summary>suites/requirements.json (format: suites/case-format.md): the requirements in the file's order.</summary>
 public sealed record RequirementSet(string Source, IReadOnlyList<Requirement> Requirements)
 {
     /// <summary>The file's name in a suites folder; the catalogue reads it as no case file.</summary>

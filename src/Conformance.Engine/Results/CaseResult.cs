@@ -88,5 +88,5 @@ public sealed record CaseResult : CaseDescription
 public sealed record EarlierRun(
     Verdict Behavior, CloseVerdict BehaviorClose, string Reason, DateTimeOffset StartedAt, long DurationMs, IReadOnlyList<TranscriptEntry> Transcript);
 
-/// <summary>Behaviour verdicts a case may move between by a race inside the server (suites/README.md, "race").</summary>
+/// <summary>Behaviour verdicts a case may move between by a race inside the server (suites/case-format.md, "race").</summary>
 public sealed record RaceClass(IReadOnlyList<Verdict> Behaviors, string Why);

@@ -5,7 +5,7 @@ using Conformance.Protocol;
 namespace Conformance.Engine.Scoring;
 
 /// <summary>
-/// Judges the server's answer to a case's opening request (suites/README.md, "The expected answer"). A case whose
+/// Judges the server's answer to a case's opening request (suites/case-format.md, "The expected answer"). A case whose
 /// request must be upgraded, and was, goes on to be judged by its steps like any other.
 /// </summary>
 internal static class HandshakeJudge
