@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Conformance.Engine.Cases;
 using Conformance.Engine.Configuration;
+using Conformance.Engine.Sessions;
 
 namespace Conformance.Cli.Tests;
 
@@ -119,12 +120,16 @@ public class DocumentationTests : WithScratchFolder
     {
         var catalogue = Catalogue.Load(RepositoryPaths.Suites).Cases;
         var defaults = new Settings();
+        var timers = new SessionOptions { Target = new Uri("ws://127.0.0.1/") };
         (string Page, string Pattern, long Value)[] facts =
         [
             (Documentation.Front, @"(\d+) cases in all", catalogue.Count),
             (Documentation.Front, @"categories 1 to 10 \((\d+) cases\)", catalogue.Count(c => int.TryParse(c.Category, out var n) && n is >= 1 and <= 10)),
             ("suites/scoring.md", @"at most (\d+) at once", defaults.Parallelism),
             ("suites/scoring.md", @"cut off after (\d+) s", (long)defaults.CaseTimeout.TotalSeconds),
+            ("suites/scoring.md", @"by default (\d+) s for a server to fail the connection", EndTimer.Default.AfterMilliseconds / 1000),
+            ("suites/scoring.md", @"(\d+) s to answer a close", (long)timers.CloseHandshakeTimeout.TotalSeconds),
+            ("suites/scoring.md", @"(\d+) s to answer the opening handshake", (long)timers.OpenHandshakeTimeout.TotalSeconds),
             ("src/Conformance.Cli/README.md", @"default (\d+): the opening handshake", defaults.StoredOctets),
         ];
         Assert.Multiple(() =>
