@@ -69,10 +69,11 @@ public static partial class Documentation
 
     public static string Full(string page) => Path.Combine(RepositoryPaths.Root, page);
 
-    public static IReadOnlyList<FencedBlock> Blocks(string page)
+    public static IReadOnlyList<FencedBlock> Blocks(string page) => Blocks(page, File.ReadAllLines(Full(page)));
+
+    public static IReadOnlyList<FencedBlock> Blocks(string page, string[] lines)
     {
         var blocks = new List<FencedBlock>();
-        var lines = File.ReadAllLines(Full(page));
         for (var i = 0; i < lines.Length; i++)
         {
             if (!lines[i].StartsWith("```") || lines[i].Trim() == "```") continue;

@@ -30,6 +30,23 @@ public class DocumentationTests : WithScratchFolder
     }
 
     [Test]
+    public void A_block_is_read_with_its_attributes_and_its_commands()
+    {
+        var blocks = Documentation.Blocks("page.md",
+        [
+            "text", "```sh exit=2 skip=\"needs a server on port 9001\" narrow=\"--cases 1.*\"", "# a comment line",
+            "./run.sh --cases 1.1.1 \\", "  --parallel many   # bad", "", "./run.sh list", "```", "```text output-of=\"./run.sh --help\"", "Usage:", "```",
+        ]);
+        Assert.That(blocks.Select(b => (b.Line, b.Language)), Is.EqualTo(new[] { (2, "sh"), (9, "text") }));
+        Assert.That(blocks[0].Attributes, Is.EqualTo(new Dictionary<string, string> { ["exit"] = "2", ["skip"] = "needs a server on port 9001", ["narrow"] = "--cases 1.*" }));
+        Assert.That(blocks[0].Commands(), Is.EqualTo(new[] { "./run.sh --cases 1.1.1    --parallel many   # bad", "./run.sh list" }));
+        Assert.That(blocks[1].Attributes["output-of"], Is.EqualTo("./run.sh --help"));
+        Assert.That(blocks[1].Lines, Is.EqualTo(new[] { "Usage:" }));
+        Assert.That(WithoutComment(blocks[0].Commands()[0]), Is.EqualTo("./run.sh --cases 1.1.1    --parallel many"));
+        Assert.That(WithoutComment("./run.sh --fail-on FAILED,\"WRONG CODE\"   # exit 1"), Is.EqualTo("./run.sh --fail-on FAILED,\"WRONG CODE\""));
+    }
+
+    [Test]
     public void Every_page_is_reachable_from_README_and_every_link_leads_somewhere()
     {
         var pages = Documentation.Pages();
