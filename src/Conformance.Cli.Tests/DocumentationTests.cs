@@ -114,7 +114,7 @@ public class DocumentationTests : WithScratchFolder
         Assert.Multiple(() =>
         {
             foreach (var command in commands)
-                Assert.That(prose, Does.Match($@"(\./run\.sh|conformance|`) ?{command}\b"), $"no page shows the command {command}");
+                Assert.That(pages[Documentation.Front], Does.Match($@"(\./run\.sh|conformance|`) ?{command}\b"), $"README does not name the command {command}");
             foreach (var (command, names) in flags)
                 foreach (var flag in names.Where(f => f is not "--help" and not "--version"))
                     Assert.That(Documentation.Flags(prose), Does.Contain(flag), $"no page names {flag} (of {(command == "" ? "a run" : command)})");
