@@ -27,7 +27,7 @@ public class ClientsCommandTests
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         await Listening(port, process);
-        await ClientDrivers.RawAsync(new Uri($"ws://127.0.0.1:{port}/"), "raw", masks, count: 8);
+        await ClientDrivers.RawAsync(new Uri($"ws://127.0.0.1:{port}/"), "raw", masks ? ClientFault.None : ClientFault.DoesNotMask, count: 8);
         Assert.That(process.WaitForExit(TimeSpan.FromMinutes(1)), Is.True, "it exits after /updateReports");
         Assert.That(process.ExitCode, Is.EqualTo(exitCode), await errors);
         var index = JsonNode.Parse(File.ReadAllText(Path.Combine(_out, "index.json")))!.AsObject();
@@ -47,9 +47,9 @@ public class ClientsCommandTests
         var errors = process.StandardError.ReadToEndAsync();
         await Listening(port, process);
         var url = new Uri($"ws://127.0.0.1:{port}/");
-        await ClientDrivers.RawAsync(url, "masking", masks: true, count: 8);
+        await ClientDrivers.RawAsync(url, "masking", ClientFault.None, count: 8);
         Assert.That(process.HasExited, Is.False, "one agent's /updateReports does not end it");
-        await ClientDrivers.RawAsync(url, "unmasked", masks: false, count: 8);
+        await ClientDrivers.RawAsync(url, "unmasked", ClientFault.DoesNotMask, count: 8);
         Assert.That(process.WaitForExit(TimeSpan.FromMinutes(1)), Is.True, "it exits after the second agent's /updateReports");
         Assert.That(process.ExitCode, Is.Zero, await errors);
         var index = JsonNode.Parse(File.ReadAllText(Path.Combine(_out, "index.json")))!.AsObject();

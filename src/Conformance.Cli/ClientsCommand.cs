@@ -50,7 +50,7 @@ internal static class ClientsCommand
     private static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, IPAddress address, int port, TimeSpan? duration,
         int agents, CancellationToken interrupt)
     {
-        if (Selection.Load(commandLine, configFile) is not var (settings, selected)) return ExitCodes.Usage;
+        if (Selection.Load(commandLine, configFile, allRoles: true) is not var (settings, selected)) return ExitCodes.Usage;
         var cases = ClientCases.Select(selected);
         if (cases.Count == 0)
             return ExitCodes.Fail($"none of the {selected.Count} selected case(s) is played against clients (e.g. {selected[0].Id}: {ClientCases.LeftOut(selected[0])})");

@@ -8,11 +8,11 @@ namespace Conformance.Engine.Tests;
 internal static class ClientRuns
 {
     /// <summary>Every case of the catalogue that is played against clients, in its order.</summary>
-    public static IReadOnlyList<CaseDefinition> All => ClientCases.Select(CatalogueRuns.Catalogue.Cases);
+    public static IReadOnlyList<CaseDefinition> All => ClientCases.Select(CatalogueRuns.Catalogue.All);
 
     /// <summary>The cases of the categories that are played against clients, in the catalogue's order.</summary>
     public static IReadOnlyList<CaseDefinition> Categories(params string[] categories) =>
-        ClientCases.Select(CatalogueRuns.Catalogue.Cases.Where(c => categories.Contains(c.Category)));
+        ClientCases.Select(CatalogueRuns.Catalogue.All.Where(c => categories.Contains(c.Category)));
 
     /// <summary>Serves the cases until the client (given the suite's URL) has asked for the reports; the results by agent and index.json.</summary>
     public static async Task<(IReadOnlyDictionary<string, IReadOnlyList<CaseResult>> Results, JsonObject Index)> ServeAsync(

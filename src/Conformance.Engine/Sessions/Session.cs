@@ -60,13 +60,23 @@ public sealed class Session
             await _wire.WriteAsync(System.Text.Encoding.ASCII.GetBytes(refusal), null, deadline, "the refusal of the opening request");
             return null;
         }
-        if (!await _wire.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request.SwitchingProtocols()), null, deadline, "the answer to the opening request (101)"))
-            return null;
+        var (answer, steps, label) = AnswerWrite(request);
+        if (!await _wire.WriteAsync(answer, _case.Answer?.Chop, deadline, label)) return null;
         _state.Opened(new ClientEndpoint(null, decompress: false, role: Role.Server));
         _state.Handshake.TrySetResult(true);
         startReading();
-        return _case.Steps;
+        return steps;
     };
+
+    /// <summary>Playing the server: the answer (the case's own, or the valid 101) with the first step's octets when the case pipelines them, the steps left, the write's label.</summary>
+    private (byte[] Answer, IReadOnlyList<Step> Steps, string Label) AnswerWrite(Protocol.OpeningRequestHead request)
+    {
+        if (_case.Answer is not { } own)
+            return (System.Text.Encoding.ASCII.GetBytes(request.SwitchingProtocols()), _case.Steps, "the answer to the opening request (101)");
+        var answer = System.Text.Encoding.Latin1.GetBytes(own.Text(request.Key));
+        if (!own.Pipeline) return (answer, _case.Steps, "the case's answer to the opening request");
+        return ([.. answer, .. StepBytes(_case.Steps[0])], _case.Steps.Skip(1).ToList(), "the case's answer to the opening request and step 1");
+    }
 
     /// <summary>
     /// Plays the case within its budget and, for a case that asks for it (<see cref="HandshakeExpectation.Recheck"/>),
@@ -254,12 +264,12 @@ public sealed class Session
         if (sent < step.Count) _transcript.Note($"{label}: the series ended after {sent} of {step.Count} messages, as the connection is closing");
     }
 
-    /// <summary>The octets of a step that sends something, for a step written together with the request.</summary>
-    private static byte[] StepBytes(Step step) => step switch
+    /// <summary>The octets of a step that sends something, for a step written together with the request or the answer.</summary>
+    private byte[] StepBytes(Step step) => step switch
     {
-        SendFramesStep s => Encode(s.Frames.Select(f => f.ToFrame())),
-        SendMessageStep s => Encode(MessageFrames.Split(s.Opcode, s.Payload, s.FragmentSize, compressed: false)),
-        SendRawStep s => s.Bytes,
+        SendFramesStep s => Encode(s.Frames.Select(f => f.ToFrame(_role))),
+        SendMessageStep s => Encode(MessageFrames.Split(s.Opcode, s.Payload, s.FragmentSize, compressed: false, _role)),
+        SendRawStep s => _role == Role.Server ? s.AsServer ?? s.Bytes : s.Bytes,
         _ => throw new InvalidOperationException($"the case file reader lets only a sending step be pipelined, not {step.Describe()}"),
     };
 
