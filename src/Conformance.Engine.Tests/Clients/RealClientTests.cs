@@ -7,7 +7,7 @@ namespace Conformance.Engine.Tests;
 /// <summary>
 /// The suite as a server for real, independently written clients, each running Autobahn's driver loop unchanged
 /// (getCaseCount, runCase for each case with every message echoed, updateReports) through every case played against
-/// clients (categories 1 to 7, 9, 10, R and D.1.1): every case gets a verdict, no
+/// clients (categories 1 to 7, 9, 10, D.1.1, H and R): every case gets a verdict, no
 /// case is worse than the client's expectations file (suites/expectations/*-client.json), and index.json reads like
 /// the one Autobahn's fuzzingserver writes.
 /// </summary>
