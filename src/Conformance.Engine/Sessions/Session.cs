@@ -220,7 +220,7 @@ public sealed class Session
                         s.Chop, label, deadline);
                     break;
                 case WaitStep w:
-                    await Task.Delay(w.Milliseconds, deadline);
+                    await PauseAsync(w.Milliseconds, deadline);
                     if (w.Mark is not null && !_wire.IsClosed)
                     {
                         _transcript.Add(WireEntryKind.Mark, text: w.Mark);
@@ -229,6 +229,19 @@ public sealed class Session
                     break;
             }
         }
+    }
+
+    /// <summary>A wait step's pause; it ends early once the connection is closed, as nothing can go on the wire after that (nor is a mark recorded).</summary>
+    private async Task PauseAsync(int milliseconds, CancellationToken deadline)
+    {
+        var over = Task.Delay(milliseconds, deadline);
+        while (true)
+        {
+            var changed = _state.NextChange();
+            if (over.IsCompleted || _wire.IsClosed) break;
+            await Task.WhenAny(over, changed);
+        }
+        await (over.IsCompleted ? over : Task.CompletedTask);
     }
 
     /// <summary>The frames of a message, compressed first when permessage-deflate was agreed and the step allows it.</summary>
