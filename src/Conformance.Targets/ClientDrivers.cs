@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Net.WebSockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Conformance.Protocol;
 
@@ -9,18 +10,22 @@ namespace Conformance.Targets;
 public static class ClientDrivers
 {
     /// <summary>The loop on .NET's own client, <see cref="ClientWebSocket"/>.</summary>
-    public static async Task ClientWebSocketAsync(Uri server, string agent)
+    /// <param name="trust">For a wss:// server, the certificate to trust (the suite's own, made for the run).</param>
+    public static async Task ClientWebSocketAsync(Uri server, string agent, X509Certificate2? trust = null)
     {
-        var count = int.Parse(await ClientWebSocketExchangeAsync(new Uri(server, "getCaseCount"), echo: false) ?? "0");
+        var count = int.Parse(await ClientWebSocketExchangeAsync(new Uri(server, "getCaseCount"), echo: false, trust) ?? "0");
         for (var n = 1; n <= count; n++)
-            await ClientWebSocketExchangeAsync(new Uri(server, $"runCase?case={n}&agent={Uri.EscapeDataString(agent)}"), echo: true);
-        await ClientWebSocketExchangeAsync(new Uri(server, $"updateReports?agent={Uri.EscapeDataString(agent)}"), echo: false);
+            await ClientWebSocketExchangeAsync(new Uri(server, $"runCase?case={n}&agent={Uri.EscapeDataString(agent)}"), echo: true, trust);
+        await ClientWebSocketExchangeAsync(new Uri(server, $"updateReports?agent={Uri.EscapeDataString(agent)}"), echo: false, trust);
     }
 
     /// <summary>One connection: every message echoed (or the first kept), the close answered; the first text message, if any.</summary>
-    private static async Task<string?> ClientWebSocketExchangeAsync(Uri url, bool echo)
+    private static async Task<string?> ClientWebSocketExchangeAsync(Uri url, bool echo, X509Certificate2? trust)
     {
         using var socket = new ClientWebSocket();
+        if (trust is not null)
+            socket.Options.RemoteCertificateValidationCallback = (_, presented, _, errors) =>
+                errors == System.Net.Security.SslPolicyErrors.None || presented is not null && presented.GetRawCertData().AsSpan().SequenceEqual(trust.RawData);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         string? first = null;
         try

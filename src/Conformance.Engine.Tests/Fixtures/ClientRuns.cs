@@ -15,15 +15,16 @@ internal static class ClientRuns
         ClientCases.Select(CatalogueRuns.Catalogue.All.Where(c => categories.Contains(c.Category)));
 
     /// <summary>Serves the cases until the client (given the suite's URL) has asked for the reports; the results by agent and index.json.</summary>
+    /// <param name="certificate">Serves wss:// with it; null: ws://.</param>
     public static async Task<(IReadOnlyDictionary<string, IReadOnlyList<CaseResult>> Results, JsonObject Index)> ServeAsync(
-        IReadOnlyList<CaseDefinition> cases, Func<Uri, Task> client)
+        IReadOnlyList<CaseDefinition> cases, Func<Uri, Task> client, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "conformance-clients-" + Guid.NewGuid().ToString("N"));
         try
         {
             using var writer = new ResultsWriter(folder);
             FuzzingServer? server = null;
-            var options = new RunOptions { Session = new SessionOptions { Target = new Uri("ws://127.0.0.1/") } };
+            var options = new RunOptions { Session = new SessionOptions { Target = new Uri("ws://127.0.0.1/"), ServerCertificate = certificate } };
             server = FuzzingServer.Start(IPAddress.Loopback, 0, cases, options, () =>
             {
                 writer.WriteAll(Document(server!));

@@ -72,7 +72,8 @@ public sealed class FuzzingServer : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    public Uri Url => new($"ws://{(IPEndPoint)_listener.LocalEndpoint}/");
+    /// <summary>ws://, or wss:// when the options give a server certificate.</summary>
+    public Uri Url => new($"{(_options.Session.ServerCertificate is null ? "ws" : "wss")}://{(IPEndPoint)_listener.LocalEndpoint}/");
 
     /// <summary>Completes once a client has asked for the reports (/updateReports) and they are written.</summary>
     public Task ReportsUpdated => ReportsUpdatedByAsync(1, CancellationToken.None);
