@@ -62,7 +62,7 @@ public sealed class Session
         }
         var (answer, steps, label) = AnswerWrite(request);
         if (!await _wire.WriteAsync(answer, _case.Answer?.Chop, deadline, label)) return null;
-        _state.Opened(new ClientEndpoint(null, decompress: false, role: Role.Server));
+        _state.Opened(new ClientEndpoint(_deflate, decompress: false, role: Role.Server));
         _state.Handshake.TrySetResult(true);
         startReading();
         return steps;
@@ -72,10 +72,35 @@ public sealed class Session
     private (byte[] Answer, IReadOnlyList<Step> Steps, string Label) AnswerWrite(Protocol.OpeningRequestHead request)
     {
         if (_case.Answer is not { } own)
-            return (System.Text.Encoding.ASCII.GetBytes(request.SwitchingProtocols()), _case.Steps, "the answer to the opening request (101)");
+            return (System.Text.Encoding.ASCII.GetBytes(SwitchingProtocols(request)), _case.Steps, "the answer to the opening request (101)");
         var answer = System.Text.Encoding.Latin1.GetBytes(own.Text(request.Key));
         if (!own.Pipeline) return (answer, _case.Steps, "the case's answer to the opening request");
         return ([.. answer, .. StepBytes(_case.Steps[0])], _case.Steps.Skip(1).ToList(), "the case's answer to the opening request and step 1");
+    }
+
+    /// <summary>
+    /// The valid 101; for a case that needs permessage-deflate, accepting the client's first offer that allows what the
+    /// case's offers ask of the peer, in the case's order: the suite, in the client's place, asks the client for what the
+    /// case asks of a server (server_no_context_takeover becomes client_no_context_takeover, server_max_window_bits
+    /// client_max_window_bits), and grants what the client's offer asks. When no offer allows it, none is accepted.
+    /// </summary>
+    private string SwitchingProtocols(Protocol.OpeningRequestHead request)
+    {
+        var valid = request.SwitchingProtocols();
+        if (_case.DeflateOffers is not { } wanted) return valid;
+        var offered = ExtensionList.Parse(request.Values("Sec-WebSocket-Extensions"), out _) ?? [];
+        foreach (var want in wanted)
+        {
+            if (ExtensionList.Parse(want, out _) is not [var caseOffer]) continue;
+            var (noContextTakeover, maxWindowBits) = DeflateNegotiation.AskedOfServer(caseOffer);
+            if (DeflateNegotiation.AnswerAsking(offered, noContextTakeover, maxWindowBits) is not { } accepted) continue;
+            _deflate = DeflateNegotiation.Agreed(accepted);
+            return valid[..^2] + $"Sec-WebSocket-Extensions: {accepted}\r\n\r\n";
+        }
+        _deflateProblem = offered.Any(DeflateNegotiation.IsDeflate)
+            ? $"no permessage-deflate offer of the client allows what the case asks ({string.Join(" or ", wanted)})"
+            : "the client offered no permessage-deflate";
+        return valid;
     }
 
     /// <summary>
@@ -138,7 +163,9 @@ public sealed class Session
             closing = Task.Run(() => WatchClosingAsync(stopReading.Token), CancellationToken.None);
             if (_case.DeflateOffers is not null && _deflate is null)
             {
-                _transcript.Note(_deflateProblem is null
+                _transcript.Note(_role == Role.Server
+                    ? $"{_deflateProblem}, so the suite agreed none; it closes, as the case needs the extension"
+                    : _deflateProblem is null
                     ? "the server accepted no permessage-deflate offer; the suite closes, as the case needs the extension"
                     : $"the server's permessage-deflate answer is one a client must fail ({_deflateProblem}); the suite closes");
                 await SendCloseAsync(ClosePayload.Build(CloseCodes.Normal, []), "close: the case cannot run", deadline);
@@ -248,8 +275,8 @@ public sealed class Session
     private IEnumerable<Frame> MessageFramesOf(byte opcode, ReadOnlyMemory<byte> payload, int? fragmentSize, bool compress)
     {
         if (_deflate is null || !compress) return MessageFrames.Split(opcode, payload, fragmentSize, compressed: false, _role);
-        _deflater ??= _deflate.ClientDeflater();
-        return MessageFrames.Split(opcode, _deflater.Compress(payload.Span), fragmentSize, compressed: true);
+        _deflater ??= _role == Role.Client ? _deflate.ClientDeflater() : _deflate.ServerDeflater();
+        return MessageFrames.Split(opcode, _deflater.Compress(payload.Span), fragmentSize, compressed: true, _role);
     }
 
     /// <summary>
@@ -258,14 +285,14 @@ public sealed class Session
     /// </summary>
     private async Task RoundTripsAsync(RoundTripsStep step, string label, CancellationToken deadline)
     {
-        var compressed = _deflate is null ? null : CompressedSeries.For(step.Messages, step.Count, _deflate);
+        var compressed = _deflate is null ? null : CompressedSeries.For(step.Messages, step.Count, _deflate, _role);
         var sent = 0;
         for (; sent < step.Count && _state.IsOpen; sent++)
         {
             var answered = _state.EventCount + 1;
             var frames = compressed is null
                 ? MessageFrames.Split(step.Opcode, step.Messages.At(sent), step.FragmentSize, compressed: false, _role)
-                : MessageFrames.Split(step.Opcode, compressed.At(sent), step.FragmentSize, compressed: true);
+                : MessageFrames.Split(step.Opcode, compressed.At(sent), step.FragmentSize, compressed: true, _role);
             await _wire.WriteAsync(Encode(frames), null, deadline, label);
             while (_state.EventCount < answered && _state.IsOpen)
             {

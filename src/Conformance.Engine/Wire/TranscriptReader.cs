@@ -142,7 +142,8 @@ public sealed class TranscriptReader : IDisposable
     /// <summary>
     /// Playing the server: the client's request must be one a server may upgrade (RFC 6455 4.2.1), and the suite's
     /// answer complete: a 101, or the answer of a case that tests what a client accepts, which may be any answer and is
-    /// followed by the steps all the same. The suite speaks no extension to clients yet, so none is agreed.
+    /// followed by the steps all the same. permessage-deflate is agreed when the suite's answer accepted a client's offer
+    /// validly (an answer a client must fail agrees nothing).
     /// </summary>
     private Handshake ReadClientsHandshake(string head)
     {
@@ -155,7 +156,8 @@ public sealed class TranscriptReader : IDisposable
             problem = "the suite did not answer the request";
         else
             problem = null;
-        return new Handshake(_parsed, null, problem, problem is null);
+        var deflate = problem is null && _parsed!.StatusCode == 101 ? DeflateAgreement.Read(head, _parsed, out _) : null;
+        return new Handshake(_parsed, deflate, problem, problem is null);
     }
 
     private static List<string> ListElements(string head, string name) =>
