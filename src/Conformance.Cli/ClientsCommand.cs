@@ -131,7 +131,7 @@ internal static class ClientsCommand
             if (trustFile is not null)
                 Console.Error.WriteLine($"conformance: the self-signed certificate made for this run, for the clients to trust: {trustFile}");
             if (selected.Count > cases.Count)
-                Console.Error.WriteLine($"conformance: {selected.Count - cases.Count} selected case(s) are not played against clients (category 0, permessage-deflate, raw octets)");
+                Console.Error.WriteLine($"conformance: {selected.Count - cases.Count} selected case(s) are not played against clients (category 0, cases with an opening request of their own, raw octets without asServer)");
             var ends = new List<Task> { server.ReportsUpdatedByAsync(agents, interrupt), Task.Delay(Timeout.Infinite, interrupt) };
             if (duration is { } limit) ends.Add(Task.Delay(limit, interrupt));
             await Task.WhenAny(ends);

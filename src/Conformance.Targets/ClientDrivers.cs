@@ -130,6 +130,7 @@ public static class ClientDrivers
     /// <summary>Whether the client goes on with this answer head; a client that ignores Sec-WebSocket-Accept reads it as if it were right.</summary>
     private static bool Accepts(ReadOnlySpan<byte> head, string key, ClientFault fault)
     {
+        if (fault == ClientFault.ChecksNoAnswer) return true;
         if (UpgradeResponse.TryParse(head, head.Length, out var response, out _, out _) != ResponseParseStatus.Complete) return false;
         if (fault == ClientFault.IgnoresAccept)
         {
@@ -150,4 +151,6 @@ public enum ClientFault
     DoesNotMask,
     /// <summary>Takes any Sec-WebSocket-Accept, or none, as right (4.1: the client MUST fail the connection on a wrong one).</summary>
     IgnoresAccept,
+    /// <summary>Goes on after any answer at all (4.1: the client MUST validate the server's response).</summary>
+    ChecksNoAnswer,
 }

@@ -23,7 +23,8 @@ public class BrokenClientTests
 
     /// <summary>
     /// The client-side handshake (category H), as FaultTable proves the server faults: each fault of the raw client
-    /// turns exactly the cases it should non-OK, and the client without faults passes them all.
+    /// turns exactly the cases it should non-OK, the client without faults passes them all, and every case of the
+    /// category is failed by some fault.
     /// </summary>
     [Test]
     public async Task Each_client_fault_fails_exactly_the_handshake_cases_it_breaks()
@@ -36,10 +37,12 @@ public class BrokenClientTests
         {
             [ClientFault.None] = [],
             [ClientFault.IgnoresAccept] = wrongAccept,
+            [ClientFault.ChecksNoAnswer] = cases.Where(c => c.Group is "H.1" or "H.3").Select(c => c.Id).ToList(),
             // An unmasked client still fails every answer it must fail, and so passes those; the answers it accepts are
             // followed by its unmasked echo.
             [ClientFault.DoesNotMask] = accepting,
         };
+        Assert.That(expected.Values.SelectMany(f => f).Distinct(), Is.EquivalentTo(cases.Select(c => c.Id)), "every case can fail");
         foreach (var (fault, failing) in expected)
         {
             var agent = fault.ToString();
@@ -47,7 +50,7 @@ public class BrokenClientTests
             var notOk = results[agent].Where(r => $"{r.Verdicts}" != "OK/OK").ToList();
             Assert.That(notOk.Select(r => r.Id), Is.EquivalentTo(failing), $"{fault}: " + string.Join("; ", notOk.Select(r => $"{r.Id} {r.Verdicts} {r.Reason}")));
             foreach (var result in notOk) Assert.That(result.Behavior, Is.EqualTo(Verdict.Failed), $"{fault} {result.Id}: {result.Reason}");
-            Assert.That((string)index[agent]!["H.1.7"]!["behavior"]!, Is.EqualTo(fault == ClientFault.IgnoresAccept ? "FAILED" : "OK"));
+            Assert.That((string)index[agent]!["H.1.7"]!["behavior"]!, Is.EqualTo(fault is ClientFault.IgnoresAccept or ClientFault.ChecksNoAnswer ? "FAILED" : "OK"));
         }
     }
 }

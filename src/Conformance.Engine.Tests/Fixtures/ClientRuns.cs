@@ -10,6 +10,12 @@ internal static class ClientRuns
     /// <summary>Every case of the catalogue that is played against clients, in its order.</summary>
     public static IReadOnlyList<CaseDefinition> All => ClientCases.Select(CatalogueRuns.Catalogue.All);
 
+    /// <summary>
+    /// Every case played against clients but the heavy ones (more than 32 MiB each way: categories 12 and 13 with
+    /// messages of 64 KiB and more), which take minutes against a client in Python; they are run by hand.
+    /// </summary>
+    public static IReadOnlyList<CaseDefinition> Light => All.Where(c => !c.IsHeavy).ToList();
+
     /// <summary>The cases of the categories that are played against clients, in the catalogue's order.</summary>
     public static IReadOnlyList<CaseDefinition> Categories(params string[] categories) =>
         ClientCases.Select(CatalogueRuns.Catalogue.All.Where(c => categories.Contains(c.Category)));

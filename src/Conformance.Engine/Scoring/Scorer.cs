@@ -79,7 +79,7 @@ public static class Scorer
             var (closing, closeWhy, _) = JudgeClose(ExpectedClose.NormalBySuite, reading, serverClose);
             var none = reading.Role == Role.Client
                 ? $"the server accepted none of the permessage-deflate offers ({string.Join(", ", offers)})"
-                : $"no permessage-deflate offer of the client allowed what the case asks of it ({string.Join(" or ", offers)}, with server and client swapped), so the suite agreed none";
+                : $"the client offered no permessage-deflate that allows what the case asks of it ({string.Join(" or ", offers)}, with server and client swapped), so the suite agreed none";
             return new Score(Verdict.Unimplemented, closing,
                 $"{none}, so the case could not run; {closeWhy}",
                 null, null, [], reading.ServerViolations);
