@@ -26,7 +26,7 @@ public class RealClientTests
     {
         var cases = ClientRuns.Light;
         var clock = Stopwatch.StartNew();
-        var (results, index) = await ClientRuns.ServeAsync(cases, url => ExternalServer.DriveAsync("websockets", url, "websockets", TimeSpan.FromMinutes(3)));
+        var (results, index) = await ClientRuns.ServeAsync(cases, url => ExternalServer.DriveAsync("websockets", url, "websockets", TimeSpan.FromMinutes(10)));
         TestContext.Out.WriteLine($"{cases.Count} cases in {clock.Elapsed.TotalSeconds:0.0} s");
         AssertEveryCase(cases, "websockets", results, index);
         CatalogueRuns.AssertConforming(results["websockets"], Expected("python-websockets-client"));
@@ -36,7 +36,7 @@ public class RealClientTests
     public async Task Node_ws_client_conforms()
     {
         var cases = ClientRuns.Light;
-        var (results, index) = await ClientRuns.ServeAsync(cases, url => ExternalServer.DriveAsync("ws", url, "ws", TimeSpan.FromMinutes(3)));
+        var (results, index) = await ClientRuns.ServeAsync(cases, url => ExternalServer.DriveAsync("ws", url, "ws", TimeSpan.FromMinutes(10)));
         AssertEveryCase(cases, "ws", results, index);
         CatalogueRuns.AssertConforming(results["ws"], Expected("node-ws-client"));
     }
