@@ -27,7 +27,7 @@ public class ClientsCommandTests
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         await Listening(port, process);
-        await ClientDrivers.RawAsync(new Uri($"ws://127.0.0.1:{port}/"), "raw", masks, count: 8);
+        await ClientDrivers.RawAsync(new Uri($"ws://127.0.0.1:{port}/"), "raw", masks ? ClientFault.None : ClientFault.DoesNotMask, count: 8);
         Assert.That(process.WaitForExit(TimeSpan.FromMinutes(1)), Is.True, "it exits after /updateReports");
         Assert.That(process.ExitCode, Is.EqualTo(exitCode), await errors);
         var index = JsonNode.Parse(File.ReadAllText(Path.Combine(_out, "index.json")))!.AsObject();
@@ -47,9 +47,9 @@ public class ClientsCommandTests
         var errors = process.StandardError.ReadToEndAsync();
         await Listening(port, process);
         var url = new Uri($"ws://127.0.0.1:{port}/");
-        await ClientDrivers.RawAsync(url, "masking", masks: true, count: 8);
+        await ClientDrivers.RawAsync(url, "masking", ClientFault.None, count: 8);
         Assert.That(process.HasExited, Is.False, "one agent's /updateReports does not end it");
-        await ClientDrivers.RawAsync(url, "unmasked", masks: false, count: 8);
+        await ClientDrivers.RawAsync(url, "unmasked", ClientFault.DoesNotMask, count: 8);
         Assert.That(process.WaitForExit(TimeSpan.FromMinutes(1)), Is.True, "it exits after the second agent's /updateReports");
         Assert.That(process.ExitCode, Is.Zero, await errors);
         var index = JsonNode.Parse(File.ReadAllText(Path.Combine(_out, "index.json")))!.AsObject();
@@ -58,6 +58,34 @@ public class ClientsCommandTests
         Assert.That(index["unmasked"]!.AsObject().Select(c => (string)c.Value!["behavior"]!), Is.All.EqualTo("FAILED"));
         Assert.That(await output, Does.Contain("masking").And.Contain("unmasked"));
     }
+
+    [Test]
+    public async Task With_tls_it_serves_wss_with_a_certificate_made_for_the_run_and_written_beside_the_results()
+    {
+        var port = FreePort();
+        using var process = Process.Start(Cli.StartInfo(new Dictionary<string, string>(),
+            "clients", "--port", port.ToString(), "--cases", "1.1.1,1.1.2,H.1.7,H.2.6", "--out", _out, "--tls", "--duration", "2m"))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await Listening(port, process);
+        var pem = Path.Combine(_out, "clients-certificate.pem");
+        Assert.That(File.Exists(pem), Is.True, "the certificate is written before the first client can connect");
+        using var trusted = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(pem);
+        Assert.That(trusted.HasPrivateKey, Is.False, "the file a client trusts holds no key");
+        await ClientDrivers.ClientWebSocketAsync(new Uri($"wss://127.0.0.1:{port}/"), "dotnet", trusted);
+        Assert.That(process.WaitForExit(TimeSpan.FromMinutes(1)), Is.True, "it exits after /updateReports");
+        Assert.That(process.ExitCode, Is.Zero, await errors);
+        Assert.That(await errors, Does.Contain($"wss://127.0.0.1:{port}/").And.Contain(pem));
+        var index = JsonNode.Parse(File.ReadAllText(Path.Combine(_out, "index.json")))!.AsObject();
+        Assert.That(index["dotnet"]!.AsObject().Select(c => $"{c.Key} {c.Value!["behavior"]}"), Is.EqualTo(new[] { "1.1.1 OK", "1.1.2 OK", "H.1.7 OK", "H.2.6 OK" }));
+        await output;
+    }
+
+    [TestCase(new[] { "--key", "key.pem" }, "--key goes with --certificate")]
+    [TestCase(new[] { "--tls", "--certificate", "cert.pem" }, "--tls makes a certificate for the run; --certificate gives one: choose one")]
+    [TestCase(new[] { "--certificate", "no-such.pem" }, "conformance: no-such.pem: not a certificate with its private key")]
+    public void Bad_tls_input_is_one_line_and_exit_2(string[] flags, string expected) =>
+        CommandLineBadInputTests.AssertOneLineUsageError(Cli.Run(["clients", .. flags, "--cases", "1.1.1", "--out", _out]), expected);
 
     [TestCase("--agents", "0", "--agents: \"0\" is not a whole number from 1 to 1000")]
     [TestCase("--port", "70000", "--port: \"70000\" is not a port number from 0 to 65535")]

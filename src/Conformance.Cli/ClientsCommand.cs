@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Conformance.Engine.Cases;
 using Conformance.Engine.Clients;
 using Conformance.Engine.Results;
@@ -13,7 +14,8 @@ namespace Conformance.Cli;
 /// `conformance clients`: the suite as a server that tests WebSocket clients, speaking Autobahn|Testsuite's
 /// fuzzingserver protocol, so that a client's existing driver (getCaseCount, runCase for each case, updateReports) runs
 /// against it unchanged. It ends once a client has asked for /updateReports (or after --duration), with the same
-/// reports, a column per client agent, and the same exit codes as a run against servers.
+/// reports, a column per client agent, and the same exit codes as a run against servers. Over TLS (wss://) with
+/// --certificate, or with --tls and a certificate made for the run.
 /// </summary>
 internal static class ClientsCommand
 {
@@ -38,26 +40,66 @@ internal static class ClientsCommand
         var duration = TypedOptions.Duration("--duration", "How long to serve at most (default: until the clients have asked for /updateReports)");
         var agents = TypedOptions.WholeNumber("--agents", "How many client agents must each ask for /updateReports before it ends (a column each)", 1, 1000, 1,
             text => $"\"{text}\" is not a whole number from 1 to 1000");
+        var tls = new Option<bool>("--tls")
+        {
+            Description = "Serve wss:// with a self-signed certificate made for the run, written to clients-certificate.pem in the results folder for the clients to trust",
+        };
+        var certificate = new Option<string>("--certificate")
+        {
+            Description = "Serve wss:// with this certificate: a PEM file (its key in --key, or in the same file) or a PKCS#12 file (.pfx, .p12) without a password",
+            HelpName = "file",
+        };
+        var key = new Option<string>("--key") { Description = "The PEM private key of --certificate", HelpName = "file" };
         command.Options.Add(host);
         command.Options.Add(port);
         command.Options.Add(duration);
         command.Options.Add(agents);
+        command.Options.Add(tls);
+        command.Options.Add(certificate);
+        command.Options.Add(key);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(key) is not null && result.GetValue(certificate) is null) result.AddError("--key goes with --certificate");
+            if (result.GetValue(tls) && result.GetValue(certificate) is not null) result.AddError("--tls makes a certificate for the run; --certificate gives one: choose one");
+        });
         command.SetAction((parse, cancel) => ExecuteAsync(flags.ToConfiguration(parse), flags.ConfigFile(parse), IPAddress.Parse(parse.GetValue(host)!),
-            parse.GetValue(port), parse.GetValue(duration), parse.GetValue(agents), cancel));
+            parse.GetValue(port), parse.GetValue(duration), parse.GetValue(agents), (parse.GetValue(tls), parse.GetValue(certificate), parse.GetValue(key)), cancel));
         return command;
     }
 
     private static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, IPAddress address, int port, TimeSpan? duration,
-        int agents, CancellationToken interrupt)
+        int agents, (bool Generate, string? File, string? Key) tls, CancellationToken interrupt)
     {
-        if (Selection.Load(commandLine, configFile) is not var (settings, selected)) return ExitCodes.Usage;
+        if (Selection.Load(commandLine, configFile, allRoles: true) is not var (settings, selected)) return ExitCodes.Usage;
+        X509Certificate2? certificate = null;
+        string? trustFile = null;
+        try
+        {
+            if (tls.File is { } file) certificate = ServerCertificate.Load(file, tls.Key);
+        }
+        catch (CertificateFileException e)
+        {
+            Console.Error.WriteLine($"conformance: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        if (tls.Generate)
+        {
+            certificate = ServerCertificate.SelfSigned([address]);
+            Directory.CreateDirectory(settings.Out);
+            trustFile = Path.Combine(settings.Out, "clients-certificate.pem");
+            File.WriteAllText(trustFile, ServerCertificate.Pem(certificate));
+        }
         var cases = ClientCases.Select(selected);
         if (cases.Count == 0)
             return ExitCodes.Fail($"none of the {selected.Count} selected case(s) is played against clients (e.g. {selected[0].Id}: {ClientCases.LeftOut(selected[0])})");
         if (RunCommand.Prepare(settings) is not var (expectations, requirements)) return ExitCodes.Usage;
 
         using var output = new RunOutput(settings.Out) { Requirements = requirements };
-        var options = new RunOptions { Session = settings.SessionFor(new Uri($"ws://{new IPEndPoint(address, port)}/")), CaseTimeout = settings.CaseTimeout };
+        var options = new RunOptions
+        {
+            Session = settings.SessionFor(new Uri($"ws://{new IPEndPoint(address, port)}/")) with { ServerCertificate = certificate },
+            CaseTimeout = settings.CaseTimeout,
+        };
         FuzzingServer? server = null;
         var startedAt = DateTimeOffset.UtcNow;
         IReadOnlyList<RunResults> Runs() => server!.Results().Select(a => new RunResults
@@ -86,8 +128,10 @@ internal static class ClientsCommand
         {
             Console.Error.WriteLine($"conformance: serving {cases.Count} case(s) to clients on {server.Url} (Autobahn's fuzzingserver protocol); " +
                                     $"{(duration is { } d ? $"for at most {d.TotalSeconds:0.#} s, or " : "")}until {(agents == 1 ? "a client asks" : $"{agents} client agents ask")} for /updateReports");
+            if (trustFile is not null)
+                Console.Error.WriteLine($"conformance: the self-signed certificate made for this run, for the clients to trust: {trustFile}");
             if (selected.Count > cases.Count)
-                Console.Error.WriteLine($"conformance: {selected.Count - cases.Count} selected case(s) are not played against clients (category 0, permessage-deflate, raw octets)");
+                Console.Error.WriteLine($"conformance: {selected.Count - cases.Count} selected case(s) are not played against clients (category 0, cases with an opening request of their own, raw octets without asServer)");
             var ends = new List<Task> { server.ReportsUpdatedByAsync(agents, interrupt), Task.Delay(Timeout.Infinite, interrupt) };
             if (duration is { } limit) ends.Add(Task.Delay(limit, interrupt));
             await Task.WhenAny(ends);

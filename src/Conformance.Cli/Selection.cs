@@ -6,14 +6,16 @@ namespace Conformance.Cli;
 /// <summary>The settings and the cases they select, or the one line that says why there are none.</summary>
 internal sealed record Selection(Settings Settings, IReadOnlyList<CaseDefinition> Cases)
 {
-    public static Selection? Load(Dictionary<string, string?> commandLine, string? configFile)
+    /// <param name="allRoles">Select among every case, also those played against clients only (the clients command); else among the cases played against servers.</param>
+    public static Selection? Load(Dictionary<string, string?> commandLine, string? configFile, bool allRoles = false)
     {
         Settings settings;
         IReadOnlyList<CaseDefinition> cases;
         try
         {
             settings = SettingsReader.Read(configFile ?? "conformance.json", configFile is not null, commandLine);
-            cases = Catalogue.Load(settings.Suites).Select(settings.Cases, settings.Exclude);
+            var catalogue = Catalogue.Load(settings.Suites);
+            cases = allRoles ? catalogue.SelectAll(settings.Cases, settings.Exclude) : catalogue.Select(settings.Cases, settings.Exclude);
         }
         catch (Exception e) when (e is SettingsException or CaseFileException)
         {

@@ -33,6 +33,24 @@ public class DeflateNegotiationTests
         Assert.That(error, Does.Contain(expected));
     }
 
+    [TestCase("permessage-deflate; client_max_window_bits", false, null, "permessage-deflate")]
+    [TestCase("permessage-deflate; client_max_window_bits", true, 9, "permessage-deflate; client_no_context_takeover; client_max_window_bits=9")]
+    [TestCase("permessage-deflate", true, null, "permessage-deflate; client_no_context_takeover")]
+    [TestCase("permessage-deflate", false, 9, null)]
+    [TestCase("permessage-deflate; client_max_window_bits=10", false, 12, null)]
+    [TestCase("permessage-deflate; client_max_window_bits=10", false, 9, "permessage-deflate; client_max_window_bits=9")]
+    [TestCase("permessage-deflate; server_no_context_takeover; server_max_window_bits=10", false, null, "permessage-deflate; server_no_context_takeover; server_max_window_bits=10")]
+    [TestCase("permessage-deflate; x_unknown, permessage-deflate; client_max_window_bits", false, 9, "permessage-deflate; client_max_window_bits=9")]
+    [TestCase("permessage-deflate; server_max_window_bits", false, null, null)]
+    [TestCase("x-other", false, null, null)]
+    public void A_server_answer_asks_the_client_for_what_a_case_wants_only_where_the_offer_allows_it(string offers, bool noContextTakeover, int? bits, string? expected)
+    {
+        var answer = DeflateNegotiation.AnswerAsking(List(offers), noContextTakeover, bits);
+        Assert.That(answer?.ToString(), Is.EqualTo(expected));
+        if (answer is not null)
+            Assert.That(DeflateNegotiation.Judge(List(offers), [answer], out var problem), Is.Not.Null, $"a valid answer, as a client judges it: {problem}");
+    }
+
     [TestCase("permessage-deflate", null)]
     [TestCase("permessage-deflate; client_max_window_bits", null)]
     [TestCase("permessage-deflate; server_max_window_bits=8; client_max_window_bits=15", null)]

@@ -8,22 +8,29 @@ namespace Conformance.Engine.Tests;
 internal static class ClientRuns
 {
     /// <summary>Every case of the catalogue that is played against clients, in its order.</summary>
-    public static IReadOnlyList<CaseDefinition> All => ClientCases.Select(CatalogueRuns.Catalogue.Cases);
+    public static IReadOnlyList<CaseDefinition> All => ClientCases.Select(CatalogueRuns.Catalogue.All);
+
+    /// <summary>
+    /// Every case played against clients but the heavy ones (more than 32 MiB each way: categories 12 and 13 with
+    /// messages of 64 KiB and more), which take minutes against a client in Python; they are run by hand.
+    /// </summary>
+    public static IReadOnlyList<CaseDefinition> Light => All.Where(c => !c.IsHeavy).ToList();
 
     /// <summary>The cases of the categories that are played against clients, in the catalogue's order.</summary>
     public static IReadOnlyList<CaseDefinition> Categories(params string[] categories) =>
-        ClientCases.Select(CatalogueRuns.Catalogue.Cases.Where(c => categories.Contains(c.Category)));
+        ClientCases.Select(CatalogueRuns.Catalogue.All.Where(c => categories.Contains(c.Category)));
 
     /// <summary>Serves the cases until the client (given the suite's URL) has asked for the reports; the results by agent and index.json.</summary>
+    /// <param name="certificate">Serves wss:// with it; null: ws://.</param>
     public static async Task<(IReadOnlyDictionary<string, IReadOnlyList<CaseResult>> Results, JsonObject Index)> ServeAsync(
-        IReadOnlyList<CaseDefinition> cases, Func<Uri, Task> client)
+        IReadOnlyList<CaseDefinition> cases, Func<Uri, Task> client, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "conformance-clients-" + Guid.NewGuid().ToString("N"));
         try
         {
             using var writer = new ResultsWriter(folder);
             FuzzingServer? server = null;
-            var options = new RunOptions { Session = new SessionOptions { Target = new Uri("ws://127.0.0.1/") } };
+            var options = new RunOptions { Session = new SessionOptions { Target = new Uri("ws://127.0.0.1/"), ServerCertificate = certificate } };
             server = FuzzingServer.Start(IPAddress.Loopback, 0, cases, options, () =>
             {
                 writer.WriteAll(Document(server!));

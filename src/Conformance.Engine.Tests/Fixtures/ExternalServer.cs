@@ -93,11 +93,12 @@ internal sealed class ExternalServer : IDisposable
     /// serving clients at url, to its end; fails the test when it does not end within the time given or exits non-zero.
     /// </summary>
     /// <param name="name">ws or websockets, as drive.sh and install.sh call them</param>
-    public static async Task DriveAsync(string name, Uri url, string agent, TimeSpan within)
+    /// <param name="trust">For a wss:// URL, the PEM file of the certificate the client is to trust.</param>
+    public static async Task DriveAsync(string name, Uri url, string agent, TimeSpan within, string? trust = null)
     {
         RequireInstalled(name);
         var script = Path.Combine(RepositoryPaths.Root, "src/Conformance.Targets/external/drive.sh");
-        using var process = Process.Start(new ProcessStartInfo("bash", [script, name, url.ToString(), agent])
+        using var process = Process.Start(new ProcessStartInfo("bash", [script, name, url.ToString(), agent, .. trust is null ? Array.Empty<string>() : [trust]])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

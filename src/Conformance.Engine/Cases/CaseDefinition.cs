@@ -13,6 +13,13 @@ public sealed record CaseDefinition : CaseDescription
     public OpeningRequest? Request { get; init; }
     /// <summary>Null: the handshake must succeed, and the steps follow.</summary>
     public HandshakeExpectation? Handshake { get; init; }
+    /// <summary>
+    /// Null: the suite's valid 101 when it plays the server. A case with its own answer tests what a client accepts and
+    /// is played against clients only.
+    /// </summary>
+    public OpeningAnswer? Answer { get; init; }
+    /// <summary>The case is played against servers (every case but those that answer a client's request their own way).</summary>
+    public bool AgainstServers => Answer is null;
     /// <summary>The request is expected to be refused, or the RFC leaves it open: no frames follow it.</summary>
     public bool EndsAfterHandshake => Handshake is { } h && h.Upgrade != true;
     /// <summary>

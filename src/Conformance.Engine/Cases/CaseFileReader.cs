@@ -11,7 +11,7 @@ public static class CaseFileReader
     private static readonly string[] FileFields = ["category", "title", "groups", "defaults", "cases", "tables", "finding"];
 
     private static readonly string[] CaseFields =
-        ["id", "title", "rfc", "requirement", "expectation", "steps", "expect", "end", "informational", "request", "handshake", "deflate", "race", "requirements"];
+        ["id", "title", "rfc", "requirement", "expectation", "steps", "expect", "end", "informational", "request", "handshake", "answer", "deflate", "race", "requirements"];
 
     public static IReadOnlyList<CaseDefinition> Read(string path, string displayName)
     {
@@ -98,6 +98,7 @@ public static class CaseFileReader
             Informational = c["informational"].Boolean(false),
             Request = OpeningHandshakeReader.ReadRequest(c["request"]),
             Handshake = OpeningHandshakeReader.ReadExpectation(c["handshake"]),
+            Answer = OpeningHandshakeReader.ReadAnswer(c["answer"]),
             DeflateOffers = ReadDeflate(c["deflate"]),
             SourceFile = c.File,
             Race = c["race"].OptionalString(),
@@ -108,6 +109,10 @@ public static class CaseFileReader
             throw c["race"].Error("a race moves between verdicts: the case needs at least two expected lists (OK and NON-STRICT)");
         if (definition.DeflateOffers is not null && definition.Request is not null)
             throw c["deflate"].Error("give the offer either in \"deflate\" or in the request's headers, not both");
+        if (definition.Answer is not null && (definition.Request is not null || definition.Handshake is not null || definition.DeflateOffers is not null))
+            throw c["answer"].Error("an answer to a client's request goes with neither a request of the suite's, nor a handshake expectation, nor a deflate offer: the case is played against clients only");
+        if (definition.Answer is { Pipeline: true } && definition.Steps.FirstOrDefault() is not (SendFramesStep or SendMessageStep))
+            throw c["answer"]["pipeline"].Error("a pipelined answer needs a first step that sends frames or a message");
         if (definition.Request is { Pipeline: true } && definition.Steps.FirstOrDefault() is not (SendFramesStep or SendMessageStep or SendRawStep))
             throw c["request"]["pipeline"].Error("a pipelined request needs a first step that sends frames, a message or raw octets");
         return definition;

@@ -3,9 +3,17 @@ namespace Conformance.Engine.Cases;
 /// <summary>Every case of a suites folder, in id order, and selection by id patterns.</summary>
 public sealed class Catalogue
 {
+    /// <summary>The cases played against servers: every case but those only played against clients (<see cref="CaseDefinition.AgainstServers"/>).</summary>
     public IReadOnlyList<CaseDefinition> Cases { get; }
 
-    private Catalogue(IReadOnlyList<CaseDefinition> cases) => Cases = cases;
+    /// <summary>Every case, whichever side it is played against.</summary>
+    public IReadOnlyList<CaseDefinition> All { get; }
+
+    private Catalogue(IReadOnlyList<CaseDefinition> all)
+    {
+        All = all;
+        Cases = all.Where(c => c.AgainstServers).ToList();
+    }
 
     /// <summary>The case scripts that ship beside the program (its folder's suites/), the default catalogue.</summary>
     public static string BesideProgram { get; } = Path.Combine(AppContext.BaseDirectory, "suites");
@@ -59,8 +67,14 @@ public sealed class Catalogue
     public static Catalogue From(IEnumerable<CaseDefinition> cases) =>
         new(cases.OrderBy(c => c.Id, CaseIdComparer.Instance).ToList());
 
-    public IReadOnlyList<CaseDefinition> Select(IReadOnlyList<string> include, IReadOnlyList<string> exclude) =>
-        Cases.Where(c => (include.Count == 0 || include.Any(p => CasePattern.Matches(p, c.Id)))
+    /// <summary>The cases played against servers that the patterns select.</summary>
+    public IReadOnlyList<CaseDefinition> Select(IReadOnlyList<string> include, IReadOnlyList<string> exclude) => Select(Cases, include, exclude);
+
+    /// <summary>Every case the patterns select, whichever side it is played against.</summary>
+    public IReadOnlyList<CaseDefinition> SelectAll(IReadOnlyList<string> include, IReadOnlyList<string> exclude) => Select(All, include, exclude);
+
+    private static IReadOnlyList<CaseDefinition> Select(IReadOnlyList<CaseDefinition> cases, IReadOnlyList<string> include, IReadOnlyList<string> exclude) =>
+        cases.Where(c => (include.Count == 0 || include.Any(p => CasePattern.Matches(p, c.Id)))
                          && !exclude.Any(p => CasePattern.Matches(p, c.Id)))
              .ToList();
 }

@@ -20,12 +20,12 @@ public sealed record FrameSpec(
     public Frame ToFrame(Role role = Role.Client) =>
         new(Opcode, Payload, Fin, Rsv, Masked == role.Masks() ? MaskKey ?? Masking.NewKey() : null, LengthEncoding);
 
-    public string Describe()
+    public string Describe(Role suite = Role.Client)
     {
         var parts = new List<string> { Opcodes.Name(Opcode), $"{Payload.Length} octet(s)" };
         if (!Fin) parts.Add("FIN=0");
         if (Rsv != 0) parts.Add($"RSV={Rsv}");
-        if (!Masked) parts.Add("unmasked");
+        if (!Masked) parts.Add(suite.Masks() ? "unmasked" : "masked");
         if (LengthEncoding != LengthEncoding.Minimal) parts.Add($"length as {LengthEncoding}");
         return string.Join(", ", parts);
     }

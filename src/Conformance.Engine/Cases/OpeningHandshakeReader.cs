@@ -2,12 +2,30 @@ using System.Text;
 
 namespace Conformance.Engine.Cases;
 
-/// <summary>Reads a case's "request" and "handshake" fields.</summary>
+/// <summary>Reads a case's "request", "handshake" and "answer" fields.</summary>
 internal static class OpeningHandshakeReader
 {
     private static readonly string[] RequestFields =
         ["method", "target", "version", "headers", "add", "omit", "lines", "raw", "chop", "complete", "pipeline"];
     private static readonly string[] HandshakeFields = ["upgrade", "status", "versionHeader", "ifUpgraded", "recheck"];
+    private static readonly string[] AnswerFields = ["status", "headers", "omit", "raw", "chop", "pipeline"];
+
+    public static OpeningAnswer? ReadAnswer(JsonField a)
+    {
+        if (!a.Exists) return null;
+        CheckFields(a, AnswerFields);
+        if (a.Has("raw") && a.AsObject().Any(p => p.Key is not ("raw" or "chop" or "pipeline")))
+            throw a.Error("\"raw\" gives the whole answer; only \"chop\" and \"pipeline\" go with it");
+        return new OpeningAnswer
+        {
+            StatusLine = a["status"].OptionalString() ?? "HTTP/1.1 101 Switching Protocols",
+            Headers = a.Has("headers") ? a["headers"].AsObject().Select(p => KeyValuePair.Create(p.Key, a["headers"][p.Key].String())).ToList() : [],
+            Omit = a.Has("omit") ? a["omit"].Strings() : [],
+            Raw = a["raw"].OptionalString()?.TrimEnd('\r', '\n'),
+            Chop = a.Has("chop") ? (int)a["chop"].Integer(1, int.MaxValue) : null,
+            Pipeline = a["pipeline"].Boolean(false),
+        };
+    }
 
     public static OpeningRequest? ReadRequest(JsonField r)
     {

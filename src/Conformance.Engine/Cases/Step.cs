@@ -4,13 +4,18 @@ namespace Conformance.Engine.Cases;
 public abstract record Step
 {
     public abstract string Describe();
+
+    /// <summary>The step in words as the suite plays it in that role (a frame that breaks the masking rule is unmasked from a client, masked from a server).</summary>
+    public virtual string Describe(Role suite) => Describe();
 }
 
 /// <summary>Frames written together (in one write unless chopped).</summary>
 public sealed record SendFramesStep(IReadOnlyList<FrameSpec> Frames, int? Chop) : Step
 {
-    public override string Describe() =>
-        string.Join(" + ", Frames.Select(f => f.Describe())) + (Chop is { } c ? $" in chops of {c} octet(s)" : "");
+    public override string Describe() => Describe(Role.Client);
+
+    public override string Describe(Role suite) =>
+        string.Join(" + ", Frames.Select(f => f.Describe(suite))) + (Chop is { } c ? $" in chops of {c} octet(s)" : "");
 }
 
 /// <summary>
@@ -19,8 +24,10 @@ public sealed record SendFramesStep(IReadOnlyList<FrameSpec> Frames, int? Chop) 
 /// </summary>
 public sealed record SendRawStep(byte[] Bytes, int? Chop, byte[]? AsServer = null) : Step
 {
-    public override string Describe() =>
-        $"raw {Bytes.Length} octet(s)" + (Chop is { } c ? $" in chops of {c} octet(s)" : "");
+    public override string Describe() => Describe(Role.Client);
+
+    public override string Describe(Role suite) =>
+        $"raw {(suite == Role.Server ? AsServer ?? Bytes : Bytes).Length} octet(s)" + (Chop is { } c ? $" in chops of {c} octet(s)" : "");
 }
 
 public sealed record WaitStep(int Milliseconds, string? Mark) : Step

@@ -13,8 +13,6 @@ public static class ClientCases
     {
         { Request: not null } or { Handshake: not null } =>
             "it tests how a server answers an opening request (the client-side handshake needs cases of its own)",
-        _ when @case.DeflateOffers is not null || @case.MayUseDeflate =>
-            "it needs permessage-deflate, which the suite does not yet negotiate as a server",
         _ when @case.Steps.Any(s => s is SendRawStep { AsServer: null }) =>
             "it writes raw octets framed as a client's, and gives none for the server to write (asServer)",
         _ => null,

@@ -18,7 +18,7 @@ namespace Conformance.Engine.Clients;
 /// that existing client drivers run unchanged: /getCaseCount (a text message with the number of cases, then a close),
 /// /getCaseInfo?case=N (JSON with the case's id and description), /runCase?case=N&amp;agent=A (case N, 1-based in the
 /// catalogue's order, played with the client, which echoes every message), /getCaseStatus?case=N&amp;agent=A (JSON with
-/// the behaviour verdict), /updateReports?agent=A (the reports are written, then a close). Each case is played by
+/// the behaviour verdict, once the agent has played the case), /updateReports?agent=A (the reports are written, then a close). Each case is played by
 /// <see cref="Session"/> as the server and scored by <see cref="Scorer"/> from its transcript, as against servers.
 /// </summary>
 public sealed class FuzzingServer : IAsyncDisposable
@@ -31,12 +31,20 @@ public sealed class FuzzingServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, CaseResult>> _results = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _firstSeen = new();
+    /// <summary>Completed, and replaced, at each result (under the lock of _results).</summary>
+    private TaskCompletionSource _scored = new(TaskCreationOptions.RunContinuationsAsynchronously);
     /// <summary>The agents that have asked for the reports, and a signal replaced at each request.</summary>
     private readonly HashSet<string> _reported = [];
     private TaskCompletionSource _reportRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Task> _connections = [];
     /// <summary>The cases being played: a case goes on after the client has closed (its timers, its scoring), and its result must be in before a status or the reports are given.</summary>
     private readonly List<Task> _playing = [];
+    /// <summary>
+    /// One case at a time, whichever agent asked: a case's timers then never race another case for the machine, so a
+    /// verdict a timer decided is the client's alone (the suite cannot play a client's case again on its own, as the
+    /// runner does against servers; the client starts each case). A /runCase waits here before its answer.
+    /// </summary>
+    private readonly SemaphoreSlim _oneCaseAtATime = new(1, 1);
     private Task _accepting = Task.CompletedTask;
 
     private FuzzingServer(TcpListener listener, IReadOnlyList<CaseDefinition> cases, RunOptions options, Func<Task> updateReports, Action<string, CaseResult>? onResult)
@@ -64,7 +72,8 @@ public sealed class FuzzingServer : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    public Uri Url => new($"ws://{(IPEndPoint)_listener.LocalEndpoint}/");
+    /// <summary>ws://, or wss:// when the options give a server certificate.</summary>
+    public Uri Url => new($"{(_options.Session.ServerCertificate is null ? "ws" : "wss")}://{(IPEndPoint)_listener.LocalEndpoint}/");
 
     /// <summary>Completes once a client has asked for the reports (/updateReports) and they are written.</summary>
     public Task ReportsUpdated => ReportsUpdatedByAsync(1, CancellationToken.None);
@@ -131,15 +140,13 @@ public sealed class FuzzingServer : IAsyncDisposable
                     await AnswerAsync(accepted, JsonSerializer.Serialize(new { id = info.Id, description = info.Title }));
                     break;
                 case "/getCaseStatus" when CaseOf(accepted) is { } asked && accepted.Query("agent") is { Length: > 0 } agent:
-                    await CasesPlayedAsync();
-                    var behavior = _results.TryGetValue(agent, out var cases) && cases.TryGetValue(asked.Id, out var result)
-                        ? result.Behavior.Word() : "UNKNOWN";
-                    await AnswerAsync(accepted, JsonSerializer.Serialize(new { behavior }));
+                    // As Autobahn's fuzzingserver does, a case the agent has not played yet is answered once it has.
+                    await AnswerAsync(accepted, async () => JsonSerializer.Serialize(new { behavior = (await ResultAsync(agent, asked.Id)).Behavior.Word() }));
                     break;
                 case "/updateReports" when accepted.Query("agent") is { Length: > 0 } reporting:
                     await CasesPlayedAsync();
                     await _updateReports();
-                    await AnswerAsync(accepted, null);
+                    await AnswerAsync(accepted, (string?)null);
                     TaskCompletionSource signal;
                     lock (_reported)
                     {
@@ -160,6 +167,18 @@ public sealed class FuzzingServer : IAsyncDisposable
         {
             accepted.Wire.Drop("the exchange ended");
             await accepted.Wire.DisposeAsync();
+        }
+    }
+
+    /// <summary>The agent's result of the case, once it has one.</summary>
+    private async Task<CaseResult> ResultAsync(string agent, string id)
+    {
+        while (true)
+        {
+            Task scored;
+            lock (_results) scored = _scored.Task;
+            if (_results.TryGetValue(agent, out var cases) && cases.TryGetValue(id, out var result)) return result;
+            await scored.WaitAsync(_stop.Token);
         }
     }
 
@@ -188,16 +207,32 @@ public sealed class FuzzingServer : IAsyncDisposable
             return;
         }
         _firstSeen.TryAdd(agent, DateTimeOffset.UtcNow);
-        await Session.ServeAsync(@case, _options.Session, accepted, _options.BudgetFor(@case), _stop.Token);
+        await _oneCaseAtATime.WaitAsync(_stop.Token);
+        try
+        {
+            await Session.ServeAsync(@case, _options.Session, accepted, _options.BudgetFor(@case), _stop.Token);
+        }
+        finally
+        {
+            _oneCaseAtATime.Release();
+        }
         if (_stop.IsCancellationRequested) return;
         var score = Scorer.Score(@case, accepted.Transcript.Reading());
+        if (score.DecidedByTimer is { } timer)
+            score = score with { Reason = $"{score.Reason}; a timer decided this verdict ({timer}), with no other case playing meanwhile, as the suite plays one client case at a time" };
         var result = CaseResult.From(@case, accepted.Transcript, score);
         _results.GetOrAdd(agent, _ => new())[@case.Id] = result;
+        TaskCompletionSource scored;
+        lock (_results) (scored, _scored) = (_scored, new(TaskCreationOptions.RunContinuationsAsynchronously));
+        scored.TrySetResult();
         _onResult?.Invoke(agent, result);
     }
 
     /// <summary>A control exchange: the 101, the message if any, a close; the client's close is awaited for a moment, then TCP is closed.</summary>
-    private async Task AnswerAsync(AcceptedConnection accepted, string? message)
+    private Task AnswerAsync(AcceptedConnection accepted, string? message) => AnswerAsync(accepted, () => Task.FromResult(message));
+
+    /// <summary>A control exchange whose message is known only later (the 101 goes out at once).</summary>
+    private async Task AnswerAsync(AcceptedConnection accepted, Func<Task<string?>> later)
     {
         var wire = accepted.Wire;
         var cancel = _stop.Token;
@@ -207,6 +242,7 @@ public sealed class FuzzingServer : IAsyncDisposable
             return;
         }
         await wire.WriteAsync(Encoding.ASCII.GetBytes(accepted.Request.SwitchingProtocols()), null, cancel, "101");
+        var message = await later();
         if (message is not null) await wire.WriteAsync(Role.Server.Frame(Opcodes.Text, Encoding.UTF8.GetBytes(message)).Encode(), null, cancel, "answer");
         await wire.WriteAsync(Role.Server.Frame(Opcodes.Close, ClosePayload.Build(CloseCodes.Normal, [])).Encode(), null, cancel, "close");
         // The client's close (or its end of TCP) is read for at most the close handshake's timeout; nothing is judged here.
@@ -248,5 +284,6 @@ public sealed class FuzzingServer : IAsyncDisposable
         lock (_connections) open = [.. _connections];
         await Task.WhenAll(open);
         _stop.Dispose();
+        _oneCaseAtATime.Dispose();
     }
 }

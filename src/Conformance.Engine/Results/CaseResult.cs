@@ -57,10 +57,13 @@ public sealed record CaseResult : CaseDescription
     private CaseResult(CaseDefinition @case, Transcript transcript, Score score) : base(@case)
     {
         var reading = transcript.Reading();
-        Steps = [.. @case.Request is { } request ? [request.Describe()] : Array.Empty<string>(), .. @case.Steps.Select(s => s.Describe())];
+        var suite = reading.Role;
+        string[] opening = @case.Request is { } request ? [request.Describe()] : @case.Answer is { } answer ? [answer.Describe()] : [];
+        Steps = [.. opening, .. @case.Steps.Select(s => s.Describe(suite))];
+        Expectation = suite.Worded(@case.Expectation);
         ExpectedHandshake = @case.Handshake?.Describe();
         ExpectedEvents = @case.Outcomes.ToDictionary(o => o.Verdict, o => ConversationEvent.Describe(o.Events));
-        ExpectedClose = @case.EndsAfterHandshake ? "" : @case.Close.Describe();
+        ExpectedClose = @case.EndsAfterHandshake ? "" : suite.Worded(@case.Close.Describe());
         ReceivedEvents = ConversationEvent.Describe(score.Events);
         Behavior = score.Behavior;
         BehaviorClose = score.BehaviorClose;

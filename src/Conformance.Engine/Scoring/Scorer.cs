@@ -77,8 +77,11 @@ public static class Scorer
         {
             // The case could not run; the suite closed normally at once, and that closing handshake is what is judged.
             var (closing, closeWhy, _) = JudgeClose(ExpectedClose.NormalBySuite, reading, serverClose);
+            var none = reading.Role == Role.Client
+                ? $"the server accepted none of the permessage-deflate offers ({string.Join(", ", offers)})"
+                : $"the client offered no permessage-deflate that allows what the case asks of it ({string.Join(" or ", offers)}, with server and client swapped), so the suite agreed none";
             return new Score(Verdict.Unimplemented, closing,
-                $"the server accepted none of the permessage-deflate offers ({string.Join(", ", offers)}), so the case could not run; {closeWhy}",
+                $"{none}, so the case could not run; {closeWhy}",
                 null, null, [], reading.ServerViolations);
         }
         var events = reading.Events.Select(e => e.Event).ToList();

@@ -35,7 +35,8 @@ internal sealed record AcceptedConnection(WireConnection Wire, Transcript Transc
     public static async Task<AcceptedConnection?> ReadAsync(TcpClient client, SessionOptions options, CancellationToken cancel)
     {
         var transcript = new Transcript(options.MaxFramePayload, options.StoredOctetsPerDirection);
-        var wire = WireConnection.Accepted(client, transcript);
+        var wire = await WireConnection.AcceptedAsync(client, options, transcript, cancel);
+        if (wire is null) return null;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         timeout.CancelAfter(options.OpenHandshakeTimeout);
         var buffer = new byte[options.MaxHandshakeBytes];

@@ -5,7 +5,7 @@ namespace Conformance.Engine.Sessions;
 
 /// <summary>
 /// The compressed forms of a round-trip series, made once per run and shared by the cases that send the same series
-/// with the same agreed client parameters (categories 12 and 13 send the same slices in up to eight cases). A series
+/// with the same agreed parameters for the suite's side (categories 12 and 13 send the same slices in up to eight cases). A series
 /// is compressed in order with one deflater, so with context takeover too every case sends exactly the octets it
 /// would have made itself. Series not used for a while are dropped once the cache holds more than its budget; a
 /// series too large to share within it is compressed by its case as it goes, each message kept only until sent.
@@ -26,20 +26,24 @@ internal sealed class CompressedSeries
     private long _bytes;
     private long _lastUsed;
 
-    private CompressedSeries(MessageSource source, DeflateParameters agreed, bool shared)
+    private CompressedSeries(MessageSource source, int windowBits, bool noContextTakeover, bool shared)
     {
         _source = source;
-        _deflater = agreed.ClientDeflater();
+        _deflater = new MessageDeflater(windowBits, !noContextTakeover, 1);
         _shared = shared;
     }
 
-    public static CompressedSeries For(MessageSource source, int count, DeflateParameters agreed)
+    /// <param name="sender">The side the suite plays, whose agreed window and context takeover the series is compressed with.</param>
+    public static CompressedSeries For(MessageSource source, int count, DeflateParameters agreed, Wire.Role sender)
     {
-        if ((long)source.Length * count > LargestSharedSeries) return new CompressedSeries(source, agreed, shared: false);
+        var (bits, noTakeover) = sender == Wire.Role.Client
+            ? (agreed.ClientMaxWindowBits, agreed.ClientNoContextTakeover)
+            : (agreed.ServerMaxWindowBits, agreed.ServerNoContextTakeover);
+        if ((long)source.Length * count > LargestSharedSeries) return new CompressedSeries(source, bits, noTakeover, shared: false);
         lock (Cache)
         {
-            var key = (source, agreed.ClientMaxWindowBits, agreed.ClientNoContextTakeover);
-            if (!Cache.TryGetValue(key, out var series)) Cache[key] = series = new CompressedSeries(source, agreed, shared: true);
+            var key = (source, bits, noTakeover);
+            if (!Cache.TryGetValue(key, out var series)) Cache[key] = series = new CompressedSeries(source, bits, noTakeover, shared: true);
             series._lastUsed = ++_clock;
             return series;
         }

@@ -60,13 +60,48 @@ public sealed class Session
             await _wire.WriteAsync(System.Text.Encoding.ASCII.GetBytes(refusal), null, deadline, "the refusal of the opening request");
             return null;
         }
-        if (!await _wire.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request.SwitchingProtocols()), null, deadline, "the answer to the opening request (101)"))
-            return null;
-        _state.Opened(new ClientEndpoint(null, decompress: false, role: Role.Server));
+        var (answer, steps, label) = AnswerWrite(request);
+        if (!await _wire.WriteAsync(answer, _case.Answer?.Chop, deadline, label)) return null;
+        _state.Opened(new ClientEndpoint(_deflate, decompress: false, role: Role.Server));
         _state.Handshake.TrySetResult(true);
         startReading();
-        return _case.Steps;
+        return steps;
     };
+
+    /// <summary>Playing the server: the answer (the case's own, or the valid 101) with the first step's octets when the case pipelines them, the steps left, the write's label.</summary>
+    private (byte[] Answer, IReadOnlyList<Step> Steps, string Label) AnswerWrite(Protocol.OpeningRequestHead request)
+    {
+        if (_case.Answer is not { } own)
+            return (System.Text.Encoding.ASCII.GetBytes(SwitchingProtocols(request)), _case.Steps, "the answer to the opening request (101)");
+        var answer = System.Text.Encoding.Latin1.GetBytes(own.Text(request.Key));
+        if (!own.Pipeline) return (answer, _case.Steps, "the case's answer to the opening request");
+        return ([.. answer, .. StepBytes(_case.Steps[0])], _case.Steps.Skip(1).ToList(), "the case's answer to the opening request and step 1");
+    }
+
+    /// <summary>
+    /// The valid 101; for a case that needs permessage-deflate, accepting the client's first offer that allows what the
+    /// case's offers ask of the peer, in the case's order: the suite, in the client's place, asks the client for what the
+    /// case asks of a server (server_no_context_takeover becomes client_no_context_takeover, server_max_window_bits
+    /// client_max_window_bits), and grants what the client's offer asks. When no offer allows it, none is accepted.
+    /// </summary>
+    private string SwitchingProtocols(Protocol.OpeningRequestHead request)
+    {
+        var valid = request.SwitchingProtocols();
+        if (_case.DeflateOffers is not { } wanted) return valid;
+        var offered = ExtensionList.Parse(request.Values("Sec-WebSocket-Extensions"), out _) ?? [];
+        foreach (var want in wanted)
+        {
+            if (ExtensionList.Parse(want, out _) is not [var caseOffer]) continue;
+            var (noContextTakeover, maxWindowBits) = DeflateNegotiation.AskedOfServer(caseOffer);
+            if (DeflateNegotiation.AnswerAsking(offered, noContextTakeover, maxWindowBits) is not { } accepted) continue;
+            _deflate = DeflateNegotiation.Agreed(accepted);
+            return valid[..^2] + $"Sec-WebSocket-Extensions: {accepted}\r\n\r\n";
+        }
+        _deflateProblem = offered.Any(DeflateNegotiation.IsDeflate)
+            ? $"no permessage-deflate offer of the client allows what the case asks ({string.Join(" or ", wanted)})"
+            : "the client offered no permessage-deflate";
+        return valid;
+    }
 
     /// <summary>
     /// Plays the case within its budget and, for a case that asks for it (<see cref="HandshakeExpectation.Recheck"/>),
@@ -128,7 +163,9 @@ public sealed class Session
             closing = Task.Run(() => WatchClosingAsync(stopReading.Token), CancellationToken.None);
             if (_case.DeflateOffers is not null && _deflate is null)
             {
-                _transcript.Note(_deflateProblem is null
+                _transcript.Note(_role == Role.Server
+                    ? $"{_deflateProblem}, so the suite agreed none; it closes, as the case needs the extension"
+                    : _deflateProblem is null
                     ? "the server accepted no permessage-deflate offer; the suite closes, as the case needs the extension"
                     : $"the server's permessage-deflate answer is one a client must fail ({_deflateProblem}); the suite closes");
                 await SendCloseAsync(ClosePayload.Build(CloseCodes.Normal, []), "close: the case cannot run", deadline);
@@ -210,7 +247,7 @@ public sealed class Session
                         s.Chop, label, deadline);
                     break;
                 case WaitStep w:
-                    await Task.Delay(w.Milliseconds, deadline);
+                    await PauseAsync(w.Milliseconds, deadline);
                     if (w.Mark is not null && !_wire.IsClosed)
                     {
                         _transcript.Add(WireEntryKind.Mark, text: w.Mark);
@@ -221,12 +258,25 @@ public sealed class Session
         }
     }
 
+    /// <summary>A wait step's pause; it ends early once the connection is closed, as nothing can go on the wire after that (nor is a mark recorded).</summary>
+    private async Task PauseAsync(int milliseconds, CancellationToken deadline)
+    {
+        var over = Task.Delay(milliseconds, deadline);
+        while (true)
+        {
+            var changed = _state.NextChange();
+            if (over.IsCompleted || _wire.IsClosed) break;
+            await Task.WhenAny(over, changed);
+        }
+        await (over.IsCompleted ? over : Task.CompletedTask);
+    }
+
     /// <summary>The frames of a message, compressed first when permessage-deflate was agreed and the step allows it.</summary>
     private IEnumerable<Frame> MessageFramesOf(byte opcode, ReadOnlyMemory<byte> payload, int? fragmentSize, bool compress)
     {
         if (_deflate is null || !compress) return MessageFrames.Split(opcode, payload, fragmentSize, compressed: false, _role);
-        _deflater ??= _deflate.ClientDeflater();
-        return MessageFrames.Split(opcode, _deflater.Compress(payload.Span), fragmentSize, compressed: true);
+        _deflater ??= _role == Role.Client ? _deflate.ClientDeflater() : _deflate.ServerDeflater();
+        return MessageFrames.Split(opcode, _deflater.Compress(payload.Span), fragmentSize, compressed: true, _role);
     }
 
     /// <summary>
@@ -235,14 +285,14 @@ public sealed class Session
     /// </summary>
     private async Task RoundTripsAsync(RoundTripsStep step, string label, CancellationToken deadline)
     {
-        var compressed = _deflate is null ? null : CompressedSeries.For(step.Messages, step.Count, _deflate);
+        var compressed = _deflate is null ? null : CompressedSeries.For(step.Messages, step.Count, _deflate, _role);
         var sent = 0;
         for (; sent < step.Count && _state.IsOpen; sent++)
         {
             var answered = _state.EventCount + 1;
             var frames = compressed is null
                 ? MessageFrames.Split(step.Opcode, step.Messages.At(sent), step.FragmentSize, compressed: false, _role)
-                : MessageFrames.Split(step.Opcode, compressed.At(sent), step.FragmentSize, compressed: true);
+                : MessageFrames.Split(step.Opcode, compressed.At(sent), step.FragmentSize, compressed: true, _role);
             await _wire.WriteAsync(Encode(frames), null, deadline, label);
             while (_state.EventCount < answered && _state.IsOpen)
             {
@@ -254,12 +304,12 @@ public sealed class Session
         if (sent < step.Count) _transcript.Note($"{label}: the series ended after {sent} of {step.Count} messages, as the connection is closing");
     }
 
-    /// <summary>The octets of a step that sends something, for a step written together with the request.</summary>
-    private static byte[] StepBytes(Step step) => step switch
+    /// <summary>The octets of a step that sends something, for a step written together with the request or the answer.</summary>
+    private byte[] StepBytes(Step step) => step switch
     {
-        SendFramesStep s => Encode(s.Frames.Select(f => f.ToFrame())),
-        SendMessageStep s => Encode(MessageFrames.Split(s.Opcode, s.Payload, s.FragmentSize, compressed: false)),
-        SendRawStep s => s.Bytes,
+        SendFramesStep s => Encode(s.Frames.Select(f => f.ToFrame(_role))),
+        SendMessageStep s => Encode(MessageFrames.Split(s.Opcode, s.Payload, s.FragmentSize, compressed: false, _role)),
+        SendRawStep s => _role == Role.Server ? s.AsServer ?? s.Bytes : s.Bytes,
         _ => throw new InvalidOperationException($"the case file reader lets only a sending step be pipelined, not {step.Describe()}"),
     };
 

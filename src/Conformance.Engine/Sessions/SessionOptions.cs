@@ -5,6 +5,8 @@ public sealed record SessionOptions
 {
     public required Uri Target { get; init; }
     public bool AcceptUntrustedCertificate { get; init; }
+    /// <summary>Playing the server: the certificate (with its key) that clients connect to over TLS (wss://); null: plain TCP.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ServerCertificate { get; init; }
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
     public IReadOnlyList<string> Subprotocols { get; init; } = [];
     public string? Origin { get; init; }

@@ -69,12 +69,31 @@ internal sealed class WireConnection : IAsyncDisposable
         return new WireConnection(client, stream, transcript);
     }
 
-    /// <summary>A connection a client opened to the suite, playing the server.</summary>
-    public static WireConnection Accepted(TcpClient client, Transcript transcript)
+    /// <summary>
+    /// A connection a client opened to the suite, playing the server; over TLS when the options give a server
+    /// certificate (null, with the connection closed and why recorded, when the TLS handshake fails).
+    /// </summary>
+    public static async Task<WireConnection?> AcceptedAsync(TcpClient client, SessionOptions options, Transcript transcript, CancellationToken cancel)
     {
         client.NoDelay = true;
         transcript.Note($"a client connected from {client.Client.RemoteEndPoint}");
-        return new WireConnection(client, client.GetStream(), transcript);
+        if (options.ServerCertificate is not { } certificate) return new WireConnection(client, client.GetStream(), transcript);
+        var tls = new SslStream(client.GetStream(), leaveInnerStreamOpen: false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        timeout.CancelAfter(options.OpenHandshakeTimeout);
+        try
+        {
+            await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, timeout.Token);
+        }
+        catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException or OperationCanceledException)
+        {
+            transcript.Add(WireEntryKind.Error, text: $"TLS handshake with the client failed: {(e is OperationCanceledException ? "it did not complete in time" : e.Message)}");
+            await tls.DisposeAsync();
+            client.Dispose();
+            return null;
+        }
+        transcript.Note($"TLS {tls.SslProtocol} established");
+        return new WireConnection(client, tls, transcript);
     }
 
     private static string Describe(SocketException e) => e.SocketErrorCode switch

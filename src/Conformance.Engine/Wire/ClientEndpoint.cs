@@ -215,7 +215,10 @@ public sealed class ClientEndpoint : IDisposable
             _inflateError = _inflatedBytes > _maxInflatedBytes ? InflatedOverLimit : null;
             _messageBytes = 0;
             _utf8 = new Utf8Validator();
-            if (Inflates) (_inflater ??= _deflate!.ServerInflater(Math.Min(_maxMessageBytes, LargestInflatedMessage))).BeginMessage();
+            if (Inflates)
+                (_inflater ??= _role == Role.Client
+                    ? _deflate!.ServerInflater(Math.Min(_maxMessageBytes, LargestInflatedMessage))
+                    : _deflate!.ClientInflater(Math.Min(_maxMessageBytes, LargestInflatedMessage))).BeginMessage();
         }
         _messageBytes += frame.Payload.Length;
         if (_messageBytes > _maxMessageBytes)

@@ -28,5 +28,6 @@ public static class Roles
     /// server MUST ...") keep their article and so their meaning.
     /// </summary>
     public static string Worded(this Role suite, string text) =>
-        suite == Role.Client ? text : text.Replace("the server", "the client", StringComparison.Ordinal).Replace("server close", "client close", StringComparison.Ordinal);
+        suite == Role.Client ? text : text.Replace("the server", "the client", StringComparison.Ordinal).Replace("The server", "The client", StringComparison.Ordinal)
+            .Replace("server close", "client close", StringComparison.Ordinal);
 }

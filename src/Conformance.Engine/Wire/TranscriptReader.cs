@@ -141,7 +141,9 @@ public sealed class TranscriptReader : IDisposable
 
     /// <summary>
     /// Playing the server: the client's request must be one a server may upgrade (RFC 6455 4.2.1), and the suite's
-    /// answer a 101. The suite speaks no extension to clients yet, so none is agreed.
+    /// answer complete: a 101, or the answer of a case that tests what a client accepts, which may be any answer and is
+    /// followed by the steps all the same. permessage-deflate is agreed when the suite's answer accepted a client's offer
+    /// validly (an answer a client must fail agrees nothing).
     /// </summary>
     private Handshake ReadClientsHandshake(string head)
     {
@@ -150,11 +152,12 @@ public sealed class TranscriptReader : IDisposable
             problem = _request.WrittenCount == 0 ? "the client sent nothing" : "the client's request ended before its header block did";
         else if (OpeningRequestHead.Parse(head.TrimEnd('\r', '\n')).Problem() is { } refused)
             problem = $"the client's opening request is not one a server may upgrade: {refused}";
-        else if (_responseStatus != ResponseParseStatus.Complete || _parsed!.StatusCode != 101)
-            problem = "the suite did not upgrade the request";
+        else if (_responseStatus != ResponseParseStatus.Complete)
+            problem = "the suite did not answer the request";
         else
             problem = null;
-        return new Handshake(_parsed, null, problem, problem is null);
+        var deflate = problem is null && _parsed!.StatusCode == 101 ? DeflateAgreement.Read(head, _parsed, out _) : null;
+        return new Handshake(_parsed, deflate, problem, problem is null);
     }
 
     private static List<string> ListElements(string head, string name) =>

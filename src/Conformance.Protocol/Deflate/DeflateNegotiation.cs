@@ -42,6 +42,32 @@ public static class DeflateNegotiation
     }
 
     /// <summary>
+    /// A server's answer that asks the client for what a case wants (client_no_context_takeover, client_max_window_bits
+    /// with a value) while granting what the client's offer asks of the server, for the first valid offer that allows it;
+    /// null when none does (RFC 7692 7.1.2.2: a server may limit the client's window only when the offer has
+    /// client_max_window_bits, and to at most its value; 7.1.1.2: it may ask for client_no_context_takeover in any answer).
+    /// </summary>
+    public static ExtensionElement? AnswerAsking(IReadOnlyList<ExtensionElement> offered, bool clientNoContextTakeover, int? clientMaxWindowBits)
+    {
+        foreach (var offer in offered.Where(IsDeflate).Where(o => OfferProblem(o) is null))
+        {
+            if (clientMaxWindowBits is { } bits && (Find(offer, ClientMaxWindowBits) is not { } allowed || Bits(allowed.Value) < bits)) continue;
+            var answer = offer.Parameters
+                .Where(p => p.Name.Equals(ServerNoContextTakeover, StringComparison.OrdinalIgnoreCase) || p.Name.Equals(ServerMaxWindowBits, StringComparison.OrdinalIgnoreCase))
+                .Select(p => new ExtensionParameter(p.Name.ToLowerInvariant(), p.Value))
+                .ToList();
+            if (clientNoContextTakeover) answer.Add(new ExtensionParameter(ClientNoContextTakeover, null));
+            if (clientMaxWindowBits is { } asked) answer.Add(new ExtensionParameter(ClientMaxWindowBits, asked.ToString(CultureInfo.InvariantCulture)));
+            return new ExtensionElement(DeflateParameters.ExtensionName, answer);
+        }
+        return null;
+    }
+
+    /// <summary>What an offer asks of the server (server_no_context_takeover, server_max_window_bits), which a server in the client's place asks of the client.</summary>
+    public static (bool NoContextTakeover, int? MaxWindowBits) AskedOfServer(ExtensionElement offer) =>
+        (Find(offer, ServerNoContextTakeover) is not null, Bits(Find(offer, ServerMaxWindowBits)?.Value));
+
+    /// <summary>
     /// Judges the server's answer: the agreed parameters when the answer accepts permessage-deflate validly for one of the
     /// valid offers; null with no problem when it accepts none; null with the problem when a client must fail the connection.
     /// </summary>

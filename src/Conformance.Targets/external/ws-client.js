@@ -1,13 +1,15 @@
 // Autobahn|Testsuite's client driver loop on node "ws": getCaseCount, runCase for each case (every message echoed
-// with its type), updateReports. Usage: node ws-client.js ws://127.0.0.1:9001 AGENT
+// with its type; permessage-deflate offered, as ws does by default), updateReports. Usage: node ws-client.js ws://127.0.0.1:9001 AGENT, or
+// node ws-client.js wss://127.0.0.1:9001 AGENT CA.pem (the certificate to trust)
 const WebSocket = require("ws");
 const server = process.argv[2].replace(/\/$/, "");
 const agent = process.argv[3];
+const ca = process.argv[4] ? require("fs").readFileSync(process.argv[4]) : undefined;
 
 // One connection: each message is handed to onMessage; resolves when the connection has closed, however it closed.
 function connect(url, onMessage) {
   return new Promise((resolve) => {
-    const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: 0 });
+    const socket = new WebSocket(url, { perMessageDeflate: true, maxPayload: 0, ca });
     socket.on("message", (data, isBinary) => onMessage(socket, data, isBinary));
     // Without an error listener, one invalid frame would end the whole process.
     socket.on("error", () => {});
