@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Conformance.Engine.Cases;
+using Conformance.Engine.Clients;
 using Conformance.Engine.Configuration;
 using Conformance.Engine.Expectations;
 using Conformance.Engine.Results;
@@ -22,7 +23,7 @@ internal static class RunCommand
         flags.AddTo(root);
         var acceptUnreviewed = AcceptUnreviewedOption();
         root.Options.Add(acceptUnreviewed);
-        root.SetAction((parse, cancel) => ExecuteAsync(WithAcceptUnreviewed(flags.ToConfiguration(parse), parse, acceptUnreviewed), flags.ConfigFile(parse), Listing.None, cancel));
+        root.SetAction((parse, cancel) => ExecuteAsync(WithAcceptUnreviewed(flags.ToConfiguration(parse), parse, acceptUnreviewed), flags.ConfigFile(parse), cancel));
         return root;
     }
 
@@ -32,9 +33,10 @@ internal static class RunCommand
         var flags = new CommandLineFlags();
         flags.AddTo(list);
         var byCategory = new Option<bool>("--categories") { Description = "A line per category instead: its id, how many cases, its title" };
+        var clients = new Option<bool>("--clients") { Description = "The cases the clients command plays against clients, instead of those a run plays against servers" };
         list.Options.Add(byCategory);
-        list.SetAction((parse, cancel) => ExecuteAsync(flags.ToConfiguration(parse), flags.ConfigFile(parse),
-            parse.GetValue(byCategory) ? Listing.Categories : Listing.Cases, cancel));
+        list.Options.Add(clients);
+        list.SetAction(parse => List(flags.ToConfiguration(parse), flags.ConfigFile(parse), parse.GetValue(byCategory), parse.GetValue(clients)));
         return list;
     }
 
@@ -52,7 +54,7 @@ internal static class RunCommand
             var commandLine = WithAcceptUnreviewed(flags.ToConfiguration(parse), parse, acceptUnreviewed);
             commandLine["suites"] = parse.GetValue(files);
             commandLine.TryAdd("failOn", "FAILED,WRONG CODE,UNCLEAN,FAILED BY CLIENT");
-            return ExecuteAsync(commandLine, flags.ConfigFile(parse), Listing.None, cancel);
+            return ExecuteAsync(commandLine, flags.ConfigFile(parse), cancel);
         });
         return replay;
     }
@@ -72,21 +74,24 @@ internal static class RunCommand
         return commandLine;
     }
 
-    public enum Listing { None, Cases, Categories }
-
-    public static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, Listing listing, CancellationToken interrupt)
+    private static int List(Dictionary<string, string?> commandLine, string? configFile, bool byCategory, bool clients)
     {
-        if (Selection.Load(commandLine, configFile) is not var (settings, cases)) return ExitCodes.Usage;
-        if (listing == Listing.Cases)
-            foreach (var c in cases) Console.WriteLine($"{c.Id,-10} {c.Title}");
-        if (listing == Listing.Categories)
+        if (Selection.Load(commandLine, configFile, allRoles: clients) is not var (_, selected)) return ExitCodes.Usage;
+        var cases = clients ? ClientCases.Select(selected) : selected;
+        if (cases.Count == 0)
+            return ExitCodes.Fail($"none of the {selected.Count} selected case(s) is played against clients (e.g. {selected[0].Id}: {ClientCases.LeftOut(selected[0])})");
+        if (byCategory)
             foreach (var category in cases.GroupBy(c => c.Category))
                 Console.WriteLine($"{category.Key,-4} {category.Count(),4}  {category.First().CategoryTitle}");
-        if (listing != Listing.None)
-        {
-            Console.WriteLine($"{cases.Count} case(s)");
-            return ExitCodes.Completed;
-        }
+        else
+            foreach (var c in cases) Console.WriteLine($"{c.Id,-10} {c.Title}");
+        Console.WriteLine($"{cases.Count} case(s)");
+        return ExitCodes.Completed;
+    }
+
+    public static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, CancellationToken interrupt)
+    {
+        if (Selection.Load(commandLine, configFile) is not var (settings, cases)) return ExitCodes.Usage;
         // The embedded server running the catalogue is held to what it is known to get, as under dotnet test,
         // unless told otherwise (--expect, --fail-on, another target or other cases).
         if (settings.Expect is null && settings.FailOnBehavior.Count == 0 && settings.FailOnClose.Count == 0 && settings.Targets.Count == 0 && settings.Suites == new Settings().Suites

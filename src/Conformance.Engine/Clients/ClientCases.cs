@@ -12,7 +12,7 @@ public static class ClientCases
     public static string? LeftOut(CaseDefinition @case) => @case switch
     {
         { Request: not null } or { Handshake: not null } =>
-            "it tests how a server answers an opening request (the client-side handshake needs cases of its own)",
+            "it tests how a server answers an opening request (category H tests the client's side of it)",
         _ when @case.Steps.Any(s => s is SendRawStep { AsServer: null }) =>
             "it writes raw octets framed as a client's, and gives none for the server to write (asServer)",
         _ => null,
