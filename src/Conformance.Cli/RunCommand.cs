@@ -81,7 +81,7 @@ internal static class RunCommand
         // The embedded server running the catalogue is held to what it is known to get, as under dotnet test,
         // unless told otherwise (--expect, --fail-on, another target or other cases).
         if (settings.Expect is null && settings.FailOnBehavior.Count == 0 && settings.FailOnClose.Count == 0 && settings.Targets.Count == 0 && settings.Suites == new Settings().Suites
-            && RunPipeline.EmbeddedServerExpectations is { } known)
+            && RunPipeline.ExpectationsOfEmbeddedServer(settings.Http2) is { } known)
             settings = settings with { Expect = known };
         if (settings.Targets.Count > 1 && settings.Agent is not null)
             return ExitCodes.Fail("agent: names the target of a run against one target; with several, each is named host_port");

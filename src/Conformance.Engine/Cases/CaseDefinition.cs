@@ -13,6 +13,12 @@ public sealed record CaseDefinition : CaseDescription
     public OpeningRequest? Request { get; init; }
     /// <summary>Null: the handshake must succeed, and the steps follow.</summary>
     public HandshakeExpectation? Handshake { get; init; }
+    /// <summary>
+    /// The case can be played over HTTP/2: it does not write its own HTTP/1.1 opening request nor judge the answer
+    /// to one, which RFC 8441 replaces with extended CONNECT.
+    /// </summary>
+    public bool AppliesOverHttp2 => Request is null && Handshake is null;
+
     /// <summary>The request is expected to be refused, or the RFC leaves it open: no frames follow it.</summary>
     public bool EndsAfterHandshake => Handshake is { } h && h.Upgrade != true;
     /// <summary>

@@ -5,6 +5,11 @@ public sealed record SessionOptions
 {
     public required Uri Target { get; init; }
     public bool AcceptUntrustedCertificate { get; init; }
+    /// <summary>
+    /// Each case's WebSocket is a stream of an HTTP/2 connection opened by extended CONNECT (RFC 8441): h2c with
+    /// prior knowledge for ws://, TLS with ALPN h2 for wss://.
+    /// </summary>
+    public bool Http2 { get; init; }
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
     public IReadOnlyList<string> Subprotocols { get; init; } = [];
     public string? Origin { get; init; }
