@@ -182,7 +182,8 @@ internal static class RunCommand
     internal static async Task<RunResults> RunTargetAsync(
         RunPipeline pipeline, IReadOnlyList<CaseDefinition> cases, Uri target, string agent, RunOutput? output, CancellationToken stop)
     {
-        Console.Error.WriteLine($"conformance: {cases.Count} case(s) against {target}{(pipeline.Embedded ? " (embedded Kestrel echo server)" : "")}, {pipeline.Settings.Parallelism} at a time");
+        var transport = !pipeline.Settings.Http2 ? "" : target.Scheme == "wss" ? " over HTTP/2 (TLS, ALPN h2)" : " over HTTP/2 (h2c)";
+        Console.Error.WriteLine($"conformance: {cases.Count} case(s) against {target}{(pipeline.Embedded ? " (embedded Kestrel echo server)" : "")}{transport}, {pipeline.Settings.Parallelism} at a time");
         ConsoleProgress? progress = null;
         output?.StartRun(target, agent, cases.Count);
         var run = await pipeline.RunAsync(target, agent, cases, result =>
