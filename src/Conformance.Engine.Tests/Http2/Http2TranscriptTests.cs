@@ -23,9 +23,11 @@ public class Http2TranscriptTests
     private static byte[] ClientData(Frame frame, bool endStream = false) => Http2FrameEncoder.Data(1, frame.Encode(), endStream).Encode();
 
     /// <summary>The server's octets, a chunk per step, from h2 reading the client's octets and answering as told.</summary>
-    private static List<byte[]> Server(params JsonObject[] steps)
+    private static List<byte[]> Server(params JsonObject[] steps) => Server(true, steps);
+
+    private static List<byte[]> Server(bool connectProtocol, params JsonObject[] steps)
     {
-        var answer = PythonH2Codec.Run(new JsonObject { ["op"] = "server-answer", ["steps"] = new JsonArray([.. steps]) });
+        var answer = PythonH2Codec.Run(new JsonObject { ["op"] = "server-answer", ["connect_protocol"] = connectProtocol, ["steps"] = new JsonArray([.. steps]) });
         return [.. answer["server"]!.AsArray().Select(chunk => Convert.FromHexString((string)chunk!))];
     }
 
@@ -87,6 +89,27 @@ public class Http2TranscriptTests
         transcript.Received([.. server[0], .. server[1]]);
         transcript.Add(WireEntryKind.PeerClosed, "the server reset the stream");
         Assert.That(transcript.Reading().HandshakeProblem, Is.EqualTo("the server reset the stream without answering: RST_STREAM REFUSED_STREAM"));
+    }
+
+    [Test]
+    public void A_server_whose_SETTINGS_do_not_allow_extended_CONNECT_does_not_serve_WebSockets_over_HTTP_2()
+    {
+        var server = Server(false, FromClient([.. Http2Limits.ClientPreface, .. Http2FrameEncoder.Settings().Encode()]));
+        var transcript = new Transcript();
+        transcript.Sent([.. Http2Limits.ClientPreface, .. Http2FrameEncoder.Settings().Encode()], "the preface");
+        transcript.Received(server[0]);
+        transcript.Add(WireEntryKind.Error, "RFC 8441 3: the server's SETTINGS do not set SETTINGS_ENABLE_CONNECT_PROTOCOL to 1");
+        Assert.That(transcript.Reading().HandshakeProblem, Does.StartWith("RFC 8441 3: the server's first SETTINGS do not set SETTINGS_ENABLE_CONNECT_PROTOCOL"));
+    }
+
+    [Test]
+    public void A_server_that_sends_a_mebibyte_without_answering_is_judged_without_holding_more()
+    {
+        var transcript = new Transcript();
+        transcript.Sent(ClientOpening, "the opening request");
+        var ping = Http2FrameEncoder.Ping(7).Encode();
+        for (var i = 0; i < 2 * 1024 * 1024 / ping.Length; i++) transcript.Received(ping);
+        Assert.That(transcript.Reading().HandshakeProblem, Does.Contain("more than 1048576 octets without answering"));
     }
 
     [Test]

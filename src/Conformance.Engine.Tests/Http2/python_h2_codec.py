@@ -71,14 +71,14 @@ def frames_made():
 def server_answer(request):
     """h2's server side reads the client's octets and answers the extended CONNECT on stream 1 as the request says:
     its SETTINGS (with SETTINGS_ENABLE_CONNECT_PROTOCOL), the response's header list (Huffman-coded and indexed in
-    the dynamic table, as h2 encodes), DATA, and END_STREAM or RST_STREAM."""
+    the dynamic table, as h2 encodes), DATA, and END_STREAM or RST_STREAM. With "connect_protocol": false, its SETTINGS
+    leave SETTINGS_ENABLE_CONNECT_PROTOCOL out."""
     from h2.config import H2Configuration
     from h2.connection import H2Connection
-    from h2.settings import SettingCodes
+    from h2.settings import SettingCodes, Settings
     conn = H2Connection(H2Configuration(client_side=False, header_encoding=None, validate_inbound_headers=False))
-
-
-    conn.update_settings({SettingCodes.ENABLE_CONNECT_PROTOCOL: 1})
+    if request.get("connect_protocol", True):
+        conn.local_settings = Settings(client=False, initial_values={SettingCodes.ENABLE_CONNECT_PROTOCOL: 1})
     conn.initiate_connection()
     chunks = []
     for step in request["steps"]:
@@ -92,7 +92,6 @@ def server_answer(request):
             conn.reset_stream(1, error_code=step["reset"])
         chunks.append(conn.data_to_send().hex())
     return {"server": chunks}
-
 
 
 request = json.load(sys.stdin)

@@ -66,9 +66,14 @@ public static class ExtendedConnect
 internal sealed class Http2Opening
 {
     public const uint Stream = 1;
+
+    /// <summary>How much a server may send before it answers; the transcript is held whole until then.</summary>
+    public const int LongestWait = 1024 * 1024;
     private readonly DirectionReader _suite = DirectionReader.OverHttp2(FrameDecoder.LargestPayloadLength, carriesPreface: true, Stream);
     private readonly DirectionReader _server = DirectionReader.OverHttp2(FrameDecoder.LargestPayloadLength, carriesPreface: false, Stream);
     private long? _requestAt;
+    private long _received;
+    private bool _settingsRead;
 
     public IReadOnlyList<HeaderField>? Request { get; private set; }
     public IReadOnlyList<HeaderField>? Answer { get; private set; }
@@ -84,6 +89,11 @@ internal sealed class Http2Opening
     {
         if (Decided || bytes.IsEmpty || kind is not (WireEntryKind.Sent or WireEntryKind.Received)) return;
         var direction = kind == WireEntryKind.Sent ? _suite : _server;
+        if (direction == _server && (_received += bytes.Length) > LongestWait)
+        {
+            Refusal = $"the server sent more than {LongestWait} octets without answering the extended CONNECT";
+            return;
+        }
         direction.Append(bytes);
         while (!Decided)
         {
@@ -103,6 +113,11 @@ internal sealed class Http2Opening
             }
             switch (read.Content)
             {
+                case SettingsContent { Ack: false } settings when !_settingsRead:
+                    _settingsRead = true;
+                    if (!settings.Settings.Any(s => s.Id == (ushort)Http2SettingId.EnableConnectProtocol && s.Value == 1))
+                        Refusal = "RFC 8441 3: the server's first SETTINGS do not set SETTINGS_ENABLE_CONNECT_PROTOCOL to 1; it does not serve WebSockets over HTTP/2";
+                    break;
                 case HeadersContent or ContinuationContent when read.Frame.StreamId == Stream && read.Headers is { } answer:
                     if (answer.FirstOrDefault(f => f.Name == ":status").Value is ['1', _, _] && !read.Frame.HasFlag(Http2Flags.EndStream)) break;
                     (Answer, AnsweredAt) = (answer, at);

@@ -157,8 +157,8 @@ public sealed class TranscriptReader : IDisposable
         var answer = opening.Answer is { } fields ? ExtendedConnect.Response(fields) : null;
         DeflateParameters? deflate = null;
         string? problem;
-        if (opening.Request is null) problem = "the suite sent no extended CONNECT";
-        else if (answer is null) problem = opening.Refusal ?? "the server sent no answer to the extended CONNECT";
+        if (answer is null || opening.Request is null)
+            problem = opening.Refusal ?? (opening.Request is null ? "the suite sent no extended CONNECT" : "the server sent no answer to the extended CONNECT");
         else if ((problem = ExtendedConnect.Judge(opening.Request, answer, out deflate, out var deflateProblem)) is null && deflateProblem is not null)
             (problem, deflate) = ($"the permessage-deflate negotiation failed: {deflateProblem}", null);
         return new Handshake(answer, deflate, problem, answer is not null && problem is null);
@@ -207,7 +207,7 @@ public sealed class TranscriptReader : IDisposable
             ConnectionError = _error,
             Response = handshake.Response,
             Deflate = handshake.Deflate,
-            HandshakeProblem = (_http2 is null ? _responseStatus == ResponseParseStatus.Complete : handshake.Response is not null) ? handshake.Problem : _error ?? handshake.Problem,
+            HandshakeProblem = (_http2 is null ? _responseStatus == ResponseParseStatus.Complete : _http2.Decided) ? handshake.Problem : _error ?? handshake.Problem,
             PeerClosedAt = _peerClosedAt,
             SuiteClosedAt = _suiteClosedAt,
             SuiteClosedBecause = _suiteClosedBecause,
