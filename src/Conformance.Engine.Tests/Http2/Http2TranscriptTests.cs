@@ -113,6 +113,16 @@ public class Http2TranscriptTests
     }
 
     [Test]
+    public void A_server_that_answers_in_HTTP_1_is_named_so()
+    {
+        var transcript = new Transcript();
+        transcript.Sent(ClientOpening, "the opening request");
+        transcript.Received("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"u8);
+        transcript.Add(WireEntryKind.PeerClosed, "the server closed the TCP connection");
+        Assert.That(transcript.Reading().HandshakeProblem, Does.StartWith("the server answered in HTTP/1 (\"HTTP/1.1 400 Bad Request\"), not with HTTP/2 frames"));
+    }
+
+    [Test]
     public void A_subprotocol_the_request_did_not_offer_fails_the_opening_as_over_HTTP_1_1()
     {
         var server = Server(FromClient(ClientOpening), Answer(200, ("sec-websocket-protocol", "chat")));

@@ -94,6 +94,12 @@ internal sealed class Http2Opening
             Refusal = $"the server sent more than {LongestWait} octets without answering the extended CONNECT";
             return;
         }
+        if (direction == _server && _received == bytes.Length && bytes.StartsWith("HTTP/"u8))
+        {
+            var line = System.Text.Encoding.Latin1.GetString(bytes[..Math.Min(bytes.Length, 64)]).Split('\r', '\n')[0];
+            Refusal = $"the server answered in HTTP/1 (\"{line}\"), not with HTTP/2 frames: it does not take HTTP/2 with prior knowledge (RFC 9113 3.3)";
+            return;
+        }
         direction.Append(bytes);
         while (!Decided)
         {
