@@ -30,7 +30,7 @@ internal static class BenchCommand
             "Time the selected cases against the embedded server (or --target): whole runs in parallel, each category in parallel " +
             "and one at a time (a category whose parallel run takes over a minute is not also run one at a time), beside the " +
             "loopback speed and the process's processor time; lists every case whose verdicts changed between the rounds (a move " +
-            "within a race class is no change); writes bench.json to the results folder.");
+            "within a race class is no change); with --http2, also the same selection over HTTP/1.1 as many rounds; writes bench.json to the results folder.");
         var flags = new CommandLineFlags();
         flags.AddTo(bench);
         var rounds = TypedOptions.WholeNumber("--rounds", "Parallel runs of the whole selection to time and compare", 1, 100, 3, text => $"{text} is not a whole number from 1 to 100");
@@ -89,6 +89,19 @@ internal static class BenchCommand
                                     + $", {results.Count(r => r.Behavior != Verdict.Ok)} not OK");
         }
 
+        var overHttp1 = new List<TimeSpan>();
+        if (settings.Http2)
+        {
+            // The same selection over HTTP/1.1 as many rounds, a connection per case, against the same server (a second embedded one, serving HTTP/1.1).
+            await using var http1 = await RunPipeline.StartAsync(settings with { Http2 = false });
+            for (var round = 1; round <= rounds; round++)
+            {
+                var (took, results) = await TimeAsync(cases, http1.Options(http1.Targets[0], settings.Parallelism), interrupt);
+                overHttp1.Add(took);
+                Console.Error.WriteLine($"bench: round {round} over HTTP/1.1: {took.TotalSeconds:0.00} s, {results.Count(r => r.Behavior != Verdict.Ok)} not OK");
+            }
+        }
+
         var perCategory = new List<(string Category, string Title, int Count, TimeSpan Parallel, TimeSpan? Serial)>();
         var serialResults = new List<CaseResult>();
         foreach (var category in wholeOnly ? [] : cases.GroupBy(c => c.Category))
@@ -115,11 +128,16 @@ internal static class BenchCommand
         var changed = ChangedAcrossRounds(everyRound);
         var report = Render(cases.Count, settings.Parallelism, loopback, parallelTimes, perCategory, parallelResults, serialResults, changed);
         Console.Write(report);
+        if (overHttp1.Count > 0)
+            Console.WriteLine($"over HTTP/2 (extended CONNECT, a connection per case): best {parallelTimes.Min().TotalSeconds:0.00} s, median {Median(parallelTimes).TotalSeconds:0.00} s; " +
+                              $"over HTTP/1.1 (a connection per case): best {overHttp1.Min().TotalSeconds:0.00} s, median {Median(overHttp1).TotalSeconds:0.00} s");
         Directory.CreateDirectory(settings.Out);
         var file = Path.Combine(settings.Out, "bench.json");
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
         {
             target = target.ToString(),
+            http2 = settings.Http2,
+            http1RoundsSeconds = overHttp1.Select(t => Math.Round(t.TotalSeconds, 3)),
             cases = cases.Count,
             parallelism = settings.Parallelism,
             loopbackMegabytesPerSecond = Math.Round(LoopbackOctets / loopback.TotalSeconds / 1e6),
@@ -138,6 +156,8 @@ internal static class BenchCommand
         Console.WriteLine($"bench: {Path.GetFullPath(file)}");
         return ExitCodes.Completed;
     }
+
+    private static TimeSpan Median(IReadOnlyList<TimeSpan> times) => times.Order().ElementAt(times.Count / 2);
 
     /// <summary>The most resident memory a run of the whole catalogue may take, the embedded server's included.</summary>
     private const long MemoryGoal = 1L << 30;

@@ -16,6 +16,11 @@ internal sealed class CommandLineFlags
         Description = "ws:// or wss:// URL of the server to test (default: the embedded Kestrel echo server)", HelpName = "url",
     };
     private readonly Option<bool> _insecure = new("--insecure", "-k") { Description = "Accept an untrusted TLS certificate (wss:// targets)" };
+    private readonly Option<bool> _http2 = new("--http2")
+    {
+        Description = "Open each case's WebSocket over HTTP/2 with extended CONNECT (RFC 8441): h2c with prior knowledge for ws://, " +
+                      "TLS with ALPN h2 for wss://; the HTTP/1.1 handshake cases (0.*) are left out",
+    };
     private readonly Option<string[]> _cases = new("--cases", "-c") { Description = "Cases to run: ids or patterns, comma-separated (1.*,2.1,5.19)", HelpName = "ids" };
     private readonly Option<string[]> _exclude = new("--exclude", "-x") { Description = "Cases to leave out, same form as --cases", HelpName = "ids" };
     private readonly Option<string[]> _header = new("--header", "-H")
@@ -75,7 +80,7 @@ internal sealed class CommandLineFlags
     public Option<string[]> Target => _target;
 
     private IEnumerable<Option> All =>
-        [_target, _insecure, _cases, _exclude, _header, _subprotocol, _origin, _timeout, _runTimeout, _parallel, _storedOctets, _out, _failOn, _agent, _suites, _expect, _config];
+        [_target, _insecure, _http2, _cases, _exclude, _header, _subprotocol, _origin, _timeout, _runTimeout, _parallel, _storedOctets, _out, _failOn, _agent, _suites, _expect, _config];
 
     /// <param name="withOut">false for a command whose --out means something else</param>
     public void AddTo(Command command, bool withOut = true)
@@ -106,6 +111,7 @@ internal sealed class CommandLineFlags
 
         SetList("target", _target);
         if (parse.GetValue(_insecure)) config["insecure"] = "true";
+        if (parse.GetValue(_http2)) config["http2"] = "true";
         SetList("cases", _cases);
         SetList("exclude", _exclude);
         foreach (var header in parse.GetValue(_header) ?? [])

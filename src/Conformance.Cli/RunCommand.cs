@@ -95,7 +95,7 @@ internal static class RunCommand
         // The embedded server running the catalogue is held to what it is known to get, as under dotnet test,
         // unless told otherwise (--expect, --fail-on, another target or other cases).
         if (settings.Expect is null && settings.FailOnBehavior.Count == 0 && settings.FailOnClose.Count == 0 && settings.Targets.Count == 0 && settings.Suites == new Settings().Suites
-            && RunPipeline.EmbeddedServerExpectations is { } known)
+            && RunPipeline.ExpectationsOfEmbeddedServer(settings.Http2) is { } known)
             settings = settings with { Expect = known };
         if (settings.Targets.Count > 1 && settings.Agent is not null)
             return ExitCodes.Fail("agent: names the target of a run against one target; with several, each is named host_port");
@@ -196,7 +196,8 @@ internal static class RunCommand
     internal static async Task<RunResults> RunTargetAsync(
         RunPipeline pipeline, IReadOnlyList<CaseDefinition> cases, Uri target, string agent, RunOutput? output, CancellationToken stop)
     {
-        Console.Error.WriteLine($"conformance: {cases.Count} case(s) against {target}{(pipeline.Embedded ? " (embedded Kestrel echo server)" : "")}, {pipeline.Settings.Parallelism} at a time");
+        var transport = !pipeline.Settings.Http2 ? "" : target.Scheme == "wss" ? " over HTTP/2 (TLS, ALPN h2)" : " over HTTP/2 (h2c)";
+        Console.Error.WriteLine($"conformance: {cases.Count} case(s) against {target}{(pipeline.Embedded ? " (embedded Kestrel echo server)" : "")}{transport}, {pipeline.Settings.Parallelism} at a time");
         ConsoleProgress? progress = null;
         output?.StartRun(target, agent, cases.Count);
         var run = await pipeline.RunAsync(target, agent, cases, result =>

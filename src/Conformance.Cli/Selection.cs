@@ -22,6 +22,18 @@ internal sealed record Selection(Settings Settings, IReadOnlyList<CaseDefinition
             Console.Error.WriteLine($"conformance: {e.Message}");
             return null;
         }
+        if (settings.Http2 && cases.Count(c => !c.AppliesOverHttp2) is var leftOut and > 0)
+        {
+            if (leftOut == cases.Count)
+            {
+                Console.Error.WriteLine("conformance: http2: no selected case applies over HTTP/2, where extended CONNECT replaces the HTTP/1.1 " +
+                                        "opening handshake that the 0.* cases test (RFC 8441 4, 5)");
+                return null;
+            }
+            Console.Error.WriteLine($"conformance: {leftOut} case(s) of the HTTP/1.1 opening handshake do not apply over HTTP/2, where " +
+                                    "extended CONNECT opens the WebSocket (RFC 8441 4, 5), and are left out");
+            cases = cases.Where(c => c.AppliesOverHttp2).ToList();
+        }
         if (cases.Count == 0)
         {
             Console.Error.WriteLine($"conformance: no case matches the selection (cases: {Show(settings.Cases, "all")}; exclude: {Show(settings.Exclude, "none")})");

@@ -33,7 +33,11 @@ public sealed class RunPipeline : IAsyncDisposable
         typeof(RunPipeline).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     /// <summary>What the embedded server is known to get (copied beside the program), when the file is there.</summary>
-    public static string? EmbeddedServerExpectations => File.Exists(KestrelEchoServer.Expectations) ? KestrelEchoServer.Expectations : null;
+    public static string? EmbeddedServerExpectations => ExpectationsOfEmbeddedServer(http2: false);
+
+    /// <summary>What the embedded server is known to get over HTTP/1.1 or over HTTP/2, when the file is there.</summary>
+    public static string? ExpectationsOfEmbeddedServer(bool http2) =>
+        KestrelEchoServer.ExpectationsFor(http2) is var file && File.Exists(file) ? file : null;
 
     public Settings Settings { get; }
 
@@ -45,7 +49,7 @@ public sealed class RunPipeline : IAsyncDisposable
 
     /// <summary>The target stage: the servers the settings name, or the embedded server started on a free loopback port.</summary>
     public static async Task<RunPipeline> StartAsync(Settings settings) =>
-        new(settings, settings.Targets.Count == 0 ? await KestrelEchoServer.StartAsync() : null);
+        new(settings, settings.Targets.Count == 0 ? await KestrelEchoServer.StartAsync(http2: settings.Http2) : null);
 
     /// <summary>The name a target's results go under: the agent setting, else kestrel-embedded or host_port (numbered when taken).</summary>
     public string AgentFor(Uri target, IReadOnlyCollection<string>? taken = null)

@@ -20,6 +20,13 @@ public sealed class UpgradeResponse
         Headers = headers;
     }
 
+    /// <summary>
+    /// An answer that came as a header list (an HTTP/2 response to extended CONNECT, RFC 8441 5): its :status and
+    /// its regular fields, with no reason phrase.
+    /// </summary>
+    public static UpgradeResponse FromHeaderList(string httpVersion, int statusCode, IEnumerable<KeyValuePair<string, string>> headers) =>
+        new(httpVersion, statusCode, "", headers.ToList());
+
     /// <summary>As in the status line, for example "HTTP/1.1".</summary>
     public string HttpVersion { get; }
 

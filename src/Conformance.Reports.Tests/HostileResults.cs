@@ -6,6 +6,7 @@ using Conformance.Engine.Sessions;
 using Conformance.Engine.Wire;
 using Conformance.Engine;
 using Conformance.Protocol;
+using Conformance.Protocol.Http2;
 
 namespace Conformance.Reports.Tests;
 
@@ -38,6 +39,33 @@ internal static class HostileResults
         var @case = new CaseDefinition
         {
             Id = "2.2", Title = $"A ping {Script}", Category = "2", CategoryTitle = "Pings/Pongs", Group = "2", GroupTitle = "Pings/Pongs",
+            Rfc = ["RFC6455 5.5.2"], Requirement = "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in response.",
+            Expectation = "a pong", Steps = [new SendFramesStep([new FrameSpec(Opcodes.Ping, "hello"u8.ToArray())], null)],
+            Outcomes = [new ExpectedOutcome(Verdict.Ok, [ConversationEvent.Pong("hello"u8.ToArray())])],
+            Close = ExpectedClose.NormalBySuite, End = EndTimer.Default, SourceFile = "test",
+        };
+        return CaseResult.From(@case, new Transcript(DateTimeOffset.UtcNow, entries), Scorer.Score(@case, entries));
+    }
+
+    /// <summary>The same conversation over HTTP/2 (RFC 8441): the script in the answer's header list, the DATA, and a GOAWAY's debug data.</summary>
+    public static CaseResult Http2Case()
+    {
+        var entries = new List<WireEntry>();
+        long t = 0;
+        void Add(WireEntryKind kind, byte[]? bytes = null, string? text = null) => entries.Add(new WireEntry(t += 100, kind, bytes, text));
+        var request = ExtendedConnect.Request("http", "127.0.0.1:9001", "/", []);
+        Add(WireEntryKind.Sent, [.. Http2Limits.ClientPreface, .. Http2FrameEncoder.Settings().Encode(),
+            .. Http2FrameEncoder.Headers(1, HpackBlockBuilder.Encode(request), endStream: false, endHeaders: true).Encode()]);
+        Add(WireEntryKind.Received, [.. Http2FrameEncoder.Settings((Http2SettingId.EnableConnectProtocol, 1u)).Encode(),
+            .. Http2FrameEncoder.Headers(1, HpackBlockBuilder.Encode([new HeaderField(":status", "200"), new HeaderField("x-evil", Script)], huffman: true),
+                endStream: false, endHeaders: true).Encode()]);
+        Add(WireEntryKind.Sent, Http2FrameEncoder.Data(1, new Frame(Opcodes.Ping, "hello"u8.ToArray(), maskKey: [1, 2, 3, 4]).Encode()).Encode());
+        Add(WireEntryKind.Received, Http2FrameEncoder.Data(1, new Frame(Opcodes.Pong, Encoding.UTF8.GetBytes(Script)).Encode()).Encode());
+        Add(WireEntryKind.Received, Http2FrameEncoder.GoAway(1, Http2ErrorCode.NoError, Encoding.UTF8.GetBytes(Script)).Encode());
+        Add(WireEntryKind.PeerClosed, text: "the server ended the HTTP/2 connection: GOAWAY NO_ERROR");
+        var @case = new CaseDefinition
+        {
+            Id = "2.2", Title = "A ping", Category = "2", CategoryTitle = "Pings/Pongs", Group = "2", GroupTitle = "Pings/Pongs",
             Rfc = ["RFC6455 5.5.2"], Requirement = "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in response.",
             Expectation = "a pong", Steps = [new SendFramesStep([new FrameSpec(Opcodes.Ping, "hello"u8.ToArray())], null)],
             Outcomes = [new ExpectedOutcome(Verdict.Ok, [ConversationEvent.Pong("hello"u8.ToArray())])],

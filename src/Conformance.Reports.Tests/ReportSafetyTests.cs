@@ -26,6 +26,17 @@ public class ReportSafetyTests : WithScratchFolder
     }
 
     [Test]
+    public void What_the_server_sent_over_HTTP_2_is_escaped_in_the_frames_shown()
+    {
+        ReportWriter.Write(Scratch, HostileResults.Document(HostileResults.Run("agent", HostileResults.Http2Case())));
+        var page = File.ReadAllText(Path.Combine(Scratch, ReportModel.PageName("agent", "2.2")));
+        Assert.That(page, Does.Not.Contain("<script>document"));
+        Assert.That(page, Does.Contain("x-evil: &lt;script&gt;document.title=&#39;PWNED&#39;&lt;/script&gt;"), "the decoded header list is shown, as text");
+        Assert.That(page, Does.Contain("debug data &quot;&lt;script&gt;"), "the GOAWAY's debug data is shown, as text");
+        Assert.That(page, Does.Contain("&quot;&lt;script&gt;"), "the pong inside the DATA is decoded and shown, as text");
+    }
+
+    [Test]
     public void JUnit_stays_well_formed_whatever_the_server_sent()
     {
         ReportWriter.Write(Scratch, HostileResults.Document(HostileResults.Run("agent", HostileResults.Case())));

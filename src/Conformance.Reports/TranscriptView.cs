@@ -89,8 +89,9 @@ public static class TranscriptView
         var rows = new List<TranscriptRow>();
         var agreement = new Agreement();
         var peer = PeerOf(entries);
-        var sent = new Direction(SuiteDirection, isSent: true, carriesRequest: peer == "server", agreement);
-        var received = new Direction($"← {peer}", isSent: false, carriesRequest: peer == "client", agreement);
+        var http2 = IsHttp2(entries);
+        var sent = new Direction(SuiteDirection, isSent: true, carriesRequest: peer == "server", agreement, http2);
+        var received = new Direction($"← {peer}", isSent: false, carriesRequest: peer == "client", agreement, http2);
         foreach (var e in entries)
         {
             var time = $"{e.T / 1000.0:0.000} ms";
@@ -113,10 +114,29 @@ public static class TranscriptView
         return rows;
     }
 
+    /// <summary>The suite's first octets are the HTTP/2 client preface: the WebSocket is a stream of an HTTP/2 connection (RFC 8441).</summary>
+    private static bool IsHttp2(IReadOnlyList<TranscriptEntry> entries) =>
+        entries.FirstOrDefault(e => e.Kind is WireEntryKind.Sent or WireEntryKind.Received && !string.IsNullOrEmpty(e.Data)) is { Kind: WireEntryKind.Sent } first
+        && Convert.FromBase64String(first.Data!).AsSpan().StartsWith(Protocol.Http2.Http2Limits.ClientPreface);
+
     /// <summary>The heads of the exchange as they are read, and the permessage-deflate parameters they agreed.</summary>
     private sealed class Agreement
     {
         private string _requestHead = "";
+        private IReadOnlyList<Protocol.Http2.HeaderField>? _request;
+
+        /// <summary>Over HTTP/2: the extended CONNECT's header list, then its answer's.</summary>
+        public void Read(IReadOnlyList<Protocol.Http2.HeaderField> fields, bool isRequest)
+        {
+            if (isRequest)
+            {
+                _request ??= fields;
+                return;
+            }
+            if (_request is null || Deflate is not null || !fields.Any(f => f.Name == ":status")) return;
+            ExtendedConnect.Judge(_request, ExtendedConnect.Response(fields), out var agreed, out _);
+            Deflate = agreed;
+        }
 
         public DeflateParameters? Deflate { get; private set; }
 
@@ -154,10 +174,11 @@ public static class TranscriptView
 
     /// <summary>The octets of one direction, decoded as far as they were stored.</summary>
     /// <param name="carriesRequest">This direction opens with the opening request (the client's side), not the answer.</param>
-    private sealed class Direction(string name, bool isSent, bool carriesRequest, Agreement agreement) : IDisposable
+    private sealed class Direction(string name, bool isSent, bool carriesRequest, Agreement agreement, bool http2) : IDisposable
     {
-        private readonly DirectionReader _reader = new(FrameDecoder.LargestPayloadLength,
-            carriesRequest ? DirectionReader.LongestRequestHead : DirectionReader.LongestResponseHead);
+        private readonly DirectionReader _reader = http2
+            ? DirectionReader.OverHttp2(FrameDecoder.LargestPayloadLength, carriesPreface: carriesRequest)
+            : new(FrameDecoder.LargestPayloadLength, carriesRequest ? DirectionReader.LongestRequestHead : DirectionReader.LongestResponseHead);
         private MessageInflater? _inflater;
         private List<byte>? _compressed;
         private bool _folded;
@@ -182,7 +203,7 @@ public static class TranscriptView
             if (omitted == 0) return;
             _folded = true;
             var pending = _broken ? [] : _reader.Pending.ToArray();
-            if (_reader.Head is not null && FrameHeaderParser.TryParse(pending, out var header, out _) == HeaderParseStatus.Complete)
+            if (!http2 && _reader.Head is not null && FrameHeaderParser.TryParse(pending, out var header, out _) == HeaderParseStatus.Complete)
             {
                 var payload = pending[header.HeaderLength..];
                 Unmask(header, payload);
@@ -200,7 +221,7 @@ public static class TranscriptView
         {
             if (_folded || _broken || _reader.Pending.IsEmpty) return;
             var pending = _reader.Pending.ToArray();
-            rows.Add(new TranscriptRow(time, Who, _reader.Head is not null ? "incomplete frame" : "incomplete head",
+            rows.Add(new TranscriptRow(time, Who, http2 ? "incomplete HTTP/2 frame" : _reader.Head is not null ? "incomplete frame" : "incomplete head",
                 $"{pending.Length} octets", Hex(pending, 256), ""));
         }
 
@@ -212,6 +233,14 @@ public static class TranscriptView
                 {
                     case DirectionStatus.NeedMoreData:
                         return;
+                    case DirectionStatus.Head when http2:
+                        rows.Add(new TranscriptRow(time, Who, "HTTP/2 preface", "the client connection preface (RFC 9113 3.4)", "PRI * HTTP/2.0 SM", ""));
+                        break;
+                    case DirectionStatus.Http2Frame:
+                        var read = _reader.Http2Frame!;
+                        if (read.Headers is { } fields && read.Frame.StreamId == 1) agreement.Read(fields, isRequest: carriesRequest);
+                        rows.Add(new TranscriptRow(time, Who, "HTTP/2 frame", read.Summary, read.Details, ""));
+                        break;
                     case DirectionStatus.Head:
                         var head = Encoding.Latin1.GetString(_reader.Head!).TrimEnd('\r', '\n');
                         var firstLine = head.Split('\n')[0].TrimEnd('\r');
@@ -227,7 +256,7 @@ public static class TranscriptView
                         _broken = true;
                         return;
                     case DirectionStatus.Frame:
-                        rows.Add(new TranscriptRow(time, Who, "frame", HeaderText(frame!.Header),
+                        rows.Add(new TranscriptRow(time, Who, http2 ? "WebSocket frame" : "frame", HeaderText(frame!.Header),
                             Payload(frame.Header, frame.Payload) + Decompressed(frame.Header, frame.Payload), ""));
                         break;
                 }

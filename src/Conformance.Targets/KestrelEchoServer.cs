@@ -31,7 +31,11 @@ public sealed class KestrelEchoServer : IAsyncDisposable
     public Uri Url { get; }
 
     /// <summary>What this server is known to get where it does not get OK, shipped beside the program (expectations/).</summary>
-    public static string Expectations { get; } = Path.Combine(AppContext.BaseDirectory, "expectations", "kestrel-embedded.json");
+    public static string Expectations { get; } = ExpectationsFor(http2: false);
+
+    /// <summary>The same for the server over HTTP/1.1 or over HTTP/2 (h2c).</summary>
+    public static string ExpectationsFor(bool http2) =>
+        Path.Combine(AppContext.BaseDirectory, "expectations", http2 ? "kestrel-embedded-http2.json" : "kestrel-embedded.json");
 
     public static async Task<KestrelEchoServer> StartAsync(bool tls = false, CancellationToken cancel = default, bool http2 = false)
     {

@@ -68,7 +68,33 @@ def frames_made():
     return {"frames": [[f.serialize().hex(), describe(f)] for f in frames]}
 
 
+def server_answer(request):
+    """h2's server side reads the client's octets and answers the extended CONNECT on stream 1 as the request says:
+    its SETTINGS (with SETTINGS_ENABLE_CONNECT_PROTOCOL), the response's header list (Huffman-coded and indexed in
+    the dynamic table, as h2 encodes), DATA, and END_STREAM or RST_STREAM. With "connect_protocol": false, its SETTINGS
+    leave SETTINGS_ENABLE_CONNECT_PROTOCOL out."""
+    from h2.config import H2Configuration
+    from h2.connection import H2Connection
+    from h2.settings import SettingCodes, Settings
+    conn = H2Connection(H2Configuration(client_side=False, header_encoding=None, validate_inbound_headers=False))
+    if request.get("connect_protocol", True):
+        conn.local_settings = Settings(client=False, initial_values={SettingCodes.ENABLE_CONNECT_PROTOCOL: 1})
+    conn.initiate_connection()
+    chunks = []
+    for step in request["steps"]:
+        if "client" in step:
+            conn.receive_data(bytes.fromhex(step["client"]))
+        elif "headers" in step:
+            conn.send_headers(1, [(n.encode("latin-1"), v.encode("latin-1")) for n, v in step["headers"]], end_stream=step.get("end_stream", False))
+        elif "data" in step:
+            conn.send_data(1, bytes.fromhex(step["data"]), end_stream=step.get("end_stream", False))
+        elif "reset" in step:
+            conn.reset_stream(1, error_code=step["reset"])
+        chunks.append(conn.data_to_send().hex())
+    return {"server": chunks}
+
+
 request = json.load(sys.stdin)
 answer = {"hpack-encode": hpack_encode, "hpack-decode": hpack_decode, "frames-parse": frames_parse,
-          "frames-made": lambda _: frames_made()}[request["op"]](request)
+          "frames-made": lambda _: frames_made(), "server-answer": server_answer}[request["op"]](request)
 json.dump(answer, sys.stdout)

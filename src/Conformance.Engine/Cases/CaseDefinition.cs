@@ -20,6 +20,12 @@ public sealed record CaseDefinition : CaseDescription
     public OpeningAnswer? Answer { get; init; }
     /// <summary>The case is played against servers (every case but those that answer a client's request their own way).</summary>
     public bool AgainstServers => Answer is null;
+    /// <summary>
+    /// The case can be played over HTTP/2: it does not write its own HTTP/1.1 opening request nor judge the answer
+    /// to one, which RFC 8441 replaces with extended CONNECT.
+    /// </summary>
+    public bool AppliesOverHttp2 => Request is null && Handshake is null && Answer is null;
+
     /// <summary>The request is expected to be refused, or the RFC leaves it open: no frames follow it.</summary>
     public bool EndsAfterHandshake => Handshake is { } h && h.Upgrade != true;
     /// <summary>

@@ -8,6 +8,8 @@ public sealed record Settings
     /// <summary>Empty: the embedded echo server is the target.</summary>
     public IReadOnlyList<Uri> Targets { get; init; } = [];
     public bool Insecure { get; init; }
+    /// <summary>Each case's WebSocket over HTTP/2 (RFC 8441): h2c with prior knowledge for ws://, TLS with ALPN h2 for wss://.</summary>
+    public bool Http2 { get; init; }
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
     public IReadOnlyList<string> Subprotocols { get; init; } = [];
     public string? Origin { get; init; }
@@ -43,6 +45,7 @@ public sealed record Settings
     {
         Target = target,
         AcceptUntrustedCertificate = Insecure,
+        Http2 = Http2,
         Headers = Headers,
         Subprotocols = Subprotocols,
         Origin = Origin,

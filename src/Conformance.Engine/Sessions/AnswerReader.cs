@@ -12,7 +12,7 @@ internal static class AnswerReader
 {
     private const int MaxBodyBytes = 64 * 1024;
 
-    public static async Task ReadAsync(WireConnection wire, SessionOptions options, Transcript transcript, CancellationToken deadline)
+    public static async Task ReadAsync(ISessionWire wire, SessionOptions options, Transcript transcript, CancellationToken deadline)
     {
         using var window = CancellationTokenSource.CreateLinkedTokenSource(deadline);
         window.CancelAfter(options.OpenHandshakeTimeout);

@@ -16,7 +16,11 @@ public static class Probe
         var transcript = new Transcript();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         deadline.CancelAfter(options.ConnectTimeout + options.OpenHandshakeTimeout + TimeSpan.FromSeconds(5));
-        if (await WireConnection.OpenAsync(options, transcript, deadline.Token) is { } wire)
+        if (options.Http2)
+        {
+            await OpenOverHttp2Async(options, transcript, deadline.Token);
+        }
+        else if (await WireConnection.OpenAsync(options, transcript, deadline.Token) is { } wire)
         {
             await using (wire)
             {
@@ -37,6 +41,30 @@ public static class Probe
         }
         var reading = transcript.Reading();
         return reading.HandshakeCompleted ? null : reading.HandshakeProblem;
+    }
+
+    /// <summary>The same over HTTP/2: extended CONNECT on a connection of its own, the answer judged, the suite's close.</summary>
+    private static async Task OpenOverHttp2Async(SessionOptions options, Transcript transcript, CancellationToken deadline)
+    {
+        if (await Http2StreamWire.OpenAsync(options, transcript, deadline) is not { } wire) return;
+        await using (wire)
+        {
+            try
+            {
+                var request = wire.Request(options, []);
+                if (await wire.OpenWebSocketAsync(request, options.OpenHandshakeTimeout, deadline) is { } answer
+                    && ExtendedConnect.Judge(request, ExtendedConnect.Response(answer.Fields), out _, out _) is null
+                    && await wire.WriteAsync(Frame.Client(Opcodes.Close, ClosePayload.Build(CloseCodes.Normal, [])).Encode(), null, deadline, "close: the probe is done"))
+                    await ReadUntilClosedAsync(wire, options.CloseHandshakeTimeout + options.ServerDropTimeout, deadline);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+            }
+            finally
+            {
+                wire.Drop("the probe ended");
+            }
+        }
     }
 
     /// <summary>The opening handshake, its problems recorded as a case's session records them; true when the server accepted it.</summary>
@@ -67,7 +95,7 @@ public static class Probe
     }
 
     /// <summary>Whatever the server sends until it closes TCP or the time runs out.</summary>
-    private static async Task ReadUntilClosedAsync(WireConnection wire, TimeSpan limit, CancellationToken deadline)
+    private static async Task ReadUntilClosedAsync(ISessionWire wire, TimeSpan limit, CancellationToken deadline)
     {
         using var window = CancellationTokenSource.CreateLinkedTokenSource(deadline);
         window.CancelAfter(limit);

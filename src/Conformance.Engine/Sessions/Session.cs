@@ -22,7 +22,7 @@ public sealed class Session
     /// <summary>Playing the server: the octets the client sent after its request, read with it.</summary>
     private ReadOnlyMemory<byte> _early;
     private int _closeWritten;
-    private WireConnection _wire = null!;
+    private ISessionWire _wire = null!;
     private string _key = "";
     private string _requestHead = "";
     /// <summary>Set by the reader before it reports the handshake complete; read by the steps after that.</summary>
@@ -127,6 +127,11 @@ public sealed class Session
 
     private async Task RunAsync(CancellationToken deadline)
     {
+        if (_options.Http2)
+        {
+            if (await Http2StreamWire.OpenAsync(_options, _transcript, deadline) is { } stream) await ConverseAsync(stream, OpenOverHttp2Async, deadline);
+            return;
+        }
         var wire = await WireConnection.OpenAsync(_options, _transcript, deadline);
         if (wire is null) return;
         _key = HandshakeKeys.NewKey();
@@ -149,8 +154,39 @@ public sealed class Session
         return await AwaitHandshakeAsync(deadline) ? steps : null;
     }
 
+    /// <summary>
+    /// Playing the client over HTTP/2: the extended CONNECT written and its answer read (RFC 8441 4, 5), the steps to
+    /// play; null when it did not open. The case's own HTTP/1.1 request has no meaning here; the selection leaves
+    /// such cases out.
+    /// </summary>
+    private async Task<IReadOnlyList<Step>?> OpenOverHttp2Async(Action startReading, CancellationToken deadline)
+    {
+        if (_case.Request is not null || _case.EndsAfterHandshake)
+            throw new InvalidOperationException($"{_case.Id}: a case of the HTTP/1.1 opening handshake does not apply over HTTP/2");
+        var wire = (Http2StreamWire)_wire;
+        var request = wire.Request(_options, _case.DeflateOffers ?? []);
+        if (await wire.OpenWebSocketAsync(request, _options.OpenHandshakeTimeout, deadline) is not { } answer)
+        {
+            _state.Handshake.TrySetResult(false);
+            _wire.Drop("the opening handshake did not complete");
+            return null;
+        }
+        var problem = ExtendedConnect.Judge(request, ExtendedConnect.Response(answer.Fields), out _deflate, out _deflateProblem);
+        if (problem is not null)
+        {
+            _transcript.Add(WireEntryKind.Error, text: problem);
+            _state.Handshake.TrySetResult(false);
+            _wire.Drop("the opening handshake did not complete");
+            return null;
+        }
+        _state.Opened(new ClientEndpoint(_deflate, decompress: false));
+        _state.Handshake.TrySetResult(true);
+        startReading();
+        return _case.Steps;
+    }
+
     /// <summary>The connection, from its opening (as the role opens it) to its end: the steps, the case's end, the closing handshake.</summary>
-    private async Task ConverseAsync(WireConnection wire, Func<Action, CancellationToken, Task<IReadOnlyList<Step>?>> open, CancellationToken deadline)
+    private async Task ConverseAsync(ISessionWire wire, Func<Action, CancellationToken, Task<IReadOnlyList<Step>?>> open, CancellationToken deadline)
     {
         _wire = wire;
         await using var _ = wire;

@@ -7,6 +7,11 @@ public sealed record SessionOptions
     public bool AcceptUntrustedCertificate { get; init; }
     /// <summary>Playing the server: the certificate (with its key) that clients connect to over TLS (wss://); null: plain TCP.</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? ServerCertificate { get; init; }
+    /// <summary>
+    /// Each case's WebSocket is a stream of an HTTP/2 connection opened by extended CONNECT (RFC 8441): h2c with
+    /// prior knowledge for ws://, TLS with ALPN h2 for wss://.
+    /// </summary>
+    public bool Http2 { get; init; }
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
     public IReadOnlyList<string> Subprotocols { get; init; } = [];
     public string? Origin { get; init; }

@@ -5,7 +5,7 @@ using Conformance.Engine.Wire;
 namespace Conformance.Engine.Sessions;
 
 /// <summary>A TCP (or TLS over TCP) connection to the target, or from a client, that writes every octet into the transcript.</summary>
-internal sealed class WireConnection : IAsyncDisposable
+internal sealed class WireConnection : ISessionWire
 {
     private readonly TcpClient _client;
     private readonly Stream _stream;

@@ -44,6 +44,8 @@ public sealed class TranscriptReader : IDisposable
     private readonly AnswerTimer _answer = new();
     /// <summary>The side the suite played, from the first octets on the wire: it sent the request, or read it.</summary>
     private Role? _role;
+    /// <summary>The connection is HTTP/2, the suite's first octets being the client preface: the WebSocket is a stream of it (RFC 8441).</summary>
+    private Http2Opening? _http2;
 
     public TranscriptReader(long maxFramePayload = 64L * 1024 * 1024) => _maxFramePayload = maxFramePayload;
 
@@ -62,8 +64,17 @@ public sealed class TranscriptReader : IDisposable
             return;
         }
         _waiting.Add((index, new WireEntry(at, kind, bytes.IsEmpty ? null : bytes.ToArray(), text)));
-        if (kind is WireEntryKind.Sent or WireEntryKind.Received && !bytes.IsEmpty)
-            _role ??= kind == WireEntryKind.Sent ? Role.Client : Role.Server;
+        if (kind is WireEntryKind.Sent or WireEntryKind.Received && !bytes.IsEmpty && _role is null)
+        {
+            _role = kind == WireEntryKind.Sent ? Role.Client : Role.Server;
+            if (kind == WireEntryKind.Sent && bytes.StartsWith(Protocol.Http2.Http2Limits.ClientPreface)) _http2 = new Http2Opening();
+        }
+        if (_http2 is not null)
+        {
+            _http2.Feed(at, kind, bytes);
+            if (_http2.Decided) StartConversation();
+            return;
+        }
         var requestComes = Role == Role.Client ? WireEntryKind.Sent : WireEntryKind.Received;
         if (kind == requestComes) ReadRequest(bytes);
         else if (kind is WireEntryKind.Sent or WireEntryKind.Received) ReadResponse(bytes);
@@ -121,6 +132,7 @@ public sealed class TranscriptReader : IDisposable
 
     private Handshake ReadHandshake()
     {
+        if (_http2 is not null) return ReadHttp2Handshake(_http2);
         var head = _requestEnd < 0 ? "" : Encoding.Latin1.GetString(_request.WrittenSpan[.._requestEnd]);
         if (Role == Role.Server) return ReadClientsHandshake(head);
         var key = DeflateAgreement.RequestHeaders(head, "Sec-WebSocket-Key").FirstOrDefault();
@@ -137,6 +149,19 @@ public sealed class TranscriptReader : IDisposable
             problem = deflateProblem is null ? null : $"the permessage-deflate negotiation failed: {deflateProblem}";
         }
         return new Handshake(_parsed, deflate, problem, _responseStatus == ResponseParseStatus.Complete && problem is null && _requestEnd >= 0);
+    }
+
+    /// <summary>Over HTTP/2: the extended CONNECT's answer, judged by RFC 8441 5 (<see cref="ExtendedConnect.Judge"/>).</summary>
+    private static Handshake ReadHttp2Handshake(Http2Opening opening)
+    {
+        var answer = opening.Answer is { } fields ? ExtendedConnect.Response(fields) : null;
+        DeflateParameters? deflate = null;
+        string? problem;
+        if (answer is null || opening.Request is null)
+            problem = opening.Refusal ?? (opening.Request is null ? "the suite sent no extended CONNECT" : "the server sent no answer to the extended CONNECT");
+        else if ((problem = ExtendedConnect.Judge(opening.Request, answer, out deflate, out var deflateProblem)) is null && deflateProblem is not null)
+            (problem, deflate) = ($"the permessage-deflate negotiation failed: {deflateProblem}", null);
+        return new Handshake(answer, deflate, problem, answer is not null && problem is null);
     }
 
     /// <summary>
@@ -170,7 +195,7 @@ public sealed class TranscriptReader : IDisposable
         var waiting = _waiting!;
         _waiting = null;
         if (!_handshake.Done) return;
-        _replay = new Replay(_handshake.Deflate, _maxFramePayload, Role);
+        _replay = new Replay(_handshake.Deflate, _maxFramePayload, Role, _http2 is not null);
         foreach (var (index, e) in waiting) _replay.Feed(index, e.AtMicroseconds, e.Kind, e.Bytes, e.Text);
     }
 
@@ -185,7 +210,7 @@ public sealed class TranscriptReader : IDisposable
             ConnectionError = _error,
             Response = handshake.Response,
             Deflate = handshake.Deflate,
-            HandshakeProblem = _responseStatus == ResponseParseStatus.Complete ? handshake.Problem : _error ?? handshake.Problem,
+            HandshakeProblem = (_http2 is null ? _responseStatus == ResponseParseStatus.Complete : _http2.Decided) ? handshake.Problem : _error ?? handshake.Problem,
             PeerClosedAt = _peerClosedAt,
             SuiteClosedAt = _suiteClosedAt,
             SuiteClosedBecause = _suiteClosedBecause,
@@ -194,7 +219,7 @@ public sealed class TranscriptReader : IDisposable
             FirstTimer = _firstTimer,
             LastTimerFiredAt = _lastTimerFiredAt,
             Recheck = _recheck,
-            HandshakeTiming = _answer.Timing,
+            HandshakeTiming = _http2 is null ? _answer.Timing : _http2.Timing with { TimerFirst = _http2.AnsweredAt is null && _lastTimerFiredAt is not null },
             EntryCount = _count,
             FirstAtMicroseconds = _firstAt,
             LastAtMicroseconds = _lastAt,
@@ -241,13 +266,15 @@ public sealed class TranscriptReader : IDisposable
     /// The conversation after the handshake, entry by entry in the order it happened: the suite's frames and the
     /// server's, each direction fed to a decoder as it travelled, the server's through the client's rules.
     /// </summary>
-    private sealed class Replay(DeflateParameters? deflate, long maxFramePayload, Role role) : IDisposable
+    private sealed class Replay(DeflateParameters? deflate, long maxFramePayload, Role role, bool http2) : IDisposable
     {
         private readonly ClientEndpoint _client = new(deflate, role: role);
-        private readonly DirectionReader _suiteFrames = new(FrameDecoder.LargestPayloadLength,
-            role == Role.Client ? DirectionReader.LongestRequestHead : DirectionReader.LongestResponseHead);
-        private readonly DirectionReader _serverFrames = new(maxFramePayload,
-            role == Role.Client ? DirectionReader.LongestResponseHead : DirectionReader.LongestRequestHead);
+        private readonly DirectionReader _suiteFrames = http2
+            ? DirectionReader.OverHttp2(FrameDecoder.LargestPayloadLength, carriesPreface: true, Http2Opening.Stream)
+            : new(FrameDecoder.LargestPayloadLength, role == Role.Client ? DirectionReader.LongestRequestHead : DirectionReader.LongestResponseHead);
+        private readonly DirectionReader _serverFrames = http2
+            ? DirectionReader.OverHttp2(maxFramePayload, carriesPreface: false, Http2Opening.Stream)
+            : new(maxFramePayload, role == Role.Client ? DirectionReader.LongestResponseHead : DirectionReader.LongestRequestHead);
         private int? _closeSeenAt;
         private bool _serverClosedTcp;
 
@@ -283,7 +310,7 @@ public sealed class TranscriptReader : IDisposable
                     {
                         var status = _serverFrames.TryRead(out var frame);
                         if (status == DirectionStatus.NeedMoreData) break;
-                        if (status == DirectionStatus.Head) continue;
+                        if (status is DirectionStatus.Head or DirectionStatus.Http2Frame) continue;
                         if (status == DirectionStatus.Undecodable)
                         {
                             _client.Undecodable(_serverFrames.Error!);

@@ -27,6 +27,9 @@ public sealed class Http2FrameDecoder
     /// <summary>Octets appended and not yet returned in a frame.</summary>
     public int BufferedBytes => _count;
 
+    /// <summary>The octets appended and not yet returned in a frame.</summary>
+    public ReadOnlySpan<byte> Buffered => _buffer.AsSpan(_start, _count);
+
     /// <summary>Octets returned in frames so far.</summary>
     public long ConsumedBytes { get; private set; }
 
