@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Conformance.Engine.Cases;
+using Conformance.Engine.Clients;
 using Conformance.Engine.Configuration;
 using Conformance.Engine.Sessions;
 
@@ -135,12 +136,14 @@ public class DocumentationTests : WithScratchFolder
     [Test]
     public void The_numbers_the_code_knows_are_the_pages_numbers()
     {
-        var catalogue = Catalogue.Load(RepositoryPaths.Suites).Cases;
+        var loaded = Catalogue.Load(RepositoryPaths.Suites);
+        var catalogue = loaded.Cases;
         var defaults = new Settings();
         var timers = new SessionOptions { Target = new Uri("ws://127.0.0.1/") };
         (string Page, string Pattern, long Value)[] facts =
         [
             (Documentation.Front, @"(\d+) cases in all", catalogue.Count),
+            (Documentation.Front, @"plays (\d+) cases against a client", ClientCases.Select(loaded.All).Count),
             (Documentation.Front, @"categories 1 to 10 \((\d+) cases\)", catalogue.Count(c => int.TryParse(c.Category, out var n) && n is >= 1 and <= 10)),
             ("suites/scoring.md", @"at most (\d+) at once", defaults.Parallelism),
             ("suites/scoring.md", @"cut off after (\d+) s", (long)defaults.CaseTimeout.TotalSeconds),
