@@ -8,7 +8,7 @@ namespace Conformance.Engine.Tests;
 /// <summary>
 /// The suite as a server for real, independently written clients, each running Autobahn's driver loop unchanged
 /// (getCaseCount, runCase for each case with every message echoed, updateReports) through every case played against
-/// clients (categories 1 to 7, 9, 10, 12, 13, D, H and R) but the heavy ones (<see cref="ClientRuns.Light"/>): every case gets a verdict, no
+/// clients (categories 1 to 7, 9, 10, 12, 13, D, H and R) but the larger compression series (<see cref="ClientRuns.Light"/>): every case gets a verdict, no
 /// case is worse than the client's expectations file (suites/expectations/*-client.json), and index.json reads like
 /// the one Autobahn's fuzzingserver writes.
 /// </summary>
