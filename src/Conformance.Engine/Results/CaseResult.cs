@@ -58,7 +58,7 @@ public sealed record CaseResult : CaseDescription
     {
         var reading = transcript.Reading();
         var suite = reading.Role;
-        string[] opening = @case.Request is { } request ? [request.Describe()] : @case.Answer is { } answer ? [answer.Describe()] : [];
+        string[] opening = @case.Request is { } request ? [request.Describe()] : @case.Http2Request is { } h2 ? [h2.Describe()] : @case.Answer is { } answer ? [answer.Describe()] : [];
         Steps = [.. opening, .. @case.Steps.Select(s => s.Describe(suite))];
         Expectation = suite.Worded(@case.Expectation);
         ExpectedHandshake = @case.Handshake?.Describe();
