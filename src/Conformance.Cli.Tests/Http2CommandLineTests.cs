@@ -29,4 +29,29 @@ public class Http2CommandLineTests : WithScratchFolder
         var page = System.Net.WebUtility.HtmlDecode(File.ReadAllText(Directory.GetFiles(Path.Combine(Scratch, "cases"), "*7_1_1.html").Single()));
         Assert.That(page, Does.Contain("HEADERS · stream 1 · END_HEADERS").And.Contain(":protocol: websocket").And.Contain("DATA · stream 1 · END_STREAM"));
     }
+
+    [Test]
+    public void Only_extended_CONNECT_cases_without_HTTP_2_is_one_line_and_exit_2() =>
+        CommandLineBadInputTests.AssertOneLineUsageError(Cli.Run("list", "--cases", "E.*"), "are played over HTTP/2 only: add --http2");
+
+    [Test]
+    public void Extended_CONNECT_cases_named_in_an_HTTP_1_1_run_are_left_out_with_a_line()
+    {
+        var run = Cli.Run("list", "--cases", "E.2.5,1.1.1");
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Errors);
+        Assert.That(run.Errors, Does.Contain("1 selected case(s) test extended CONNECT (RFC 8441) and are played over HTTP/2 only (--http2); left out"));
+        Assert.That(run.Output, Does.Contain("1.1.1").And.Not.Contain("E.2.5"));
+    }
+
+    [Test]
+    public void An_extended_CONNECT_case_over_HTTP_2_sends_its_own_header_list_and_is_judged_by_the_refusal()
+    {
+        var run = Cli.Run("--http2", "--cases", "E.1.1,E.2.5", "--out", Scratch);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Errors);
+        var cases = JsonNode.Parse(File.ReadAllText(Path.Combine(Scratch, "results.json")))!["runs"]![0]!["cases"]!.AsArray();
+        Assert.That(cases.Select(c => $"{c!["id"]} {c["behavior"]}"), Is.EquivalentTo(new[] { "E.1.1 OK", "E.2.5 OK" }));
+        Assert.That((string)cases.Single(c => (string)c!["id"]! == "E.2.5")!["reason"]!, Does.Contain("GOAWAY PROTOCOL_ERROR"));
+        var page = System.Net.WebUtility.HtmlDecode(File.ReadAllText(Directory.GetFiles(Path.Combine(Scratch, "cases"), "*E_2_5.html").Single()));
+        Assert.That(page, Does.Contain("connection: Upgrade").And.Contain("GOAWAY"));
+    }
 }

@@ -58,6 +58,13 @@ internal static class BenchCommand
     private static async Task<int> ExecuteAsync(Dictionary<string, string?> commandLine, string? configFile, int rounds, bool wholeOnly, CancellationToken interrupt)
     {
         if (Selection.Load(commandLine, configFile) is not var (settings, cases)) return ExitCodes.Usage;
+        if (settings.Http2 && cases.Count(c => c.OnlyOverHttp2) is var onlyHttp2 and > 0)
+        {
+            // The figure compares the same cases over both transports.
+            cases = cases.Where(c => !c.OnlyOverHttp2).ToList();
+            if (cases.Count == 0) return ExitCodes.Fail("bench --http2 times cases over HTTP/2 and HTTP/1.1, and the extended CONNECT cases selected are played over HTTP/2 only", ExitCodes.Usage);
+            Console.Error.WriteLine($"bench: the {onlyHttp2} extended CONNECT case(s) (E.*) are played over HTTP/2 only, so not timed against HTTP/1.1: left out");
+        }
         if (OutputFolder.Problem(settings.Out, "out") is { } unwritable) return ExitCodes.Fail(unwritable);
 
         await using var pipeline = await RunPipeline.StartAsync(settings);

@@ -19,7 +19,8 @@ internal sealed class CommandLineFlags
     private readonly Option<bool> _http2 = new("--http2")
     {
         Description = "Open each case's WebSocket over HTTP/2 with extended CONNECT (RFC 8441): h2c with prior knowledge for ws://, " +
-                      "TLS with ALPN h2 for wss://; the HTTP/1.1 handshake cases (0.*) are left out",
+                      "TLS with ALPN h2 for wss://; the HTTP/1.1 handshake cases (0.*) are left out, and the extended CONNECT cases (E.*), " +
+                      "played over HTTP/2 only, are added",
     };
     private readonly Option<string[]> _cases = new("--cases", "-c") { Description = "Cases to run: ids or patterns, comma-separated (1.*,2.1,5.19)", HelpName = "ids" };
     private readonly Option<string[]> _exclude = new("--exclude", "-x") { Description = "Cases to leave out, same form as --cases", HelpName = "ids" };

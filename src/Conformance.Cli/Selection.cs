@@ -15,7 +15,20 @@ internal sealed record Selection(Settings Settings, IReadOnlyList<CaseDefinition
         {
             settings = SettingsReader.Read(configFile ?? "conformance.json", configFile is not null, commandLine);
             var catalogue = Catalogue.Load(settings.Suites);
-            cases = allRoles ? catalogue.SelectAll(settings.Cases, settings.Exclude) : catalogue.Select(settings.Cases, settings.Exclude);
+            cases = allRoles ? catalogue.SelectAll(settings.Cases, settings.Exclude)
+                : settings.Http2 ? catalogue.SelectOverHttp2(settings.Cases, settings.Exclude).Concat(catalogue.Select(settings.Cases, settings.Exclude))
+                    .Distinct().OrderBy(c => c.Id, CaseIdComparer.Instance).ToList()
+                : catalogue.Select(settings.Cases, settings.Exclude);
+            if (!allRoles && !settings.Http2 && settings.Cases.Count > 0
+                && catalogue.SelectOverHttp2(settings.Cases, settings.Exclude).Count(c => c.OnlyOverHttp2) is var onlyHttp2 and > 0)
+            {
+                if (cases.Count == 0)
+                {
+                    Console.Error.WriteLine($"conformance: the {onlyHttp2} selected case(s) test extended CONNECT (RFC 8441) and are played over HTTP/2 only: add --http2");
+                    return null;
+                }
+                Console.Error.WriteLine($"conformance: {onlyHttp2} selected case(s) test extended CONNECT (RFC 8441) and are played over HTTP/2 only (--http2); left out");
+            }
         }
         catch (Exception e) when (e is SettingsException or CaseFileException)
         {

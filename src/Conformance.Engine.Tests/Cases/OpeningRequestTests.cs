@@ -19,6 +19,23 @@ public class OpeningRequestTests
         """;
 
     [Test]
+    public void An_extended_CONNECT_of_the_case_s_own_omits_sets_in_place_and_adds()
+    {
+        var c = Read("""
+            { "category": "E", "title": "t", "cases": [ { "id": "E.1", "title": "t", "rfc": ["r"], "requirement": "r", "expectation": "e",
+              "steps": [], "expect": { "OK": [] }, "handshake": { "upgrade": false },
+              "http2Request": { "omit": [":protocol"], "set": { ":method": "GET", "x-new": "1" }, "add": [["connection", "Upgrade"]] } } ] }
+            """).Single();
+        Assert.That((c.OnlyOverHttp2, c.AppliesOverHttp2, c.EndsAfterHandshake), Is.EqualTo((true, true, true)));
+        var request = c.Http2Request!.Apply(ExtendedConnect.Request("http", "h:1", "/", []));
+        Assert.That(request.Select(f => $"{f.Name}: {f.Value}"), Is.EqualTo(new[]
+        {
+            ":method: GET", ":scheme: http", ":path: /", ":authority: h:1", "sec-websocket-version: 13", "x-new: 1", "connection: Upgrade",
+        }));
+        Assert.That(c.Http2Request.Describe(), Is.EqualTo("send the extended CONNECT with :method: GET; x-new: 1; an added connection: Upgrade; no :protocol"));
+    }
+
+    [Test]
     public void A_table_fills_header_names_and_leaves_the_request_placeholders_for_the_session()
     {
         var c = Read(Table).Single();
@@ -37,6 +54,10 @@ public class OpeningRequestTests
     [TestCase("\"handshake\": { \"upgrade\": false, \"ifUpgraded\": \"unimplemented\" }", "handshake.ifUpgraded: \"unimplemented\" is not FAILED, NON-STRICT or INFORMATIONAL")]
     [TestCase("\"handshake\": { \"ifUpgraded\": \"NON-STRICT\" }", "handshake.ifUpgraded: is the verdict when a request that must be refused is upgraded, so it goes with \"upgrade\": false")]
     [TestCase("\"handshake\": { \"upgrade\": true, \"ifUpgraded\": \"FAILED\" }", "goes with \"upgrade\": false")]
+    [TestCase("\"http2Request\": { \"method\": \"GET\" }", "http2Request.method: unknown field")]
+    [TestCase("\"http2Request\": { \"add\": [[\"\", \"x\"]] }", "http2Request: a header field name is empty")]
+    [TestCase("\"http2Request\": {}, \"request\": {}", "http2Request: an extended CONNECT of the case's own is played over HTTP/2 only")]
+    [TestCase("\"http2Request\": {}, \"handshake\": { \"upgrade\": false, \"recheck\": true }", "handshake.recheck: is not played over HTTP/2")]
     public void A_malformed_request_or_handshake_field_is_named(string field, string expected)
     {
         var json = $$"""

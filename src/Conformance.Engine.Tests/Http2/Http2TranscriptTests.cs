@@ -159,4 +159,34 @@ public class Http2TranscriptTests
         Assert.That(read.Where(r => !r.StartsWith("SETTINGS", StringComparison.Ordinal)), Is.EqualTo(new[] { "HEADERS END_HEADERS", "DATA END_STREAM", "WebSocket text" }));
         Assert.That(reader.Error, Is.Null);
     }
+
+    /// <summary>
+    /// A case of category E that the server must refuse, judged from h2's answer to the request: a refusal is a
+    /// non-2xx status, or RST_STREAM or GOAWAY before an answer (RFC 9113 8.1.1); a 2xx opens the WebSocket.
+    /// </summary>
+    [TestCase("E.2.5", "reset", "OK", "RST_STREAM PROTOCOL_ERROR")]
+    [TestCase("E.2.5", "400", "OK", "400")]
+    [TestCase("E.2.5", "200", "FAILED", "upgraded a request it should have refused")]
+    [TestCase("E.2.2", "200", "NON-STRICT", "upgraded a request it should have refused")]
+    [TestCase("E.2.8", "reset", "NON-STRICT", "not with an error status listing the versions")]
+    [TestCase("E.2.8", "400-13", "OK", "400")]
+    [TestCase("E.2.8", "400", "FAILED", "must list the versions the server understands")]
+    [TestCase("E.3.1", "200", "INFORMATIONAL", "200")]
+    public void An_extended_CONNECT_the_server_must_refuse_is_judged_by_the_answer_or_the_refusal(string id, string answer, string behavior, string reason)
+    {
+        var @case = CatalogueRuns.Catalogue.All.Single(c => c.Id == id);
+        var server = Server(FromClient(ClientOpening), answer switch
+        {
+            "reset" => new JsonObject { ["reset"] = 1 },
+            "400-13" => Answer(400, ("sec-websocket-version", "13")),
+            _ => Answer(int.Parse(answer, System.Globalization.CultureInfo.InvariantCulture)),
+        });
+        var transcript = new Transcript();
+        transcript.Sent(ClientOpening, "the opening request");
+        transcript.Received([.. server[0], .. server[1]]);
+        transcript.Add(WireEntryKind.ClosedBySuite, "the case ends after the server's answer to the extended CONNECT");
+        var score = Scorer.Score(@case, transcript.Reading());
+        Assert.That(score.Behavior.Word(), Is.EqualTo(behavior), score.Reason);
+        Assert.That(score.Reason, Does.Contain(reason));
+    }
 }

@@ -30,6 +30,18 @@ public class MutationScoreTests
         Assert.That(uncaught, Is.EquivalentTo(NoFaultFails.Keys), "the cases no fault fails, against the list of those that cannot be failed");
     }
 
+    /// <summary>
+    /// The score counts the cases played against servers over HTTP/1.1, the transport of the fault server; the cases
+    /// played over HTTP/2 only (category E) are proved failable by HTTP/2 faults in <see cref="Http2.Http2FaultTests"/>.
+    /// </summary>
+    [Test]
+    public void The_cases_the_score_leaves_out_are_those_played_over_HTTP_2_only()
+    {
+        var leftOut = CatalogueRuns.Catalogue.All.Where(c => c.AgainstServers).Except(CatalogueRuns.Catalogue.Cases).ToList();
+        Assert.That(leftOut, Is.Not.Empty);
+        Assert.That(leftOut.Where(c => !c.OnlyOverHttp2).Select(c => c.Id), Is.Empty, "cases played against servers that the score leaves out");
+    }
+
     [Test]
     public void Each_case_the_table_says_a_fault_fails_is_one_the_fault_runs()
     {

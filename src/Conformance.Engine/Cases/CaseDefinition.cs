@@ -18,13 +18,20 @@ public sealed record CaseDefinition : CaseDescription
     /// is played against clients only.
     /// </summary>
     public OpeningAnswer? Answer { get; init; }
+    /// <summary>Null: the suite's valid extended CONNECT over HTTP/2. A case with its own is played over HTTP/2 only.</summary>
+    public Http2Request? Http2Request { get; init; }
     /// <summary>The case is played against servers (every case but those that answer a client's request their own way).</summary>
     public bool AgainstServers => Answer is null;
     /// <summary>
     /// The case can be played over HTTP/2: it does not write its own HTTP/1.1 opening request nor judge the answer
     /// to one, which RFC 8441 replaces with extended CONNECT.
     /// </summary>
-    public bool AppliesOverHttp2 => Request is null && Handshake is null && Answer is null;
+    public bool AppliesOverHttp2 => Http2Request is not null || Request is null && Handshake is null && Answer is null;
+    /// <summary>
+    /// The case tests RFC 8441 itself (its own extended CONNECT): it has no meaning over HTTP/1.1, so HTTP/1.1 runs and
+    /// the clients command leave it out.
+    /// </summary>
+    public bool OnlyOverHttp2 => Http2Request is not null;
 
     /// <summary>The request is expected to be refused, or the RFC leaves it open: no frames follow it.</summary>
     public bool EndsAfterHandshake => Handshake is { } h && h.Upgrade != true;

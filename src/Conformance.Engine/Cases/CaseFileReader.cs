@@ -11,7 +11,7 @@ public static class CaseFileReader
     private static readonly string[] FileFields = ["category", "title", "groups", "defaults", "cases", "tables", "finding"];
 
     private static readonly string[] CaseFields =
-        ["id", "title", "rfc", "requirement", "expectation", "steps", "expect", "end", "informational", "request", "handshake", "answer", "deflate", "race", "requirements"];
+        ["id", "title", "rfc", "requirement", "expectation", "steps", "expect", "end", "informational", "request", "http2Request", "handshake", "answer", "deflate", "race", "requirements"];
 
     public static IReadOnlyList<CaseDefinition> Read(string path, string displayName)
     {
@@ -97,6 +97,7 @@ public static class CaseFileReader
             End = ReadEnd(c["end"]),
             Informational = c["informational"].Boolean(false),
             Request = OpeningHandshakeReader.ReadRequest(c["request"]),
+            Http2Request = OpeningHandshakeReader.ReadHttp2Request(c["http2Request"]),
             Handshake = OpeningHandshakeReader.ReadExpectation(c["handshake"]),
             Answer = OpeningHandshakeReader.ReadAnswer(c["answer"]),
             DeflateOffers = ReadDeflate(c["deflate"]),
@@ -111,6 +112,10 @@ public static class CaseFileReader
             throw c["deflate"].Error("give the offer either in \"deflate\" or in the request's headers, not both");
         if (definition.Answer is not null && (definition.Request is not null || definition.Handshake is not null || definition.DeflateOffers is not null))
             throw c["answer"].Error("an answer to a client's request goes with neither a request of the suite's, nor a handshake expectation, nor a deflate offer: the case is played against clients only");
+        if (definition.Http2Request is not null && (definition.Request is not null || definition.Answer is not null))
+            throw c["http2Request"].Error("an extended CONNECT of the case's own is played over HTTP/2 only, so it goes with neither an HTTP/1.1 request nor an answer to a client");
+        if (definition.Http2Request is not null && definition.Handshake is { Recheck: true })
+            throw c["handshake"]["recheck"].Error("is not played over HTTP/2");
         if (definition.Answer is { Pipeline: true } && definition.Steps.FirstOrDefault() is not (SendFramesStep or SendMessageStep))
             throw c["answer"]["pipeline"].Error("a pipelined answer needs a first step that sends frames or a message");
         if (definition.Request is { Pipeline: true } && definition.Steps.FirstOrDefault() is not (SendFramesStep or SendMessageStep or SendRawStep))

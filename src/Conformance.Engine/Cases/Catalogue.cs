@@ -3,8 +3,14 @@ namespace Conformance.Engine.Cases;
 /// <summary>Every case of a suites folder, in id order, and selection by id patterns.</summary>
 public sealed class Catalogue
 {
-    /// <summary>The cases played against servers: every case but those only played against clients (<see cref="CaseDefinition.AgainstServers"/>).</summary>
+    /// <summary>
+    /// The cases played against servers over HTTP/1.1: every case but those only played against clients
+    /// (<see cref="CaseDefinition.AgainstServers"/>) and those only played over HTTP/2 (<see cref="CaseDefinition.OnlyOverHttp2"/>).
+    /// </summary>
     public IReadOnlyList<CaseDefinition> Cases { get; }
+
+    /// <summary>The cases played against servers over HTTP/2 (<see cref="CaseDefinition.AppliesOverHttp2"/>).</summary>
+    public IReadOnlyList<CaseDefinition> OverHttp2 { get; }
 
     /// <summary>Every case, whichever side it is played against.</summary>
     public IReadOnlyList<CaseDefinition> All { get; }
@@ -12,7 +18,8 @@ public sealed class Catalogue
     private Catalogue(IReadOnlyList<CaseDefinition> all)
     {
         All = all;
-        Cases = all.Where(c => c.AgainstServers).ToList();
+        Cases = all.Where(c => c.AgainstServers && !c.OnlyOverHttp2).ToList();
+        OverHttp2 = all.Where(c => c.AgainstServers && c.AppliesOverHttp2).ToList();
     }
 
     /// <summary>The case scripts that ship beside the program (its folder's suites/), the default catalogue.</summary>
@@ -69,6 +76,9 @@ public sealed class Catalogue
 
     /// <summary>The cases played against servers that the patterns select.</summary>
     public IReadOnlyList<CaseDefinition> Select(IReadOnlyList<string> include, IReadOnlyList<string> exclude) => Select(Cases, include, exclude);
+
+    /// <summary>The cases played against servers over HTTP/2 that the patterns select.</summary>
+    public IReadOnlyList<CaseDefinition> SelectOverHttp2(IReadOnlyList<string> include, IReadOnlyList<string> exclude) => Select(OverHttp2, include, exclude);
 
     /// <summary>Every case the patterns select, whichever side it is played against.</summary>
     public IReadOnlyList<CaseDefinition> SelectAll(IReadOnlyList<string> include, IReadOnlyList<string> exclude) => Select(All, include, exclude);

@@ -60,11 +60,13 @@ public sealed record HandshakeExpectation
     /// <summary>After the case, a normal connection to the target must still open.</summary>
     public bool Recheck { get; init; }
 
-    /// <summary>The expected answer in words, for reports.</summary>
-    public string Describe() =>
+    /// <summary>The expected answer in words, for reports; over HTTP/2, to an extended CONNECT (RFC 8441 5, RFC 9113 8.1.1).</summary>
+    public string Describe(bool overHttp2 = false) =>
         (Upgrade switch
         {
+            true when overHttp2 => "a 2xx answer a conforming client accepts",
             true => "101 Switching Protocols with an answer a conforming client accepts",
+            false when overHttp2 => $"no WebSocket: a {Status} answer" + (VersionHeader ? " with sec-websocket-version listing 13" : ", or the stream reset (RST_STREAM) or the connection ended (GOAWAY) before an answer"),
             false => $"no upgrade: a {Status} answer" + (VersionHeader ? " with Sec-WebSocket-Version listing 13" : ""),
             null => "either a valid upgrade or a refusal (the RFC leaves it open)",
         })

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Conformance.Engine.Cases;
 
-/// <summary>Reads a case's "request", "handshake" and "answer" fields.</summary>
+/// <summary>Reads a case's "request", "http2Request", "handshake" and "answer" fields.</summary>
 internal static class OpeningHandshakeReader
 {
     private static readonly string[] RequestFields =
@@ -47,6 +47,23 @@ internal static class OpeningHandshakeReader
             Complete = r["complete"].Boolean(true),
             Pipeline = r["pipeline"].Boolean(false),
         };
+    }
+
+    public static Http2Request? ReadHttp2Request(JsonField r)
+    {
+        if (!r.Exists) return null;
+        CheckFields(r, ["set", "add", "omit"]);
+        var request = new Http2Request
+        {
+            Set = r.Has("set") ? r["set"].AsObject().Select(p => KeyValuePair.Create(p.Key, r["set"][p.Key].String())).ToList() : [],
+            Add = r.Has("add") ? r["add"].Items().Select(Pair).ToList() : [],
+            Omit = r.Has("omit") ? r["omit"].Strings() : [],
+        };
+        // HPACK sends names as given; RFC 9113 8.2.1 makes an upper-case name malformed, which a case may want to send,
+        // but an empty name is no field at all.
+        if (request.Set.Concat(request.Add).Any(f => f.Key.Length == 0) || request.Omit.Any(o => o.Length == 0))
+            throw r.Error("a header field name is empty");
+        return request;
     }
 
     public static HandshakeExpectation? ReadExpectation(JsonField h)

@@ -11,6 +11,8 @@ public static class ClientCases
     /// <summary>Why the case is not played against clients, or null when it is.</summary>
     public static string? LeftOut(CaseDefinition @case) => @case switch
     {
+        { OnlyOverHttp2: true } =>
+            "it tests how a server answers an extended CONNECT over HTTP/2 (RFC 8441); the suite plays clients over HTTP/1.1",
         { Request: not null } or { Handshake: not null } =>
             "it tests how a server answers an opening request (category H tests the client's side of it)",
         _ when @case.Steps.Any(s => s is SendRawStep { AsServer: null }) =>

@@ -58,10 +58,10 @@ public sealed record CaseResult : CaseDescription
     {
         var reading = transcript.Reading();
         var suite = reading.Role;
-        string[] opening = @case.Request is { } request ? [request.Describe()] : @case.Answer is { } answer ? [answer.Describe()] : [];
+        string[] opening = @case.Request is { } request ? [request.Describe()] : @case.Http2Request is { } h2 ? [h2.Describe()] : @case.Answer is { } answer ? [answer.Describe()] : [];
         Steps = [.. opening, .. @case.Steps.Select(s => s.Describe(suite))];
         Expectation = suite.Worded(@case.Expectation);
-        ExpectedHandshake = @case.Handshake?.Describe();
+        ExpectedHandshake = @case.Handshake?.Describe(@case.OnlyOverHttp2);
         ExpectedEvents = @case.Outcomes.ToDictionary(o => o.Verdict, o => ConversationEvent.Describe(o.Events));
         ExpectedClose = @case.EndsAfterHandshake ? "" : suite.Worded(@case.Close.Describe());
         ReceivedEvents = ConversationEvent.Describe(score.Events);

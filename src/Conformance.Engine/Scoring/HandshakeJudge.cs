@@ -14,7 +14,9 @@ internal static class HandshakeJudge
     public static Score? Judge(CaseDefinition @case, HandshakeExpectation expected, TranscriptReading reading)
     {
         var response = reading.Response;
-        var upgraded = response?.StatusCode == 101;
+        // Over HTTP/2 a 2xx answer to extended CONNECT opens the WebSocket (RFC 8441 5), and a stream refused with
+        // RST_STREAM or GOAWAY is refused as a malformed request must be (RFC 9113 8.1.1).
+        var upgraded = reading.OverHttp2 ? response?.StatusCode is >= 200 and <= 299 : response?.StatusCode == 101;
         if (expected.Upgrade == true)
         {
             return reading.HandshakeCompleted ? null
@@ -28,7 +30,7 @@ internal static class HandshakeJudge
             return Behavior(Verdict.Informational, CloseVerdict.Informational, $"the RFC leaves this open; {answered}");
         if (expected.Upgrade is null)
         {
-            var verdict = upgraded || IsErrorStatus(response) ? Verdict.Ok : response is null ? Verdict.NonStrict : Verdict.Failed;
+            var verdict = upgraded || IsErrorStatus(response) || reading.StreamRefused ? Verdict.Ok : response is null ? Verdict.NonStrict : Verdict.Failed;
             return Behavior(verdict, CloseOf(reading), verdict == Verdict.Failed ? $"neither an upgrade nor an error status: {answered}" : answered);
         }
 
@@ -37,6 +39,12 @@ internal static class HandshakeJudge
             var verdict = expected.IfUpgraded;
             return Behavior(verdict, verdict == Verdict.Failed ? CloseVerdict.Failed : CloseVerdict.Ok,
                 $"the server upgraded a request it should have refused ({answered})");
+        }
+        if (reading.StreamRefused)
+        {
+            return expected.VersionHeader
+                ? Behavior(Verdict.NonStrict, CloseVerdict.Ok, $"the server refused, but not with an error status listing the versions it understands: {answered}")
+                : Behavior(Verdict.Ok, CloseVerdict.Ok, answered);
         }
         if (response is null)
             return Behavior(Verdict.NonStrict, CloseVerdict.Informational, $"the server did not upgrade, but did not answer with an error status either: {answered}");

@@ -161,11 +161,20 @@ public sealed class Session
     /// </summary>
     private async Task<IReadOnlyList<Step>?> OpenOverHttp2Async(Action startReading, CancellationToken deadline)
     {
-        if (_case.Request is not null || _case.EndsAfterHandshake)
+        if (!_case.AppliesOverHttp2)
             throw new InvalidOperationException($"{_case.Id}: a case of the HTTP/1.1 opening handshake does not apply over HTTP/2");
         var wire = (Http2StreamWire)_wire;
         var request = wire.Request(_options, _case.DeflateOffers ?? []);
-        if (await wire.OpenWebSocketAsync(request, _options.OpenHandshakeTimeout, deadline) is not { } answer)
+        if (_case.Http2Request is { } own) request = own.Apply(request);
+        var answered = await wire.OpenWebSocketAsync(request, _options.OpenHandshakeTimeout, deadline);
+        if (_case.EndsAfterHandshake)
+        {
+            // The answer (or the refusal before one) is in the transcript; the scorer judges it.
+            _state.Handshake.TrySetResult(false);
+            _wire.Drop("the case ends after the server's answer to the extended CONNECT");
+            return null;
+        }
+        if (answered is not { } answer)
         {
             _state.Handshake.TrySetResult(false);
             _wire.Drop("the opening handshake did not complete");

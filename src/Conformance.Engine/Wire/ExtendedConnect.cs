@@ -79,6 +79,8 @@ internal sealed class Http2Opening
     public IReadOnlyList<HeaderField>? Answer { get; private set; }
     /// <summary>What ended the opening without an answer: the server's RST_STREAM or GOAWAY, or framing that could not be read.</summary>
     public string? Refusal { get; private set; }
+    /// <summary>The server refused the stream before answering it: RST_STREAM on it, or GOAWAY (RFC 9113 8.1.1, 5.4).</summary>
+    public bool RefusedByFrame { get; private set; }
     public long? AnsweredAt { get; private set; }
 
     public bool Decided => Answer is not null || Refusal is not null;
@@ -130,9 +132,11 @@ internal sealed class Http2Opening
                     break;
                 case RstStreamContent r when read.Frame.StreamId == Stream:
                     Refusal = $"the server reset the stream without answering: RST_STREAM {Http2FrameRead.ErrorName(r.Code)}";
+                    RefusedByFrame = true;
                     break;
                 case GoAwayContent g:
                     Refusal = $"the server ended the connection without answering: GOAWAY {Http2FrameRead.ErrorName(g.Code)}";
+                    RefusedByFrame = true;
                     break;
             }
         }

@@ -209,6 +209,8 @@ public sealed class TranscriptReader : IDisposable
             Role = Role,
             ConnectionError = _error,
             Response = handshake.Response,
+            OverHttp2 = _http2 is not null,
+            StreamRefused = _http2 is { RefusedByFrame: true, Answer: null },
             Deflate = handshake.Deflate,
             HandshakeProblem = (_http2 is null ? _responseStatus == ResponseParseStatus.Complete : _http2.Decided) ? handshake.Problem : _error ?? handshake.Problem,
             PeerClosedAt = _peerClosedAt,

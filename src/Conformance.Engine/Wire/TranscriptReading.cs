@@ -30,6 +30,10 @@ public sealed class TranscriptReading
     public Role Role { get; init; }
     public string? ConnectionError { get; init; }
     public UpgradeResponse? Response { get; init; }
+    /// <summary>The WebSocket was opened with extended CONNECT over HTTP/2 (RFC 8441), not an HTTP/1.1 upgrade.</summary>
+    public bool OverHttp2 { get; init; }
+    /// <summary>Over HTTP/2: the server refused the extended CONNECT's stream with RST_STREAM or GOAWAY instead of answering it.</summary>
+    public bool StreamRefused { get; init; }
     /// <summary>The permessage-deflate parameters the handshake agreed, if any.</summary>
     public Protocol.Deflate.DeflateParameters? Deflate { get; init; }
     public string? HandshakeProblem { get; init; }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # start.sh ws|websockets|hypercorn|hypercorn-tls PORT — runs one echo server on 127.0.0.1:PORT in the foreground until killed.
+# start.sh h2-accept-all|h2-refuse-all PORT — an HTTP/2 server with one fault (h2-fault-server.py), which the extended CONNECT cases must catch.
 # Text is echoed as text and binary as binary, with no message size limit.
 set -euo pipefail
 name="${1:?usage: start.sh ws|websockets|hypercorn|hypercorn-tls PORT}"
@@ -11,5 +12,7 @@ case "$name" in
   websockets) exec /usr/bin/python3 "$here/websockets-echo.py" "$port" ;;
   hypercorn) exec /usr/bin/python3 "$here/hypercorn-echo.py" "$port" ;;
   hypercorn-tls) exec /usr/bin/python3 "$here/hypercorn-echo.py" "$port" --tls ;;
-  *) echo "start.sh: unknown server '$name' (ws, websockets, hypercorn, hypercorn-tls)" >&2; exit 2 ;;
+  h2-accept-all) exec /usr/bin/python3 "$here/h2-fault-server.py" "$port" accept-all ;;
+  h2-refuse-all) exec /usr/bin/python3 "$here/h2-fault-server.py" "$port" refuse-all ;;
+  *) echo "start.sh: unknown server '$name' (ws, websockets, hypercorn, hypercorn-tls, h2-accept-all, h2-refuse-all)" >&2; exit 2 ;;
 esac
