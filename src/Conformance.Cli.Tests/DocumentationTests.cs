@@ -142,7 +142,8 @@ public class DocumentationTests : WithScratchFolder
         var timers = new SessionOptions { Target = new Uri("ws://127.0.0.1/") };
         (string Page, string Pattern, long Value)[] facts =
         [
-            (Documentation.Front, @"(\d+) cases in all", catalogue.Count),
+            (Documentation.Front, @"(\d+) cases in all against a server", catalogue.Count),
+            (Documentation.Front, @"Over HTTP/2 a run plays (\d+) cases", loaded.OverHttp2.Count),
             (Documentation.Front, @"plays (\d+) cases against a client", ClientCases.Select(loaded.All).Count),
             (Documentation.Front, @"categories 1 to 10 \((\d+) cases\)", catalogue.Count(c => int.TryParse(c.Category, out var n) && n is >= 1 and <= 10)),
             ("suites/scoring.md", @"at most (\d+) at once", defaults.Parallelism),
