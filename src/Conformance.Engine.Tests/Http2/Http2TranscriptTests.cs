@@ -66,6 +66,7 @@ public class Http2TranscriptTests
         Assert.That(reading.Closing.ServerCloseCodeTaken, Is.EqualTo(1000));
         var score = Scorer.Score(EchoOfHello, reading);
         Assert.That((score.Behavior, score.BehaviorClose), Is.EqualTo((Verdict.Ok, CloseVerdict.Ok)), score.Reason);
+        Assert.That(score.Reason, Does.EndWith("the server ended or reset the stream"), "the reason speaks of the stream, not of TCP");
     }
 
     [Test]

@@ -174,8 +174,9 @@ public static class Scorer
         else if (reading.FirstServerClose is null) parts.Add("the server sent no close frame");
         else if (serverClose?.Code is { } c) parts.Add($"server close code {c}");
         else parts.Add("server close without code");
-        if (facts.ServerClosedTcp) parts.Add("the server closed TCP");
-        else if (facts.DroppedBySuite) parts.Add($"the suite dropped TCP: {facts.DropReason ?? reading.SuiteClosedBecause}");
+        if (facts.ServerClosedTcp) parts.Add(reading.OverHttp2 ? "the server ended or reset the stream" : "the server closed TCP");
+        else if (facts.DroppedBySuite)
+            parts.Add($"{(reading.OverHttp2 ? "the suite reset the stream" : "the suite dropped TCP")}: {facts.DropReason ?? reading.SuiteClosedBecause}");
         return string.Join(", ", parts);
     }
 }
