@@ -27,7 +27,19 @@ public static class Roles
     /// server" (the suite's first role); against a client, the same words name the client. Quotations of the RFC ("a
     /// server MUST ...") keep their article and so their meaning.
     /// </summary>
-    public static string Worded(this Role suite, string text) =>
-        suite == Role.Client ? text : text.Replace("the server", "the client", StringComparison.Ordinal).Replace("The server", "The client", StringComparison.Ordinal)
+    public static string Worded(this Role suite, string text)
+    {
+        if (suite == Role.Client) return text;
+        var worded = text.Replace("the server", "the client", StringComparison.Ordinal).Replace("The server", "The client", StringComparison.Ordinal)
             .Replace("server close", "client close", StringComparison.Ordinal);
+        foreach (var (asClient, asServer) in TheOffersSide) worded = worded.Replace(asClient, asServer, StringComparison.Ordinal);
+        return worded;
+    }
+
+    /// <summary>Where the permessage-deflate cases speak of the server accepting an offer: against a client, the client makes the offer and the suite accepts it.</summary>
+    private static readonly (string AsClient, string AsServer)[] TheOffersSide =
+    [
+        ("The client accepts a permessage-deflate offer and", "The client offers permessage-deflate, the suite accepts the offer, and the client"),
+        ("A server that accepts no offer makes the case UNIMPLEMENTED.", "A client that offers nothing the suite can accept makes the case UNIMPLEMENTED."),
+    ];
 }
