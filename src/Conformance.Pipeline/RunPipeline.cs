@@ -68,6 +68,7 @@ public sealed class RunPipeline : IAsyncDisposable
         Session = Settings.SessionFor(target),
         Parallelism = parallelism ?? Settings.Parallelism,
         CaseTimeout = Settings.CaseTimeout,
+        Http2StreamsPerConnection = Settings.Http2Streams,
     };
 
     /// <summary>The probe stage: why the target cannot be tested, or null.</summary>

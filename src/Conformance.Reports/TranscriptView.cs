@@ -89,7 +89,7 @@ public static class TranscriptView
         var rows = new List<TranscriptRow>();
         var agreement = new Agreement();
         var peer = PeerOf(entries);
-        var http2 = IsHttp2(entries);
+        var http2 = Http2Carriage.Of(entries);
         var sent = new Direction(SuiteDirection, isSent: true, carriesRequest: peer == "server", agreement, http2);
         var received = new Direction($"← {peer}", isSent: false, carriesRequest: peer == "client", agreement, http2);
         foreach (var e in entries)
@@ -113,11 +113,6 @@ public static class TranscriptView
         received.Dispose();
         return rows;
     }
-
-    /// <summary>The suite's first octets are the HTTP/2 client preface: the WebSocket is a stream of an HTTP/2 connection (RFC 8441).</summary>
-    private static bool IsHttp2(IReadOnlyList<TranscriptEntry> entries) =>
-        entries.FirstOrDefault(e => e.Kind is WireEntryKind.Sent or WireEntryKind.Received && !string.IsNullOrEmpty(e.Data)) is { Kind: WireEntryKind.Sent } first
-        && Convert.FromBase64String(first.Data!).AsSpan().StartsWith(Protocol.Http2.Http2Limits.ClientPreface);
 
     /// <summary>The heads of the exchange as they are read, and the permessage-deflate parameters they agreed.</summary>
     private sealed class Agreement
@@ -169,15 +164,16 @@ public static class TranscriptView
         WireEntryKind.TimerFired => "timer",
         WireEntryKind.Error => "error",
         WireEntryKind.RecheckPassed or WireEntryKind.RecheckFailed => "recheck",
+        WireEntryKind.SharedHttp2Stream or WireEntryKind.SharedConnectionTrouble => "HTTP/2 connection",
         _ => "note",
     };
 
     /// <summary>The octets of one direction, decoded as far as they were stored.</summary>
     /// <param name="carriesRequest">This direction opens with the opening request (the client's side), not the answer.</param>
-    private sealed class Direction(string name, bool isSent, bool carriesRequest, Agreement agreement, bool http2) : IDisposable
+    private sealed class Direction(string name, bool isSent, bool carriesRequest, Agreement agreement, Http2Carriage? http2) : IDisposable
     {
-        private readonly DirectionReader _reader = http2
-            ? DirectionReader.OverHttp2(FrameDecoder.LargestPayloadLength, carriesPreface: carriesRequest)
+        private readonly DirectionReader _reader = http2 is not null
+            ? DirectionReader.OverHttp2(FrameDecoder.LargestPayloadLength, carriesPreface: carriesRequest && http2.SuiteSendsPreface, http2.Stream)
             : new(FrameDecoder.LargestPayloadLength, carriesRequest ? DirectionReader.LongestRequestHead : DirectionReader.LongestResponseHead);
         private MessageInflater? _inflater;
         private List<byte>? _compressed;
@@ -203,7 +199,7 @@ public static class TranscriptView
             if (omitted == 0) return;
             _folded = true;
             var pending = _broken ? [] : _reader.Pending.ToArray();
-            if (!http2 && _reader.Head is not null && FrameHeaderParser.TryParse(pending, out var header, out _) == HeaderParseStatus.Complete)
+            if (http2 is null && _reader.Head is not null && FrameHeaderParser.TryParse(pending, out var header, out _) == HeaderParseStatus.Complete)
             {
                 var payload = pending[header.HeaderLength..];
                 Unmask(header, payload);
@@ -221,7 +217,7 @@ public static class TranscriptView
         {
             if (_folded || _broken || _reader.Pending.IsEmpty) return;
             var pending = _reader.Pending.ToArray();
-            rows.Add(new TranscriptRow(time, Who, http2 ? "incomplete HTTP/2 frame" : _reader.Head is not null ? "incomplete frame" : "incomplete head",
+            rows.Add(new TranscriptRow(time, Who, http2 is not null ? "incomplete HTTP/2 frame" : _reader.Head is not null ? "incomplete frame" : "incomplete head",
                 $"{pending.Length} octets", Hex(pending, 256), ""));
         }
 
@@ -233,12 +229,12 @@ public static class TranscriptView
                 {
                     case DirectionStatus.NeedMoreData:
                         return;
-                    case DirectionStatus.Head when http2:
+                    case DirectionStatus.Head when http2 is not null:
                         rows.Add(new TranscriptRow(time, Who, "HTTP/2 preface", "the client connection preface (RFC 9113 3.4)", "PRI * HTTP/2.0 SM", ""));
                         break;
                     case DirectionStatus.Http2Frame:
                         var read = _reader.Http2Frame!;
-                        if (read.Headers is { } fields && read.Frame.StreamId == 1) agreement.Read(fields, isRequest: carriesRequest);
+                        if (read.Headers is { } fields && read.Frame.StreamId == http2!.Stream) agreement.Read(fields, isRequest: carriesRequest);
                         rows.Add(new TranscriptRow(time, Who, "HTTP/2 frame", read.Summary, read.Details, ""));
                         break;
                     case DirectionStatus.Head:
@@ -256,7 +252,7 @@ public static class TranscriptView
                         _broken = true;
                         return;
                     case DirectionStatus.Frame:
-                        rows.Add(new TranscriptRow(time, Who, http2 ? "WebSocket frame" : "frame", HeaderText(frame!.Header),
+                        rows.Add(new TranscriptRow(time, Who, http2 is not null ? "WebSocket frame" : "frame", HeaderText(frame!.Header),
                             Payload(frame.Header, frame.Payload) + Decompressed(frame.Header, frame.Payload), ""));
                         break;
                 }

@@ -74,6 +74,7 @@ public sealed class SuiteRun
             _output.Write([run], RunPipeline.Compare([run], Expectations));
             TestContext.Progress.WriteLine($"conformance: report {_output.ReportPath} ({results.Count} case(s))");
         }
+        await Scheduler.DisposeAsync();
         await _pipeline.DisposeAsync();
     }
 }

@@ -10,6 +10,8 @@ public sealed record Settings
     public bool Insecure { get; init; }
     /// <summary>Each case's WebSocket over HTTP/2 (RFC 8441): h2c with prior knowledge for ws://, TLS with ALPN h2 for wss://.</summary>
     public bool Http2 { get; init; }
+    /// <summary>Over HTTP/2: how many cases' WebSockets one connection carries at once; 1: a connection per case.</summary>
+    public int Http2Streams { get; init; } = Running.RunOptions.DefaultHttp2StreamsPerConnection;
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
     public IReadOnlyList<string> Subprotocols { get; init; } = [];
     public string? Origin { get; init; }

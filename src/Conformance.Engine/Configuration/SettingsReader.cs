@@ -15,7 +15,7 @@ public static class SettingsReader
 
     public static readonly string[] Keys =
     [
-        "target", "insecure", "http2", "headers", "subprotocols", "origin", "cases", "exclude", "caseTimeout",
+        "target", "insecure", "http2", "http2Streams", "headers", "subprotocols", "origin", "cases", "exclude", "caseTimeout",
         "runTimeout", "parallelism", "out", "suites", "agent", "failOn", "expect", "acceptUnreviewed",
         "storedOctets",
     ];
@@ -72,6 +72,7 @@ public static class SettingsReader
             Targets = List(config, "target").Select(t => TargetUri(t, from["target"])).ToList(),
             Insecure = Bool(config, "insecure", from) ?? settings.Insecure,
             Http2 = Bool(config, "http2", from) ?? settings.Http2,
+            Http2Streams = (int?)Number(config, "http2Streams", 1, 1024, from) ?? settings.Http2Streams,
             Headers = config.GetSection("headers").GetChildren()
                 .Select(h => Header(h.Key, h.Value, from["headers:" + h.Key])).ToList(),
             Subprotocols = List(config, "subprotocols").Select(p => OneLine(p, "subprotocols", from)).ToList(),

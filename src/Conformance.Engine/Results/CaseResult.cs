@@ -77,10 +77,10 @@ public sealed record CaseResult : CaseDescription
         Race = @case.Race is { } why ? new RaceClass(@case.RaceVerdicts, why) : null;
     }
 
-    /// <summary>This result, confirmed by a second run alone: the second run's verdicts, the first run kept beside them.</summary>
-    public CaseResult ConfirmedBy(CaseResult second, string why) => second with
+    /// <summary>This result, confirmed by a second run (alone, unless said): the second run's verdicts, the first run kept beside them.</summary>
+    public CaseResult ConfirmedBy(CaseResult second, string why, string how = "alone") => second with
     {
-        Reason = $"{second.Reason}; run a second time, alone, because the first time {why}",
+        Reason = $"{second.Reason}; run a second time, {how}, because the first time {why}",
         RunAgainBecause = why,
         FirstRun = new EarlierRun(Behavior, BehaviorClose, Reason, StartedAt, DurationMs, Transcript),
         Violations = [.. Violations, .. second.Violations.Except(Violations)],

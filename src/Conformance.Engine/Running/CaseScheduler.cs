@@ -24,9 +24,12 @@ namespace Conformance.Engine.Running;
 /// are its own, and the rest of the run's are kept without running again (a server that never answers would otherwise
 /// hold the run for a timer's length per case, one case at a time); nor is a case that got no HTTP answer while
 /// the server has answered none in the run.</item>
+/// <item>over HTTP/2, cases share connections as streams (<see cref="RunOptions.Http2StreamsPerConnection"/>); a case
+/// whose shared connection ended while it ran, or whose stream the server refused for the connection's sake, is run
+/// again on a connection of its own.</item>
 /// </list>
 /// </summary>
-public sealed class CaseScheduler(RunOptions options)
+public sealed class CaseScheduler(RunOptions options) : IAsyncDisposable
 {
     /// <summary>Confirmations in a row that changed nothing, after which a timer's verdict is trusted.</summary>
     public const int TrustAfter = 5;
@@ -38,6 +41,8 @@ public sealed class CaseScheduler(RunOptions options)
     private readonly AsyncReaderWriterLock _alone = new();
     private readonly KindGate _kinds = new();
     private readonly SemaphoreSlim _heavy = new(Math.Max(2, Environment.ProcessorCount));
+    private readonly SharedHttp2Connections? _shared = options.Session.Http2 && options.Http2StreamsPerConnection > 1
+        ? new SharedHttp2Connections(options.Session, options.Http2StreamsPerConnection) : null;
 
     /// <summary>Cases that move a few octets start at the maximum; those that move megabytes start one at a time.</summary>
     private readonly AdaptiveLimit _light = new(options.Parallelism, options.Parallelism);
@@ -49,16 +54,22 @@ public sealed class CaseScheduler(RunOptions options)
     /// <summary>Runs and scores one case; null when the run was cancelled while the case ran.</summary>
     public async Task<CaseResult?> RunCaseAsync(CaseDefinition @case, CancellationToken cancel)
     {
-        (CaseResult Result, Score Score, bool KeptUp, bool AnsweredHttp)? first;
+        RunOnce? first;
         using (await _kinds.EnterAsync(@case.IsBulk, cancel))
         using (await LimitOf(@case).EnterAsync(cancel))
         using (await HeavySlotAsync(@case, cancel))
         using (await MemoryBudget.Shared.EnterAsync(cancel))
         using (await _alone.ReaderLockAsync(cancel))
         {
-            first = await RunOnceAsync(@case, cancel);
+            first = await RunOnceAsync(@case, cancel, SharedFor(@case));
+            if (first is { SharedConnectionTrouble: { } ended } && await RunOnceAsync(@case, cancel, shared: null) is { } own)
+                first = own with
+                {
+                    Result = first.Value.Result.ConfirmedBy(own.Result, $"its HTTP/2 connection, shared with other cases, failed it: {ended}",
+                        "on an HTTP/2 connection of its own"),
+                };
         }
-        if (first is not ({ } result, { DecidedByTimer: { } timer }, false, var answeredHttp)) return first?.Result;
+        if (first is not ({ } result, { DecidedByTimer: { } timer }, false, var answeredHttp, _)) return first?.Result;
         if (!answeredHttp && !_answeredHttp)
             return result with { Reason = $"{result.Reason}; a timer decided this verdict ({timer}), and it was not run again alone, as the server has answered no opening handshake in this run" };
         var trusted = result with { Reason = $"{result.Reason}; a timer decided this verdict ({timer}), and it was not run again alone, as the run's last {TrustAfter} such verdicts were each the same alone" };
@@ -113,9 +124,14 @@ public sealed class CaseScheduler(RunOptions options)
         return new Release(_heavy);
     }
 
-    private async Task<(CaseResult Result, Score Score, bool KeptUp, bool AnsweredHttp)?> RunOnceAsync(CaseDefinition @case, CancellationToken runCancel)
+    /// <summary>Cases of RFC 8441 itself test the connection, and cases that move megabytes would slow the others on it: each gets its own.</summary>
+    private SharedHttp2Connections? SharedFor(CaseDefinition @case) => @case.OnlyOverHttp2 || @case.IsBulk ? null : _shared;
+
+    private readonly record struct RunOnce(CaseResult Result, Score Score, bool KeptUp, bool AnsweredHttp, string? SharedConnectionTrouble);
+
+    private async Task<RunOnce?> RunOnceAsync(CaseDefinition @case, CancellationToken runCancel, SharedHttp2Connections? shared = null)
     {
-        var transcript = await Session.RunAsync(@case, options.Session, options.BudgetFor(@case), runCancel);
+        var transcript = await Session.RunAsync(@case, options.Session, options.BudgetFor(@case), runCancel, shared);
         if (runCancel.IsCancellationRequested) return null;
         var reading = transcript.Reading();
         var score = Scorer.Score(@case, reading);
@@ -123,7 +139,12 @@ public sealed class CaseScheduler(RunOptions options)
         if (LimitOf(@case).Judge(answers)) _kinds.KeepApart();
         var answeredHttp = reading.Response is not null;
         if (answeredHttp) _answeredHttp = true;
-        return (CaseResult.From(@case, transcript, score), score, keptUp, answeredHttp);
+        return new RunOnce(CaseResult.From(@case, transcript, score), score, keptUp, answeredHttp, reading.SharedConnectionTrouble);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_shared is not null) await _shared.DisposeAsync();
     }
 
     private sealed class Release(SemaphoreSlim semaphore) : IDisposable

@@ -10,6 +10,14 @@ public sealed record RunOptions
     public required SessionOptions Session { get; init; }
     /// <summary>The most cases that run at once; fewer while the server falls behind (<see cref="AdaptiveLimit"/>).</summary>
     public int Parallelism { get; init; } = 16;
+    /// <summary>
+    /// Over HTTP/2: how many cases' WebSockets one connection carries at once as its streams (<see cref="SharedHttp2Connections"/>);
+    /// 1: each case on a connection of its own. Cases that move megabytes and those of RFC 8441 itself always get their own.
+    /// </summary>
+    public int Http2StreamsPerConnection { get; init; } = DefaultHttp2StreamsPerConnection;
+
+    public const int DefaultHttp2StreamsPerConnection = 1;
+
     /// <summary>The least time a case gets before it is cut off; a case whose own timers need more gets more.</summary>
     public TimeSpan CaseTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -33,7 +41,7 @@ public static class Runner
     public static async Task<RunOutcome> RunAsync(
         IReadOnlyList<CaseDefinition> cases, RunOptions options, Action<CaseResult> onResult, CancellationToken cancel)
     {
-        var scheduler = new CaseScheduler(options);
+        await using var scheduler = new CaseScheduler(options);
         var results = new ConcurrentBag<CaseResult>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancel };
         try
@@ -64,6 +72,9 @@ public static class Runner
             .ThenBy(c => c.IsBulk ? c.OctetsSent : 0);
 
     /// <summary>Runs and scores one case on its own (confirming it alone when a timer decided it); null when cancelled meanwhile.</summary>
-    public static Task<CaseResult?> RunCaseAsync(CaseDefinition @case, RunOptions options, CancellationToken cancel) =>
-        new CaseScheduler(options).RunCaseAsync(@case, cancel);
+    public static async Task<CaseResult?> RunCaseAsync(CaseDefinition @case, RunOptions options, CancellationToken cancel)
+    {
+        await using var scheduler = new CaseScheduler(options);
+        return await scheduler.RunCaseAsync(@case, cancel);
+    }
 }

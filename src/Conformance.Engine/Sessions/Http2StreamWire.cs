@@ -9,11 +9,14 @@ namespace Conformance.Engine.Sessions;
 /// every octet of the connection goes into the transcript as written or read (the HTTP/2 frames with the WebSocket
 /// octets in their DATA), the WebSocket octets travel in DATA frames on the stream, and the connection's ends map
 /// as RFC 8441 6 says: the suite dropping the connection resets the stream (RST_STREAM CANCEL), the server's
-/// END_STREAM is the server closing cleanly and its RST_STREAM an abrupt close.
+/// END_STREAM is the server closing cleanly and its RST_STREAM an abrupt close. On a connection other cases share
+/// (<see cref="SharedHttp2Connections"/>) the transcript holds the stream's frames and the connection's own, and the
+/// connection outlives the stream.
 /// </summary>
 internal sealed class Http2StreamWire : ISessionWire
 {
     private readonly Http2Connection _connection;
+    private readonly SharedHttp2Connections.Lease? _lease;
     private readonly Transcript _transcript;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private Http2Stream? _stream;
@@ -22,11 +25,16 @@ internal sealed class Http2StreamWire : ISessionWire
     private Task _reset = Task.CompletedTask;
     private int _closed;
 
-    private Http2StreamWire(Http2Connection connection, Transcript transcript)
+    private Http2StreamWire(Http2Connection connection, Transcript transcript, SharedHttp2Connections.Lease? lease = null)
     {
         _connection = connection;
         _transcript = transcript;
+        _lease = lease;
     }
+
+    /// <summary>A stream on one of the shared connections, or null after recording why none could be opened.</summary>
+    public static async Task<Http2StreamWire?> OnSharedAsync(SharedHttp2Connections shared, Transcript transcript, CancellationToken cancel) =>
+        await shared.LeaseAsync(transcript, cancel) is { } lease ? new Http2StreamWire(lease.Http2, transcript, lease) : null;
 
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
@@ -57,21 +65,23 @@ internal sealed class Http2StreamWire : ISessionWire
         }
         catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
         {
-            var why = e switch
-            {
-                SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "connection refused",
-                SocketException se => se.Message,
-                OperationCanceledException when cancel.IsCancellationRequested => "the case was cancelled",
-                OperationCanceledException => $"no answer within {options.ConnectTimeout.TotalSeconds:0.#} s",
-                System.Security.Authentication.AuthenticationException => $"the TLS handshake failed: {e.Message} (--insecure accepts an untrusted certificate)",
-                _ => e.Message,
-            };
             if (e is OperationCanceledException && !cancel.IsCancellationRequested)
                 transcript.Add(WireEntryKind.TimerFired, text: $"timer: {options.ConnectTimeout.TotalSeconds:0.#} s passed without an HTTP/2 connection");
-            transcript.Add(WireEntryKind.Error, text: $"could not open an HTTP/2 connection to {target.Host}:{target.Port}: {why}");
+            transcript.Add(WireEntryKind.Error, text: $"could not open an HTTP/2 connection to {target.Host}:{target.Port}: {WhyNoConnection(e, options, cancel)}");
             return null;
         }
     }
+
+    /// <summary>Why connecting failed, in a user's words.</summary>
+    public static string WhyNoConnection(Exception e, SessionOptions options, CancellationToken cancel) => e switch
+    {
+        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "connection refused",
+        SocketException se => se.Message,
+        OperationCanceledException when cancel.IsCancellationRequested => "the case was cancelled",
+        OperationCanceledException => $"no answer within {options.ConnectTimeout.TotalSeconds:0.#} s",
+        System.Security.Authentication.AuthenticationException => $"the TLS handshake failed: {e.Message} (--insecure accepts an untrusted certificate)",
+        _ => e.Message,
+    };
 
     /// <summary>The extended CONNECT for the target, with the settings' Origin, subprotocols and header fields, and the permessage-deflate offers given.</summary>
     public IReadOnlyList<HeaderField> Request(SessionOptions options, IReadOnlyList<string> deflateOffers)
@@ -104,7 +114,8 @@ internal sealed class Http2StreamWire : ISessionWire
                 return null;
             }
             _headersLabel = "the opening request (extended CONNECT, RFC 8441 4)";
-            _stream = await _connection.OpenStreamAsync(HpackBlockBuilder.Encode(request), endStream: false, window.Token);
+            _stream = await _connection.OpenStreamAsync(HpackBlockBuilder.Encode(request), endStream: false, window.Token,
+                _lease is null ? null : ObserveStream);
             var answer = await _stream.Response.WaitAsync(window.Token);
             return new UpgradeAnswer(answer.Fields);
         }
@@ -118,8 +129,18 @@ internal sealed class Http2StreamWire : ISessionWire
         catch (IOException e)
         {
             _transcript.Add(WireEntryKind.Error, text: Ending(e));
+            if (_lease is not null && _stream?.ResetByServer is Http2ErrorCode.RefusedStream or Http2ErrorCode.EnhanceYourCalm)
+                _transcript.Add(WireEntryKind.SharedConnectionTrouble,
+                    $"the server refused the stream on the shared connection (RST_STREAM {Http2FrameRead.ErrorName(_stream.ResetByServer.Value)}), which RFC 9113 8.7 and 5.4.2 make a matter of the connection, not of the request");
             return null;
         }
+    }
+
+    /// <summary>On a shared connection: each frame of the stream into the transcript as it travelled.</summary>
+    private void ObserveStream(Http2Direction direction, ReadOnlySpan<byte> frame)
+    {
+        if (direction == Http2Direction.Received) _transcript.Received(frame);
+        else _transcript.Sent(frame, Label(frame));
     }
 
     /// <summary>The header list that answered the extended CONNECT.</summary>
@@ -180,7 +201,7 @@ internal sealed class Http2StreamWire : ISessionWire
                     ? $"the HTTP/2 connection ended: {error}"
                     : $"the HTTP/2 connection ended: {e.Message}";
 
-    /// <summary>The suite drops the WebSocket: RST_STREAM CANCEL on its stream (RFC 8441 6), the connection ended after it.</summary>
+    /// <summary>The suite drops the WebSocket: RST_STREAM CANCEL on its stream (RFC 8441 6), the connection ended after it unless other cases share it.</summary>
     public void Drop(string reason)
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0) return;
@@ -204,7 +225,7 @@ internal sealed class Http2StreamWire : ISessionWire
 
     /// <summary>
     /// After the server's END_STREAM the suite ends its side too (the clean close of RFC 8441 6), then the connection
-    /// ends with GOAWAY.
+    /// ends with GOAWAY, or, shared, the stream is let go of and the connection goes on.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -220,7 +241,8 @@ internal sealed class Http2StreamWire : ISessionWire
             }
             catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException) { }
         }
-        await _connection.DisposeAsync();
+        if (_lease is not null) _lease.Release(_stream);
+        else await _connection.DisposeAsync();
         _writeLock.Dispose();
     }
 

@@ -107,13 +107,15 @@ public sealed class Session
     /// Plays the case within its budget and, for a case that asks for it (<see cref="HandshakeExpectation.Recheck"/>),
     /// records whether a normal connection opens afterwards. Cancelled, the transcript holds what happened until then.
     /// </summary>
-    public static async Task<Transcript> RunAsync(CaseDefinition @case, SessionOptions options, TimeSpan budget, CancellationToken cancel)
+    /// <param name="shared">over HTTP/2: connections whose streams the case shares with others; null: a connection of its own</param>
+    public static async Task<Transcript> RunAsync(CaseDefinition @case, SessionOptions options, TimeSpan budget, CancellationToken cancel,
+        SharedHttp2Connections? shared = null)
     {
         var session = new Session(@case, options);
         using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel))
         {
             deadline.CancelAfter(budget);
-            await session.RunAsync(deadline.Token);
+            await session.RunAsync(deadline.Token, shared);
         }
         if (@case.Handshake is { Recheck: true } && !cancel.IsCancellationRequested)
         {
@@ -125,11 +127,14 @@ public sealed class Session
         return session._transcript;
     }
 
-    private async Task RunAsync(CancellationToken deadline)
+    private async Task RunAsync(CancellationToken deadline, SharedHttp2Connections? shared)
     {
         if (_options.Http2)
         {
-            if (await Http2StreamWire.OpenAsync(_options, _transcript, deadline) is { } stream) await ConverseAsync(stream, OpenOverHttp2Async, deadline);
+            var stream = shared is null
+                ? await Http2StreamWire.OpenAsync(_options, _transcript, deadline)
+                : await Http2StreamWire.OnSharedAsync(shared, _transcript, deadline);
+            if (stream is not null) await ConverseAsync(stream, OpenOverHttp2Async, deadline);
             return;
         }
         var wire = await WireConnection.OpenAsync(_options, _transcript, deadline);

@@ -62,18 +62,23 @@ public static class ExtendedConnect
 /// <summary>
 /// The opening of a WebSocket over HTTP/2 read from a transcript: the suite's extended CONNECT and the server's
 /// answer on the WebSocket's stream, or how the server refused it before answering (RST_STREAM, GOAWAY, broken framing).
+/// The WebSocket's stream is the one the suite's first HEADERS opens. On a shared connection the transcript starts at
+/// the stream: the preface and the server's first SETTINGS were read when the connection opened.
 /// </summary>
-internal sealed class Http2Opening
+internal sealed class Http2Opening(bool shared)
 {
-    public const uint Stream = 1;
-
     /// <summary>How much a server may send before it answers; the transcript is held whole until then.</summary>
     public const int LongestWait = 1024 * 1024;
-    private readonly DirectionReader _suite = DirectionReader.OverHttp2(FrameDecoder.LargestPayloadLength, carriesPreface: true, Stream);
-    private readonly DirectionReader _server = DirectionReader.OverHttp2(FrameDecoder.LargestPayloadLength, carriesPreface: false, Stream);
+    private readonly DirectionReader _suite = DirectionReader.OverHttp2(FrameDecoder.LargestPayloadLength, carriesPreface: !shared);
+    private readonly DirectionReader _server = DirectionReader.OverHttp2(FrameDecoder.LargestPayloadLength, carriesPreface: false);
     private long? _requestAt;
     private long _received;
-    private bool _settingsRead;
+    private bool _settingsRead = shared;
+
+    public bool Shared { get; } = shared;
+
+    /// <summary>The WebSocket's stream, once the suite's HEADERS opened it.</summary>
+    public uint? Stream { get; private set; }
 
     public IReadOnlyList<HeaderField>? Request { get; private set; }
     public IReadOnlyList<HeaderField>? Answer { get; private set; }
@@ -116,7 +121,7 @@ internal sealed class Http2Opening
             var read = direction.Http2Frame!;
             if (direction == _suite)
             {
-                if (read.Frame.StreamId == Stream && read.Headers is { } request && Request is null) (Request, _requestAt) = (request, at);
+                if (read.Headers is { } request && Request is null) (Request, _requestAt, Stream) = (request, at, read.Frame.StreamId);
                 continue;
             }
             switch (read.Content)
@@ -126,11 +131,11 @@ internal sealed class Http2Opening
                     if (!settings.Settings.Any(s => s.Id == (ushort)Http2SettingId.EnableConnectProtocol && s.Value == 1))
                         Refusal = "RFC 8441 3: the server's first SETTINGS do not set SETTINGS_ENABLE_CONNECT_PROTOCOL to 1; it does not serve WebSockets over HTTP/2";
                     break;
-                case HeadersContent or ContinuationContent when read.Frame.StreamId == Stream && read.Headers is { } answer:
+                case HeadersContent or ContinuationContent when read.Frame.StreamId == Stream && Stream is not null && read.Headers is { } answer:
                     if (answer.FirstOrDefault(f => f.Name == ":status").Value is ['1', _, _] && !read.Frame.HasFlag(Http2Flags.EndStream)) break;
                     (Answer, AnsweredAt) = (answer, at);
                     break;
-                case RstStreamContent r when read.Frame.StreamId == Stream:
+                case RstStreamContent r when read.Frame.StreamId == Stream && Stream is not null:
                     Refusal = $"the server reset the stream without answering: RST_STREAM {Http2FrameRead.ErrorName(r.Code)}";
                     RefusedByFrame = true;
                     break;

@@ -29,6 +29,16 @@ public enum WireEntryKind
     TimerFired,
     /// <summary>Anything else worth reading (a step was skipped, the case was run again).</summary>
     Note,
+    /// <summary>
+    /// The WebSocket is a stream of an HTTP/2 connection that other cases' WebSockets share: what follows are the frames
+    /// of its stream and the connection's own (stream 0) while it was open, each as it travelled. The text says which connection.
+    /// </summary>
+    SharedHttp2Stream,
+    /// <summary>
+    /// The HTTP/2 connection this case's stream shared ended while the stream was open, or the server refused the stream
+    /// for the connection's sake (REFUSED_STREAM, ENHANCE_YOUR_CALM) before answering it; the text says which.
+    /// </summary>
+    SharedConnectionTrouble,
 }
 
 /// <summary>One thing that happened on the wire, at a time relative to the start of the session.</summary>

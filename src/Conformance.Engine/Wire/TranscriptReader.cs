@@ -46,6 +46,7 @@ public sealed class TranscriptReader : IDisposable
     private Role? _role;
     /// <summary>The connection is HTTP/2, the suite's first octets being the client preface: the WebSocket is a stream of it (RFC 8441).</summary>
     private Http2Opening? _http2;
+    private string? _sharedConnectionEnded;
 
     public TranscriptReader(long maxFramePayload = 64L * 1024 * 1024) => _maxFramePayload = maxFramePayload;
 
@@ -64,10 +65,11 @@ public sealed class TranscriptReader : IDisposable
             return;
         }
         _waiting.Add((index, new WireEntry(at, kind, bytes.IsEmpty ? null : bytes.ToArray(), text)));
+        if (kind == WireEntryKind.SharedHttp2Stream && _role is null) (_role, _http2) = (Role.Client, new Http2Opening(shared: true));
         if (kind is WireEntryKind.Sent or WireEntryKind.Received && !bytes.IsEmpty && _role is null)
         {
             _role = kind == WireEntryKind.Sent ? Role.Client : Role.Server;
-            if (kind == WireEntryKind.Sent && bytes.StartsWith(Protocol.Http2.Http2Limits.ClientPreface)) _http2 = new Http2Opening();
+            if (kind == WireEntryKind.Sent && bytes.StartsWith(Protocol.Http2.Http2Limits.ClientPreface)) _http2 = new Http2Opening(shared: false);
         }
         if (_http2 is not null)
         {
@@ -105,6 +107,9 @@ public sealed class TranscriptReader : IDisposable
                 break;
             case WireEntryKind.TimerFired:
                 _lastTimerFiredAt = index;
+                break;
+            case WireEntryKind.SharedConnectionTrouble:
+                _sharedConnectionEnded ??= text;
                 break;
         }
         if (kind is WireEntryKind.TimerFired or WireEntryKind.Mark or WireEntryKind.Deadline && _firstTimerAt is null)
@@ -195,7 +200,7 @@ public sealed class TranscriptReader : IDisposable
         var waiting = _waiting!;
         _waiting = null;
         if (!_handshake.Done) return;
-        _replay = new Replay(_handshake.Deflate, _maxFramePayload, Role, _http2 is not null);
+        _replay = new Replay(_handshake.Deflate, _maxFramePayload, Role, _http2 is null ? null : new Http2Carriage(_http2.Shared, _http2.Stream ?? 1));
         foreach (var (index, e) in waiting) _replay.Feed(index, e.AtMicroseconds, e.Kind, e.Bytes, e.Text);
     }
 
@@ -210,6 +215,7 @@ public sealed class TranscriptReader : IDisposable
             ConnectionError = _error,
             Response = handshake.Response,
             OverHttp2 = _http2 is not null,
+            SharedConnectionTrouble = _sharedConnectionEnded,
             StreamRefused = _http2 is { RefusedByFrame: true, Answer: null },
             Deflate = handshake.Deflate,
             HandshakeProblem = (_http2 is null ? _responseStatus == ResponseParseStatus.Complete : _http2.Decided) ? handshake.Problem : _error ?? handshake.Problem,
@@ -268,14 +274,14 @@ public sealed class TranscriptReader : IDisposable
     /// The conversation after the handshake, entry by entry in the order it happened: the suite's frames and the
     /// server's, each direction fed to a decoder as it travelled, the server's through the client's rules.
     /// </summary>
-    private sealed class Replay(DeflateParameters? deflate, long maxFramePayload, Role role, bool http2) : IDisposable
+    private sealed class Replay(DeflateParameters? deflate, long maxFramePayload, Role role, Http2Carriage? http2) : IDisposable
     {
         private readonly ClientEndpoint _client = new(deflate, role: role);
-        private readonly DirectionReader _suiteFrames = http2
-            ? DirectionReader.OverHttp2(FrameDecoder.LargestPayloadLength, carriesPreface: true, Http2Opening.Stream)
+        private readonly DirectionReader _suiteFrames = http2 is not null
+            ? DirectionReader.OverHttp2(FrameDecoder.LargestPayloadLength, http2.SuiteSendsPreface, http2.Stream)
             : new(FrameDecoder.LargestPayloadLength, role == Role.Client ? DirectionReader.LongestRequestHead : DirectionReader.LongestResponseHead);
-        private readonly DirectionReader _serverFrames = http2
-            ? DirectionReader.OverHttp2(maxFramePayload, carriesPreface: false, Http2Opening.Stream)
+        private readonly DirectionReader _serverFrames = http2 is not null
+            ? DirectionReader.OverHttp2(maxFramePayload, carriesPreface: false, http2.Stream)
             : new(maxFramePayload, role == Role.Client ? DirectionReader.LongestResponseHead : DirectionReader.LongestRequestHead);
         private int? _closeSeenAt;
         private bool _serverClosedTcp;

@@ -32,6 +32,11 @@ public sealed class TranscriptReading
     public UpgradeResponse? Response { get; init; }
     /// <summary>The WebSocket was opened with extended CONNECT over HTTP/2 (RFC 8441), not an HTTP/1.1 upgrade.</summary>
     public bool OverHttp2 { get; init; }
+    /// <summary>
+    /// The HTTP/2 connection the case's stream shared with other cases ended while the stream was open, or the server
+    /// refused the stream for the connection's sake: what happened; null otherwise.
+    /// </summary>
+    public string? SharedConnectionTrouble { get; init; }
     /// <summary>Over HTTP/2: the server refused the extended CONNECT's stream with RST_STREAM or GOAWAY instead of answering it.</summary>
     public bool StreamRefused { get; init; }
     /// <summary>The permessage-deflate parameters the handshake agreed, if any.</summary>

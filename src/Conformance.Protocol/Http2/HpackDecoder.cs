@@ -23,7 +23,10 @@ public sealed class HpackDecoder
     private int _dynamicSize;
     private int _maxDynamicSize;
 
-    public HpackDecoder(int settingsHeaderTableSize = 4096, int maxHeaderListSize = 64 * 1024)
+    /// <summary>SETTINGS_HEADER_TABLE_SIZE until a side announces otherwise (RFC 9113 6.5.2).</summary>
+    public const int DefaultHeaderTableSize = 4096;
+
+    public HpackDecoder(int settingsHeaderTableSize = DefaultHeaderTableSize, int maxHeaderListSize = 64 * 1024)
     {
         SettingsHeaderTableSize = settingsHeaderTableSize;
         _maxDynamicSize = settingsHeaderTableSize;

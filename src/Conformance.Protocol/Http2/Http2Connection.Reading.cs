@@ -3,7 +3,7 @@ namespace Conformance.Protocol.Http2;
 public sealed partial class Http2Connection
 {
     private readonly Http2FrameDecoder _decoder = new();
-    private readonly HpackDecoder _hpack = new();
+    private readonly HpackDecoder _hpack;
     private HeaderBlockInProgress? _headerBlock;
 
     /// <summary>A header block whose HEADERS frame has arrived and whose END_HEADERS has not (RFC 9113 6.10).</summary>
@@ -22,6 +22,7 @@ public sealed partial class Http2Connection
                 _decoder.Append(buffer.AsSpan(0, read));
                 while (_decoder.Next() is { } frame)
                 {
+                    if (_frames is not null) Observe(Http2Direction.Received, frame.StreamId, frame.Encode());
                     var error = await HandleAsync(frame);
                     if (error is { ConnectionError: false }) await ResetStreamAsync(error);
                     else if (error is not null)
@@ -51,6 +52,7 @@ public sealed partial class Http2Connection
             // No new stream after this: nothing would ever answer it.
             _closing.Cancel();
             _firstSettings.TrySetException(new Http2ConnectException($"the connection ended before the server's SETTINGS ({Error?.ToString() ?? "closed"})"));
+            _settingsAcknowledged.TrySetException(new Http2ConnectException($"the connection ended before the server acknowledged this side's SETTINGS ({Error?.ToString() ?? "closed"})"));
             lock (_state) _windowOpened.TrySetResult();
         }
     }
@@ -87,6 +89,9 @@ public sealed partial class Http2Connection
         {
             case SettingsContent { Ack: false } settings:
                 return await ApplySettingsAsync(settings);
+            case SettingsContent { Ack: true }:
+                _settingsAcknowledged.TrySetResult();
+                return null;
             case PingContent { Ack: false } ping:
                 await SendAsync(Http2FrameEncoder.Ping(ping.OpaqueData, ack: true), _closing.Token);
                 return null;
@@ -216,6 +221,30 @@ public sealed partial class Http2Connection
     {
         StreamOf(error.StreamId)?.Ended(error.ToString(), error.Code);
         await SendAsync(Http2FrameEncoder.RstStream(error.StreamId, error.Code), _closing.Token);
+    }
+
+    /// <summary>Each frame of this side's write to the observer of its stream, or the connection's (the preface and any rest that is no whole frame: stream 0).</summary>
+    private void ObserveWritten(ReadOnlySpan<byte> octets)
+    {
+        if (octets.StartsWith(Http2Limits.ClientPreface))
+        {
+            Observe(Http2Direction.Sent, 0, octets[..Http2Limits.ClientPreface.Length]);
+            octets = octets[Http2Limits.ClientPreface.Length..];
+        }
+        while (octets.Length >= Http2Limits.FrameHeaderLength)
+        {
+            int length = Http2Limits.FrameHeaderLength + (octets[0] << 16 | octets[1] << 8 | octets[2]);
+            if (length > octets.Length) break;
+            Observe(Http2Direction.Sent, (uint)(octets[5] << 24 | octets[6] << 16 | octets[7] << 8 | octets[8]) & 0x7fff_ffff, octets[..length]);
+            octets = octets[length..];
+        }
+        if (!octets.IsEmpty) Observe(Http2Direction.Sent, 0, octets);
+    }
+
+    private void Observe(Http2Direction direction, uint streamId, ReadOnlySpan<byte> frame)
+    {
+        if (streamId != 0 && StreamOf(streamId)?.Frames is { } streamFrames) streamFrames(direction, frame);
+        else _frames?.Invoke(direction, streamId, frame);
     }
 
     private Http2Stream? StreamOf(uint id)

@@ -31,12 +31,17 @@ public sealed partial class Http2Connection : IAsyncDisposable
     private long _receiveWindow = Http2Limits.DefaultWindowSize;
     private long _receiveCredit;
 
-    private readonly Http2WireObserver? _wire;
+    private readonly TaskCompletionSource _settingsAcknowledged = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private Http2Connection(Stream transport, Http2WireObserver? wire)
+    private readonly Http2WireObserver? _wire;
+    private readonly Http2FrameObserver? _frames;
+
+    private Http2Connection(Stream transport, Http2WireObserver? wire, Http2FrameObserver? frames, int headerTableSize)
     {
         _transport = transport;
         _wire = wire;
+        _frames = frames;
+        _hpack = new HpackDecoder(headerTableSize);
     }
 
     /// <summary>Why the connection ended, when the server broke a rule or the transport failed; null while it is up or after a clean end.</summary>
@@ -54,6 +59,12 @@ public sealed partial class Http2Connection : IAsyncDisposable
         get { lock (_state) return new Dictionary<Http2SettingId, uint>(_peerSettings); }
     }
 
+    /// <summary>Completes when the server has acknowledged this side's SETTINGS (RFC 9113 6.5.3): from then on it keeps to them.</summary>
+    public Task SettingsAcknowledged => _settingsAcknowledged.Task;
+
+    /// <summary>The connection has ended or is ending (GOAWAY, an error, or the transport closed): no new stream opens on it.</summary>
+    public bool IsEnding => GoAway is not null || Error is not null || _closing.IsCancellationRequested;
+
     /// <summary>Ends when the read loop ends: the server closed the connection, or a rule was broken, or it was disposed.</summary>
     public Task Reading => _reading;
 
@@ -67,7 +78,8 @@ public sealed partial class Http2Connection : IAsyncDisposable
     }
 
     /// <summary>Connects over TCP with prior knowledge (h2c, RFC 9113 3.3).</summary>
-    public static async Task<Http2Connection> ConnectAsync(string host, int port, CancellationToken cancel, Http2WireObserver? wire = null)
+    public static async Task<Http2Connection> ConnectAsync(string host, int port, CancellationToken cancel, Http2WireObserver? wire = null,
+        Http2FrameObserver? frames = null, int headerTableSize = HpackDecoder.DefaultHeaderTableSize)
     {
         var client = new TcpClient { NoDelay = true };
         try
@@ -79,14 +91,15 @@ public sealed partial class Http2Connection : IAsyncDisposable
             client.Dispose();
             throw;
         }
-        return await StartAsync(client.GetStream(), cancel, wire: wire);
+        return await StartAsync(client.GetStream(), cancel, wire: wire, frames: frames, headerTableSize: headerTableSize);
     }
 
     /// <summary>
     /// Connects over TLS, offering only h2 in ALPN (RFC 9113 3.2); a server that chooses no protocol or another
     /// one is refused before any HTTP/2 octet is sent. With insecure, any certificate is accepted.
     /// </summary>
-    public static async Task<Http2Connection> ConnectTlsAsync(string host, int port, bool insecure, CancellationToken cancel, Http2WireObserver? wire = null)
+    public static async Task<Http2Connection> ConnectTlsAsync(string host, int port, bool insecure, CancellationToken cancel, Http2WireObserver? wire = null,
+        Http2FrameObserver? frames = null, int headerTableSize = HpackDecoder.DefaultHeaderTableSize)
     {
         var client = new TcpClient { NoDelay = true };
         SslStream? tls = null;
@@ -109,7 +122,7 @@ public sealed partial class Http2Connection : IAsyncDisposable
             client.Dispose();
             throw;
         }
-        return await StartAsync(tls, cancel, "https", wire);
+        return await StartAsync(tls, cancel, "https", wire, frames, headerTableSize);
     }
 
     /// <summary>The :scheme of this connection's requests: http over TCP, https over TLS.</summary>
@@ -118,15 +131,23 @@ public sealed partial class Http2Connection : IAsyncDisposable
     /// <summary>
     /// Sends the client preface and this side's SETTINGS on a transport already set up (TCP, or TLS with ALPN h2),
     /// and starts reading. The wire observer, when given, sees every octet in both directions as it is written or
-    /// read, before anything is made of it.
+    /// read, before anything is made of it; the frame observer sees each whole frame, on the stream's own observer
+    /// where the stream has one (<see cref="OpenStreamAsync"/>). A header table size below HPACK's 4,096 is announced
+    /// in SETTINGS_HEADER_TABLE_SIZE; at 0, once the server has acknowledged it, every header block the server sends
+    /// can be decoded on its own (RFC 7541 4.2).
     /// </summary>
-    public static async Task<Http2Connection> StartAsync(Stream transport, CancellationToken cancel, string scheme = "http", Http2WireObserver? wire = null)
+    public static async Task<Http2Connection> StartAsync(Stream transport, CancellationToken cancel, string scheme = "http", Http2WireObserver? wire = null,
+        Http2FrameObserver? frames = null, int headerTableSize = HpackDecoder.DefaultHeaderTableSize)
     {
-        var connection = new Http2Connection(transport, wire) { Scheme = scheme };
-        var settings = Http2FrameEncoder.Settings(
+        var connection = new Http2Connection(transport, wire, frames, headerTableSize) { Scheme = scheme };
+        List<(Http2SettingId, uint)> ours =
+        [
             (Http2SettingId.EnablePush, 0u),
             (Http2SettingId.InitialWindowSize, (uint)ReceiveWindow),
-            (Http2SettingId.MaxHeaderListSize, (uint)connection._hpack.MaxHeaderListSize));
+            (Http2SettingId.MaxHeaderListSize, (uint)connection._hpack.MaxHeaderListSize),
+        ];
+        if (headerTableSize != HpackDecoder.DefaultHeaderTableSize) ours.Insert(0, (Http2SettingId.HeaderTableSize, (uint)headerTableSize));
+        var settings = Http2FrameEncoder.Settings([.. ours]);
         var windowUpdate = Http2FrameEncoder.WindowUpdate(0, ReceiveWindow - Http2Limits.DefaultWindowSize);
         connection._receiveWindow = ReceiveWindow;
         await connection.SendRawAsync([.. Http2Limits.ClientPreface, .. settings.Encode(), .. windowUpdate.Encode()], cancel);
@@ -163,7 +184,8 @@ public sealed partial class Http2Connection : IAsyncDisposable
     /// Opens the next stream with a header block as it is (HEADERS, then CONTINUATION frames where the block is
     /// longer than the server's SETTINGS_MAX_FRAME_SIZE).
     /// </summary>
-    public async Task<Http2Stream> OpenStreamAsync(byte[] headerBlock, bool endStream, CancellationToken cancel)
+    /// <param name="observer">sees every frame of the stream, from its HEADERS on, instead of the connection's frame observer</param>
+    public async Task<Http2Stream> OpenStreamAsync(byte[] headerBlock, bool endStream, CancellationToken cancel, Http2WireObserver? observer = null)
     {
         await _writeLock.WaitAsync(cancel);
         try
@@ -172,7 +194,7 @@ public sealed partial class Http2Connection : IAsyncDisposable
                 throw new Http2ConnectException($"no new stream: the connection is ending ({Error?.ToString() ?? (GoAway is { } g ? $"GOAWAY {g.Code}" : "closed")})");
             var id = _nextStreamId;
             _nextStreamId += 2;
-            var stream = new Http2Stream(this, id, PeerInitialWindowSize, ReceiveWindow);
+            var stream = new Http2Stream(this, id, PeerInitialWindowSize, ReceiveWindow) { Frames = observer };
             lock (_state) _streams[id] = stream;
             int maxFrame = PeerMaxFrameSize;
             var first = headerBlock.AsSpan(0, Math.Min(maxFrame, headerBlock.Length));
@@ -208,9 +230,20 @@ public sealed partial class Http2Connection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Lets go of a stream this side no longer reads: its frames go to the connection's frame observer from now on,
+    /// and DATA still arriving on it is given back to the connection's window at once.
+    /// </summary>
+    public void Forget(Http2Stream stream)
+    {
+        lock (_state) _streams.Remove(stream.Id);
+        stream.Frames = null;
+    }
+
     private async Task WriteLockedAsync(byte[] octets, CancellationToken cancel)
     {
         _wire?.Invoke(Http2Direction.Sent, octets);
+        if (_frames is not null) ObserveWritten(octets);
         await _transport.WriteAsync(octets, cancel);
         await _transport.FlushAsync(cancel);
     }
@@ -300,6 +333,9 @@ public enum Http2Direction
 
 /// <summary>Sees the octets of a connection in the order they were written or read; the span is valid during the call only.</summary>
 public delegate void Http2WireObserver(Http2Direction direction, ReadOnlySpan<byte> octets);
+
+/// <summary>Sees one whole frame of a connection, with the stream it is on (0: the connection's own); the span is valid during the call only.</summary>
+public delegate void Http2FrameObserver(Http2Direction direction, uint streamId, ReadOnlySpan<byte> frame);
 
 /// <summary>A WebSocket or stream could not be opened on the connection, and why.</summary>
 public sealed class Http2ConnectException(string message) : IOException(message);

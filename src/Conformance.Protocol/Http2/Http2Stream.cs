@@ -50,6 +50,9 @@ public sealed class Http2Stream : Stream
     /// <summary>The server ended its side with END_STREAM.</summary>
     public bool ServerEnded => _remoteEnded;
 
+    /// <summary>Sees every frame of this stream as written or read, when the connection was given a frame observer.</summary>
+    internal Http2WireObserver? Frames { get; set; }
+
     /// <summary>Guarded by the connection's state lock.</summary>
     internal long SendWindow { get; set; }
 
