@@ -30,7 +30,7 @@ internal static class BenchCommand
             "Time the selected cases against the embedded server (or --target): whole runs in parallel, each category in parallel " +
             "and one at a time (a category whose parallel run takes over a minute is not also run one at a time), beside the " +
             "loopback speed and the process's processor time; lists every case whose verdicts changed between the rounds (a move " +
-            "within a race class is no change); with --http2, also the same selection over HTTP/1.1 as many rounds; writes bench.json to the results folder.");
+            "within a race class is no change); with --http2, also the same selection over HTTP/2 with the other use of connections (shared by many cases' streams, or one per case, see --http2-streams) and over HTTP/1.1, as many rounds each; writes bench.json to the results folder.");
         var flags = new CommandLineFlags();
         flags.AddTo(bench);
         var rounds = TypedOptions.WholeNumber("--rounds", "Parallel runs of the whole selection to time and compare", 1, 100, 3, text => $"{text} is not a whole number from 1 to 100");
@@ -77,10 +77,27 @@ internal static class BenchCommand
         var loopback = MeasureLoopback();
         Console.Error.WriteLine($"bench: loopback TCP {Rate(LoopbackOctets, loopback)}");
 
-        if (!wholeOnly) await TimeAsync(cases, Options(settings.Parallelism), interrupt);
+        // With --http2, every round also times the other use of HTTP/2 connections (shared by many cases' streams, or one
+        // per case) and HTTP/1.1 against the same server (a second embedded one, serving HTTP/1.1), in turn, so that
+        // warming up and the machine's load weigh on all three alike; a first, untimed pass warms all of them up.
+        var otherStreams = settings.Http2Streams > 1 ? 1 : settings.Parallelism;
+        await using var http1 = settings.Http2 ? await RunPipeline.StartAsync(settings with { Http2 = false }) : null;
+        RunOptions OtherHttp2() => Options(settings.Parallelism) with { Http2StreamsPerConnection = otherStreams };
+        RunOptions Http1() => http1!.Options(http1.Targets[0], settings.Parallelism);
+        if (!wholeOnly || settings.Http2)
+        {
+            await TimeAsync(cases, Options(settings.Parallelism), interrupt);
+            if (http1 is not null)
+            {
+                await TimeAsync(cases, OtherHttp2(), interrupt);
+                await TimeAsync(cases, Http1(), interrupt);
+            }
+        }
         var parallelTimes = new List<TimeSpan>();
         var processorTimes = new List<TimeSpan>();
         var everyRound = new List<IReadOnlyList<CaseResult>>();
+        var otherHttp2 = new List<TimeSpan>();
+        var overHttp1 = new List<TimeSpan>();
         IReadOnlyList<CaseResult> parallelResults = [];
         for (var round = 1; round <= rounds; round++)
         {
@@ -94,19 +111,13 @@ internal static class BenchCommand
             Console.Error.WriteLine($"bench: round {round}: {elapsed.TotalSeconds:0.00} s, {processor.TotalSeconds:0.0} s of processor time in this process"
                                     + (pipeline.Embedded ? " (the embedded server's included)" : "")
                                     + $", {results.Count(r => r.Behavior != Verdict.Ok)} not OK");
-        }
-
-        var overHttp1 = new List<TimeSpan>();
-        if (settings.Http2)
-        {
-            // The same selection over HTTP/1.1 as many rounds, a connection per case, against the same server (a second embedded one, serving HTTP/1.1).
-            await using var http1 = await RunPipeline.StartAsync(settings with { Http2 = false });
-            for (var round = 1; round <= rounds; round++)
-            {
-                var (took, results) = await TimeAsync(cases, http1.Options(http1.Targets[0], settings.Parallelism), interrupt);
-                overHttp1.Add(took);
-                Console.Error.WriteLine($"bench: round {round} over HTTP/1.1: {took.TotalSeconds:0.00} s, {results.Count(r => r.Behavior != Verdict.Ok)} not OK");
-            }
+            if (http1 is null) continue;
+            var (other, otherResults) = await TimeAsync(cases, OtherHttp2(), interrupt);
+            otherHttp2.Add(other);
+            Console.Error.WriteLine($"bench: round {round} over HTTP/2, {Connections(otherStreams)}: {other.TotalSeconds:0.00} s, {otherResults.Count(r => r.Behavior != Verdict.Ok)} not OK");
+            var (took, http1Results) = await TimeAsync(cases, Http1(), interrupt);
+            overHttp1.Add(took);
+            Console.Error.WriteLine($"bench: round {round} over HTTP/1.1: {took.TotalSeconds:0.00} s, {http1Results.Count(r => r.Behavior != Verdict.Ok)} not OK");
         }
 
         var perCategory = new List<(string Category, string Title, int Count, TimeSpan Parallel, TimeSpan? Serial)>();
@@ -135,15 +146,21 @@ internal static class BenchCommand
         var changed = ChangedAcrossRounds(everyRound);
         var report = Render(cases.Count, settings.Parallelism, loopback, parallelTimes, perCategory, parallelResults, serialResults, changed);
         Console.Write(report);
-        if (overHttp1.Count > 0)
-            Console.WriteLine($"over HTTP/2 (extended CONNECT, a connection per case): best {parallelTimes.Min().TotalSeconds:0.00} s, median {Median(parallelTimes).TotalSeconds:0.00} s; " +
-                              $"over HTTP/1.1 (a connection per case): best {overHttp1.Min().TotalSeconds:0.00} s, median {Median(overHttp1).TotalSeconds:0.00} s");
+        if (settings.Http2)
+        {
+            Console.WriteLine($"over HTTP/2 (extended CONNECT), {Connections(settings.Http2Streams)}: best {parallelTimes.Min().TotalSeconds:0.00} s, median {Median(parallelTimes).TotalSeconds:0.00} s");
+            Console.WriteLine($"over HTTP/2 (extended CONNECT), {Connections(otherStreams)}: best {otherHttp2.Min().TotalSeconds:0.00} s, median {Median(otherHttp2).TotalSeconds:0.00} s");
+            Console.WriteLine($"over HTTP/1.1, a connection per case: best {overHttp1.Min().TotalSeconds:0.00} s, median {Median(overHttp1).TotalSeconds:0.00} s");
+        }
         Directory.CreateDirectory(settings.Out);
         var file = Path.Combine(settings.Out, "bench.json");
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
         {
             target = target.ToString(),
             http2 = settings.Http2,
+            http2StreamsPerConnection = settings.Http2 ? settings.Http2Streams : (int?)null,
+            http2OtherStreamsPerConnection = settings.Http2 ? otherStreams : (int?)null,
+            http2OtherRoundsSeconds = otherHttp2.Select(t => Math.Round(t.TotalSeconds, 3)),
             http1RoundsSeconds = overHttp1.Select(t => Math.Round(t.TotalSeconds, 3)),
             cases = cases.Count,
             parallelism = settings.Parallelism,
@@ -163,6 +180,9 @@ internal static class BenchCommand
         Console.WriteLine($"bench: {Path.GetFullPath(file)}");
         return ExitCodes.Completed;
     }
+
+    private static string Connections(int streamsPerConnection) =>
+        streamsPerConnection == 1 ? "a connection per case" : $"cases sharing connections, up to {streamsPerConnection} streams each";
 
     private static TimeSpan Median(IReadOnlyList<TimeSpan> times) => times.Order().ElementAt(times.Count / 2);
 

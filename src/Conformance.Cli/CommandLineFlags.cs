@@ -22,6 +22,10 @@ internal sealed class CommandLineFlags
                       "TLS with ALPN h2 for wss://; the HTTP/1.1 handshake cases (0.*) are left out, and the extended CONNECT cases (E.*), " +
                       "played over HTTP/2 only, are added",
     };
+    private readonly Option<int> _http2Streams = TypedOptions.WholeNumber("--http2-streams",
+        "With --http2: how many cases' WebSockets share one HTTP/2 connection at once, each a stream of it; 1 opens a connection per case " +
+        "(cases that move megabytes, and the E.* cases, always get a connection of their own)", 1, 1024, Engine.Running.RunOptions.DefaultHttp2StreamsPerConnection,
+        text => $"\"{text}\" is not a whole number from 1 to 1024");
     private readonly Option<string[]> _cases = new("--cases", "-c") { Description = "Cases to run: ids or patterns, comma-separated (1.*,2.1,5.19)", HelpName = "ids" };
     private readonly Option<string[]> _exclude = new("--exclude", "-x") { Description = "Cases to leave out, same form as --cases", HelpName = "ids" };
     private readonly Option<string[]> _header = new("--header", "-H")
@@ -81,7 +85,7 @@ internal sealed class CommandLineFlags
     public Option<string[]> Target => _target;
 
     private IEnumerable<Option> All =>
-        [_target, _insecure, _http2, _cases, _exclude, _header, _subprotocol, _origin, _timeout, _runTimeout, _parallel, _storedOctets, _out, _failOn, _agent, _suites, _expect, _config];
+        [_target, _insecure, _http2, _http2Streams, _cases, _exclude, _header, _subprotocol, _origin, _timeout, _runTimeout, _parallel, _storedOctets, _out, _failOn, _agent, _suites, _expect, _config];
 
     /// <param name="withOut">false for a command whose --out means something else</param>
     public void AddTo(Command command, bool withOut = true)
@@ -113,6 +117,7 @@ internal sealed class CommandLineFlags
         SetList("target", _target);
         if (parse.GetValue(_insecure)) config["insecure"] = "true";
         if (parse.GetValue(_http2)) config["http2"] = "true";
+        Set("http2Streams", _http2Streams, v => v.ToString(CultureInfo.InvariantCulture));
         SetList("cases", _cases);
         SetList("exclude", _exclude);
         foreach (var header in parse.GetValue(_header) ?? [])
