@@ -54,4 +54,25 @@ public class Http2CommandLineTests : WithScratchFolder
         var page = System.Net.WebUtility.HtmlDecode(File.ReadAllText(Directory.GetFiles(Path.Combine(Scratch, "cases"), "*E_2_5.html").Single()));
         Assert.That(page, Does.Contain("connection: Upgrade").And.Contain("GOAWAY"));
     }
+
+    [Test]
+    public void The_embedded_server_over_TLS_serves_HTTP_2_by_ALPN_and_cases_can_share_its_connections()
+    {
+        var run = Cli.Run("--tls", "--http2", "--http2-streams", "16", "--cases", "1.1.*,E.1.1", "--out", Scratch);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Errors);
+        Assert.That(run.Errors, Does.Contain("against wss://127.0.0.1:").And.Contain("over HTTP/2 (TLS, ALPN h2)"));
+        var cases = JsonNode.Parse(File.ReadAllText(Path.Combine(Scratch, "results.json")))!["runs"]![0]!["cases"]!.AsArray();
+        Assert.That(cases.Select(c => (string)c!["behavior"]!), Is.All.EqualTo("OK"));
+        string FirstKind(string id) => (string)cases.Single(c => (string)c!["id"]! == id)!["transcript"]![0]!["kind"]!;
+        Assert.That(FirstKind("1.1.1"), Is.EqualTo("SharedHttp2Stream"), "the light cases are streams of shared connections");
+        Assert.That(FirstKind("E.1.1"), Is.EqualTo("Sent"), "a case of RFC 8441 itself opens its own connection");
+    }
+
+    [Test]
+    public void The_embedded_server_s_TLS_with_a_target_is_one_line_and_exit_2() =>
+        CommandLineBadInputTests.AssertOneLineUsageError(Cli.Run("--tls", "--target", "ws://127.0.0.1:1/", "--out", Scratch), "tls");
+
+    [Test]
+    public void Streams_per_connection_out_of_range_is_one_line_and_exit_2() =>
+        CommandLineBadInputTests.AssertOneLineUsageError(Cli.Run("--http2", "--http2-streams", "0", "--out", Scratch), "--http2-streams");
 }

@@ -16,6 +16,10 @@ internal sealed class CommandLineFlags
         Description = "ws:// or wss:// URL of the server to test (default: the embedded Kestrel echo server)", HelpName = "url",
     };
     private readonly Option<bool> _insecure = new("--insecure", "-k") { Description = "Accept an untrusted TLS certificate (wss:// targets)" };
+    private readonly Option<bool> _tls = new("--tls")
+    {
+        Description = "Without --target: the embedded server serves wss:// (and HTTP/2 over TLS with --http2) with a certificate made for the run",
+    };
     private readonly Option<bool> _http2 = new("--http2")
     {
         Description = "Open each case's WebSocket over HTTP/2 with extended CONNECT (RFC 8441): h2c with prior knowledge for ws://, " +
@@ -85,7 +89,7 @@ internal sealed class CommandLineFlags
     public Option<string[]> Target => _target;
 
     private IEnumerable<Option> All =>
-        [_target, _insecure, _http2, _http2Streams, _cases, _exclude, _header, _subprotocol, _origin, _timeout, _runTimeout, _parallel, _storedOctets, _out, _failOn, _agent, _suites, _expect, _config];
+        [_target, _insecure, _tls, _http2, _http2Streams, _cases, _exclude, _header, _subprotocol, _origin, _timeout, _runTimeout, _parallel, _storedOctets, _out, _failOn, _agent, _suites, _expect, _config];
 
     /// <param name="withOut">false for a command whose --out means something else</param>
     public void AddTo(Command command, bool withOut = true)
@@ -116,6 +120,7 @@ internal sealed class CommandLineFlags
 
         SetList("target", _target);
         if (parse.GetValue(_insecure)) config["insecure"] = "true";
+        if (parse.GetValue(_tls)) config["tls"] = "true";
         if (parse.GetValue(_http2)) config["http2"] = "true";
         Set("http2Streams", _http2Streams, v => v.ToString(CultureInfo.InvariantCulture));
         SetList("cases", _cases);

@@ -48,8 +48,9 @@ public sealed class RunPipeline : IAsyncDisposable
     public bool Embedded => _embedded is not null;
 
     /// <summary>The target stage: the servers the settings name, or the embedded server started on a free loopback port.</summary>
-    public static async Task<RunPipeline> StartAsync(Settings settings) =>
-        new(settings, settings.Targets.Count == 0 ? await KestrelEchoServer.StartAsync(http2: settings.Http2) : null);
+    public static async Task<RunPipeline> StartAsync(Settings settings) => settings.Targets.Count > 0
+        ? new(settings, null)
+        : new(settings with { Insecure = settings.Insecure || settings.Tls }, await KestrelEchoServer.StartAsync(tls: settings.Tls, http2: settings.Http2));
 
     /// <summary>The name a target's results go under: the agent setting, else kestrel-embedded or host_port (numbered when taken).</summary>
     public string AgentFor(Uri target, IReadOnlyCollection<string>? taken = null)

@@ -8,6 +8,8 @@ public sealed record Settings
     /// <summary>Empty: the embedded echo server is the target.</summary>
     public IReadOnlyList<Uri> Targets { get; init; } = [];
     public bool Insecure { get; init; }
+    /// <summary>The embedded server serves over TLS (wss://; h2 by ALPN over HTTP/2) with a certificate made for the run, which the suite trusts.</summary>
+    public bool Tls { get; init; }
     /// <summary>Each case's WebSocket over HTTP/2 (RFC 8441): h2c with prior knowledge for ws://, TLS with ALPN h2 for wss://.</summary>
     public bool Http2 { get; init; }
     /// <summary>Over HTTP/2: how many cases' WebSockets one connection carries at once; 1: a connection per case.</summary>

@@ -15,7 +15,7 @@ public static class SettingsReader
 
     public static readonly string[] Keys =
     [
-        "target", "insecure", "http2", "http2Streams", "headers", "subprotocols", "origin", "cases", "exclude", "caseTimeout",
+        "target", "insecure", "tls", "http2", "http2Streams", "headers", "subprotocols", "origin", "cases", "exclude", "caseTimeout",
         "runTimeout", "parallelism", "out", "suites", "agent", "failOn", "expect", "acceptUnreviewed",
         "storedOctets",
     ];
@@ -67,9 +67,14 @@ public static class SettingsReader
         var settings = new Settings();
         var failOn = List(config, "failOn");
         foreach (var word in failOn) CheckVerdictWord(word, from["failOn"]);
+        var targets = List(config, "target").Select(t => TargetUri(t, from["target"])).ToList();
+        var tls = Bool(config, "tls", from) ?? settings.Tls;
+        if (tls && targets.Count > 0)
+            throw new SettingsException($"tls{from["tls"]}: the embedded server's setting; a target says wss:// in its URL instead");
         return settings with
         {
-            Targets = List(config, "target").Select(t => TargetUri(t, from["target"])).ToList(),
+            Targets = targets,
+            Tls = tls,
             Insecure = Bool(config, "insecure", from) ?? settings.Insecure,
             Http2 = Bool(config, "http2", from) ?? settings.Http2,
             Http2Streams = (int?)Number(config, "http2Streams", 1, 1024, from) ?? settings.Http2Streams,
