@@ -46,6 +46,8 @@ public sealed class TranscriptReader : IDisposable
     private Role? _role;
     /// <summary>The connection is HTTP/2, the suite's first octets being the client preface: the WebSocket is a stream of it (RFC 8441).</summary>
     private Http2Opening? _http2;
+    /// <summary>Over HTTP/2: every stream's frames, for the cases that end, reset or open streams.</summary>
+    private Http2StreamLog? _streams;
 
     public TranscriptReader(long maxFramePayload = 64L * 1024 * 1024) => _maxFramePayload = maxFramePayload;
 
@@ -58,6 +60,8 @@ public sealed class TranscriptReader : IDisposable
         if (index == 0) _firstAt = at;
         _lastAt = at;
         Note(index, at, kind, bytes, text);
+        if (_role is null && kind == WireEntryKind.Sent && bytes.StartsWith(Protocol.Http2.Http2Limits.ClientPreface)) _streams = new Http2StreamLog(Http2Opening.Stream);
+        _streams?.Feed(index, kind, bytes);
         if (_waiting is null)
         {
             _replay?.Feed(index, at, kind, bytes, text);
@@ -210,6 +214,7 @@ public sealed class TranscriptReader : IDisposable
             ConnectionError = _error,
             Response = handshake.Response,
             OverHttp2 = _http2 is not null,
+            Http2Streams = _streams,
             StreamRefused = _http2 is { RefusedByFrame: true, Answer: null },
             Deflate = handshake.Deflate,
             HandshakeProblem = (_http2 is null ? _responseStatus == ResponseParseStatus.Complete : _http2.Decided) ? handshake.Problem : _error ?? handshake.Problem,

@@ -32,6 +32,8 @@ public sealed class TranscriptReading
     public UpgradeResponse? Response { get; init; }
     /// <summary>The WebSocket was opened with extended CONNECT over HTTP/2 (RFC 8441), not an HTTP/1.1 upgrade.</summary>
     public bool OverHttp2 { get; init; }
+    /// <summary>Over HTTP/2: what either side did with the connection's streams (<see cref="Http2StreamLog"/>).</summary>
+    public Http2StreamLog? Http2Streams { get; init; }
     /// <summary>Over HTTP/2: the server refused the extended CONNECT's stream with RST_STREAM or GOAWAY instead of answering it.</summary>
     public bool StreamRefused { get; init; }
     /// <summary>The permessage-deflate parameters the handshake agreed, if any.</summary>
