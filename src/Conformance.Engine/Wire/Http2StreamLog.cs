@@ -40,6 +40,8 @@ public sealed class Http2StreamLog(uint webSocketStream)
 {
     /// <summary>The largest frame payload held (header blocks, control frames, the other streams' DATA); larger ends the reading.</summary>
     private const int LargestHeld = 1024 * 1024;
+    /// <summary>How many frames a stream's lists keep in words: a hostile server may send frames without end.</summary>
+    private const int FramesKept = 32;
     private readonly Dictionary<uint, Http2StreamFacts> _streams = [];
     private readonly Dictionary<(uint, bool), FrameDecoder> _webSocketFrames = [];
     private readonly FrameWalker _suite = new(carriesPreface: true);
@@ -108,7 +110,7 @@ public sealed class Http2StreamLog(uint webSocketStream)
         if (frame.KnownType == Http2FrameType.GoAway && ServerGoAway is null && Http2FrameContent.Read(frame).Content is GoAwayContent g)
             ServerGoAway = $"GOAWAY {Http2FrameRead.ErrorName(g.Code)}";
         if (frame.StreamId == 0 || !_streams.TryGetValue(frame.StreamId, out var stream)) return;
-        if (stream.SuiteResetAt is not null && frame.KnownType is not (Http2FrameType.Priority or Http2FrameType.WindowUpdate))
+        if (stream.SuiteResetAt is not null && frame.KnownType is not (Http2FrameType.Priority or Http2FrameType.WindowUpdate) && stream.ServerFramesAfterSuiteReset.Count < FramesKept)
             stream.ServerFramesAfterSuiteReset.Add(frame.IsKnownType ? $"{Http2FrameRead.TypeName(frame.Type)} ({length} octets)" : $"frame type 0x{frame.Type:x2}");
         switch (frame.KnownType)
         {
@@ -168,14 +170,16 @@ public sealed class Http2StreamLog(uint webSocketStream)
                 stream.FramingProblem = decoder.Error;
                 return;
             }
+            var kept = fromServer ? stream.ServerMessages : stream.SuiteMessages;
+            if (kept.Count >= FramesKept) continue;
             var said = Describe(read!);
-            (fromServer ? stream.ServerMessages : stream.SuiteMessages).Add(fromServer && read!.Header.Masked ? $"masked {said} (RFC 6455 5.1: a server MUST NOT mask any frames)" : said);
+            kept.Add(fromServer && read!.Header.Masked ? $"masked {said} (RFC 6455 5.1: a server MUST NOT mask any frames)" : said);
         }
     }
 
     private static string Describe(DecodedFrame frame) => frame.Header.Opcode switch
     {
-        Opcodes.Text when frame.Header.Fin => $"text \"{System.Text.Encoding.UTF8.GetString(frame.Payload)}\"",
+        Opcodes.Text when frame.Header.Fin && frame.Payload.Length <= 125 => $"text \"{System.Text.Encoding.UTF8.GetString(frame.Payload)}\"",
         Opcodes.Close => $"close{(ClosePayload.Parse(frame.Payload, out _)?.Code is { } code ? $" {code}" : "")}",
         var opcode => $"{Opcodes.Name(opcode)} frame of {frame.Payload.Length} octets{(frame.Header.Fin ? "" : " without FIN")}",
     };
