@@ -18,13 +18,10 @@ namespace Conformance.Suite;
 [Parallelizable(ParallelScope.Children)]
 public class CatalogueCases
 {
-    /// <summary>How many cases the journal expects: the whole catalogue (a --filter that runs fewer leaves an incomplete journal only when killed).</summary>
-    public static int Selected => Catalogue.Load(SuiteFiles.Suites(TestContext.Parameters["suites"])).Cases.Count;
-
+    /// <summary>The cases of the transport the settings choose (<see cref="SuiteSettings.Cases"/>).</summary>
     public static IEnumerable<TestCaseData> Cases()
     {
-        var catalogue = Catalogue.Load(SuiteFiles.Suites(TestContext.Parameters["suites"]));
-        foreach (var c in catalogue.Cases)
+        foreach (var c in SuiteSettings.Cases(SuiteSettings.Read()))
         {
             var data = new TestCaseData(c).SetName($"{c.Id} {c.Title}").SetCategory(c.Category).SetCategory(c.CategoryTitle);
             var shortTitle = c.CategoryTitle.Split(' ')[0];

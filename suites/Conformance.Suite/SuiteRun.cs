@@ -9,7 +9,8 @@ namespace Conformance.Suite;
 
 /// <summary>
 /// The run behind the tests: its settings (test run parameters, CONFORMANCE_* variables, a config file named by
-/// the "config" parameter), the target (the embedded Kestrel echo server when none is given), the results as
+/// the "config" parameter), the target (the embedded Kestrel echo server when none is given, over HTTP/2 with
+/// "http2", held to what it is known to get over that transport), the results as
 /// cases finish (in the journal results.jsonl, which a killed run leaves for report and diff), and at the end the
 /// same reports as ./run.sh.
 /// </summary>
@@ -31,14 +32,10 @@ public sealed class SuiteRun
     public async Task StartAsync()
     {
         _startedAt = DateTimeOffset.UtcNow;
-        var parameters = TestContext.Parameters.Names
-            .Where(name => name != "config")
-            .ToDictionary(name => name, name => TestContext.Parameters[name], StringComparer.OrdinalIgnoreCase);
-        var config = TestContext.Parameters["config"];
-        var settings = SettingsReader.Read(config ?? "conformance.json", config is not null, parameters);
+        var settings = SuiteSettings.Read();
         if (settings.Targets.Count > 1) throw new SettingsException("target: dotnet test runs against one target");
         Expectations = settings.Expect is { } expect ? ExpectationSet.Read(Path.GetFullPath(expect, SuiteFiles.DefaultOutputBase))
-            : settings.Targets.Count == 0 && RunPipeline.EmbeddedServerExpectations is { } known ? ExpectationSet.Read(known) : null;
+            : settings.Targets.Count == 0 && RunPipeline.ExpectationsOfEmbeddedServer(settings.Http2) is { } known ? ExpectationSet.Read(known) : null;
         if (Expectations?.UnreviewedProblem("the setting acceptUnreviewed=true") is { } unreviewed && !settings.AcceptUnreviewed)
             throw new SettingsException(unreviewed);
         _pipeline = await RunPipeline.StartAsync(settings);
@@ -46,9 +43,9 @@ public sealed class SuiteRun
         Scheduler = new CaseScheduler(_pipeline.Options(target));
         Unreachable = await _pipeline.ProbeAsync(target, CancellationToken.None);
         _output = new RunOutput(Path.GetFullPath(settings.Out, SuiteFiles.DefaultOutputBase));
-        if (Unreachable is null) _output.StartRun(target, _pipeline.AgentFor(target), CatalogueCases.Selected);
+        if (Unreachable is null) _output.StartRun(target, _pipeline.AgentFor(target), SuiteSettings.Cases(settings).Count);
         TestContext.Progress.WriteLine(Unreachable is null
-            ? $"conformance: testing {target}{(_pipeline.Embedded ? " (embedded Kestrel echo server)" : "")}, {settings.Parallelism} case(s) at a time"
+            ? $"conformance: testing {target}{(_pipeline.Embedded ? " (embedded Kestrel echo server)" : "")}{(settings.Http2 ? " over HTTP/2" : "")}, {settings.Parallelism} case(s) at a time"
             : $"conformance: cannot test {target}: {Unreachable}");
     }
 

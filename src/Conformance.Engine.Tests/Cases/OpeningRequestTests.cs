@@ -68,6 +68,40 @@ public class OpeningRequestTests
         Assert.That(error.Message, Does.Contain(expected));
     }
 
+    [TestCase("\"steps\": [{\"endStream\": true}]", "steps: \"END_STREAM on the WebSocket's stream (RFC 8441 5: as a TCP FIN)\" acts on HTTP/2 streams, which HTTP/1.1 has not: a case with it gives \"http2Request\"")]
+    [TestCase("\"steps\": [{\"otherWebSocket\": {\"payload\": \"x\"}}]", "a case with it gives \"http2Request\" and is played over HTTP/2 only")]
+    [TestCase("\"http2Request\": {}, \"steps\": [{\"resetStream\": \"CANCEL\"}, {\"message\": {\"opcode\": \"text\", \"payload\": \"x\"}}]",
+        "steps: after the WebSocket's stream is ended or reset only a wait or another WebSocket can follow, not text message of 1 octet(s)")]
+    [TestCase("\"http2Request\": {}, \"steps\": [{\"resetStream\": \"STOP\"}]", "steps[0].resetStream: \"STOP\" is not an HTTP/2 error code (RFC 9113 7: NO_ERROR, PROTOCOL_ERROR")]
+    [TestCase("\"http2Request\": {}, \"steps\": [{\"endStream\": false}]", "steps[0].endStream: is true")]
+    [TestCase("\"http2Request\": {}, \"steps\": [{\"endStream\": true, \"chop\": 1}]", "steps[0].chop: unknown field")]
+    [TestCase("\"http2Request\": {}, \"steps\": [{\"otherWebSocket\": {\"payload\": {\"repeat\": \"a\", \"length\": 126}}}]", "otherWebSocket.payload: is at most 125 octets")]
+    public void A_step_on_HTTP2_streams_is_kept_to_cases_over_HTTP2_and_misuse_is_named(string fields, string expected)
+    {
+        var json = $$"""
+            { "category": "E", "title": "t", "cases": [ { "id": "E.1.1", "title": "t", "rfc": ["r"], "requirement": "r",
+              "expectation": "e", "expect": { "OK": [] }, "handshake": { "upgrade": true }, {{fields}} } ] }
+            """;
+        var error = Assert.Throws<CaseFileException>(() => Read(json))!;
+        Assert.That(error.Message, Does.Contain(expected));
+    }
+
+    [Test]
+    public void The_steps_on_HTTP2_streams_are_read()
+    {
+        var c = Read("""
+            { "category": "E", "title": "t", "cases": [ { "id": "E.1.1", "title": "t", "rfc": ["r"], "requirement": "r", "expectation": "e",
+              "expect": { "OK": [] }, "handshake": { "upgrade": true }, "http2Request": {},
+              "steps": [{"otherWebSocket": {"payload": "a", "reset": true}}, {"resetStream": "CANCEL"}, {"wait": 5}, {"otherWebSocket": {"payload": "b"}}] } ] }
+            """).Single();
+        Assert.That(c.Steps, Is.EqualTo(new Step[]
+        {
+            new OtherWebSocketStep("a"u8.ToArray(), true) { }, new ResetStreamStep(Conformance.Protocol.Http2.Http2ErrorCode.Cancel), new WaitStep(5, null),
+            new OtherWebSocketStep("b"u8.ToArray(), false),
+        }).Using<Step>((a, b) => a.Describe() == b.Describe()));
+        Assert.That((c.ActsOnHttp2Streams, c.OnlyOverHttp2), Is.EqualTo((true, true)));
+    }
+
     [Test]
     public async Task The_request_uses_the_target_s_path_and_query_and_the_case_s_changes()
     {

@@ -143,7 +143,7 @@ public class ExtendedConnectTests
 
     /// <summary>
     /// A close frame is answered by the server's close frame; then this side ends the stream (END_STREAM, the
-    /// HTTP/2 form of closing TCP, RFC 8441 6) whatever the server did meanwhile, and what follows is written to
+    /// HTTP/2 form of closing TCP, RFC 8441 5) whatever the server did meanwhile, and what follows is written to
     /// the test's output (it differs: see the report of issue 20).
     /// </summary>
     [TestCaseSource(nameof(Servers))]

@@ -3,7 +3,7 @@ using Conformance.Protocol.Http2;
 namespace Conformance.Engine.Tests.Http2;
 
 /// <summary>
-/// A case played over an extended-CONNECT stream against real servers: the transport's ends map as RFC 8441 6 says
+/// A case played over an extended-CONNECT stream against real servers: the transport's ends map as RFC 8441 5 says
 /// (the server's END_STREAM is its clean close; the suite's drop is RST_STREAM CANCEL), and the close verdicts follow.
 /// </summary>
 [NonParallelizable]
@@ -51,6 +51,6 @@ public class Http2SessionTests
         Assert.That((score.Behavior, score.BehaviorClose), Is.EqualTo((Verdict.Ok, CloseVerdict.Unclean)), score.Reason);
         Assert.That(score.Reason, Does.Contain("the server did not close the TCP connection within 1 s of the closing handshake"));
         var reset = SuiteFrames(transcript).Single(f => f.Frame.KnownType == Http2FrameType.RstStream);
-        Assert.That((reset.Frame.StreamId, ((RstStreamContent)reset.Content!).Code), Is.EqualTo((1u, Http2ErrorCode.Cancel)), "RFC 8441 6: the suite's drop is RST_STREAM CANCEL");
+        Assert.That((reset.Frame.StreamId, ((RstStreamContent)reset.Content!).Code), Is.EqualTo((1u, Http2ErrorCode.Cancel)), "RFC 8441 5: the suite's drop is RST_STREAM CANCEL");
     }
 }

@@ -69,9 +69,9 @@ def frames_made():
 
 
 def server_answer(request):
-    """h2's server side reads the client's octets and answers the extended CONNECT on stream 1 as the request says:
+    """h2's server side reads the client's octets and answers the extended CONNECT on stream 1 (or the step's "stream") as the request says:
     its SETTINGS (with SETTINGS_ENABLE_CONNECT_PROTOCOL), the response's header list (Huffman-coded and indexed in
-    the dynamic table, as h2 encodes), DATA, and END_STREAM or RST_STREAM. With "connect_protocol": false, its SETTINGS
+    the dynamic table, as h2 encodes), DATA, and END_STREAM or RST_STREAM, GOAWAY, or raw octets. With "connect_protocol": false, its SETTINGS
     leave SETTINGS_ENABLE_CONNECT_PROTOCOL out."""
     from h2.config import H2Configuration
     from h2.connection import H2Connection
@@ -82,15 +82,24 @@ def server_answer(request):
     conn.initiate_connection()
     chunks = []
     for step in request["steps"]:
+        stream = step.get("stream", 1)
+        raw = b""
         if "client" in step:
             conn.receive_data(bytes.fromhex(step["client"]))
         elif "headers" in step:
-            conn.send_headers(1, [(n.encode("latin-1"), v.encode("latin-1")) for n, v in step["headers"]], end_stream=step.get("end_stream", False))
+            conn.send_headers(stream, [(n.encode("latin-1"), v.encode("latin-1")) for n, v in step["headers"]], end_stream=step.get("end_stream", False))
         elif "data" in step:
-            conn.send_data(1, bytes.fromhex(step["data"]), end_stream=step.get("end_stream", False))
+            conn.send_data(stream, bytes.fromhex(step["data"]), end_stream=step.get("end_stream", False))
+        elif "end" in step:
+            conn.end_stream(stream)
         elif "reset" in step:
-            conn.reset_stream(1, error_code=step["reset"])
-        chunks.append(conn.data_to_send().hex())
+            conn.reset_stream(stream, error_code=step["reset"])
+        elif "goaway" in step:
+            conn.close_connection(error_code=step["goaway"])
+        elif "raw" in step:
+            # Octets past h2's state machine: a frame on a stream h2 knows is closed.
+            raw = bytes.fromhex(step["raw"])
+        chunks.append((conn.data_to_send() + raw).hex())
     return {"server": chunks}
 
 

@@ -42,6 +42,41 @@ public class SuiteProjectTests
         Assert.That(File.ReadAllText(Path.Combine(reports, "results.json")), Does.Contain("\"9.3.1\""));
     }
 
+    /// <summary>
+    /// With http2=true and no target: the embedded server over HTTP/2, held to what it gets there
+    /// (kestrel-embedded-http2.json, where E.2.6 and E.2.8 are known to fail), and the HTTP/2 selection of cases:
+    /// category E in, category 0 (the HTTP/1.1 opening handshake) out.
+    /// </summary>
+    [Test]
+    public void Dotnet_test_with_http2_plays_the_cases_of_HTTP2_against_the_embedded_server()
+    {
+        var trx = Path.Combine(Directory.CreateTempSubdirectory("suite-trx").FullName, "suite.trx");
+        var reports = Directory.CreateTempSubdirectory("suite-http2").FullName;
+        var start = new ProcessStartInfo("dotnet",
+        [
+            "test", SuiteDll(), "--filter", "Category=0|Category=E", "--logger", $"trx;LogFileName={trx}", "--",
+            "TestRunParameters.Parameter(name=\"http2\", value=\"true\")",
+            $"TestRunParameters.Parameter(name=\"out\", value=\"{reports}\")",
+        ])
+        { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("CONFORMANCE_")).ToList()) start.Environment.Remove(key);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        Assert.That(process.WaitForExit(TimeSpan.FromMinutes(5)), Is.True, "dotnet test finished");
+
+        var results = XDocument.Load(trx).Descendants().Where(e => e.Name.LocalName == "UnitTestResult").ToList();
+        var outcomes = results.ToDictionary(e => e.Attribute("testName")!.Value.Split(' ')[0], e => e.Attribute("outcome")!.Value);
+        var categoryE = CatalogueRuns.Catalogue.OverHttp2.Where(c => c.Category == "E").Select(c => c.Id).ToList();
+        Assert.That(outcomes.Keys, Is.EquivalentTo(categoryE), output.Result + errors.Result);
+        Assert.That(outcomes.Where(p => p.Value != "Passed").Select(p => p.Key), Is.Empty, "the known failures pass as expected: " + output.Result);
+        var knownFailure = results.Single(e => e.Attribute("testName")!.Value.StartsWith("E.2.6 "));
+        Assert.That(knownFailure.Descendants().Single(e => e.Name.LocalName == "StdOut").Value, Does.Contain("E.2.6 FAILED").And.Contain("as expected"));
+        Assert.That(process.ExitCode, Is.EqualTo(0), output.Result + errors.Result);
+        var written = File.ReadAllText(Path.Combine(reports, "results.json"));
+        Assert.That(written, Does.Contain("HTTP/2 over TCP with prior knowledge (h2c)"), "the cases ran over HTTP/2");
+    }
+
     [Test]
     public void A_killed_dotnet_test_leaves_the_cases_it_finished_in_its_journal()
     {

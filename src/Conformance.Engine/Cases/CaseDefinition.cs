@@ -33,6 +33,9 @@ public sealed record CaseDefinition : CaseDescription
     /// </summary>
     public bool OnlyOverHttp2 => Http2Request is not null;
 
+    /// <summary>The case acts on HTTP/2 streams itself (ends or resets the WebSocket's, opens others); what the server does with them is judged too.</summary>
+    public bool ActsOnHttp2Streams => Steps.Any(s => s is EndStreamStep or ResetStreamStep or OtherWebSocketStep);
+
     /// <summary>The request is expected to be refused, or the RFC leaves it open: no frames follow it.</summary>
     public bool EndsAfterHandshake => Handshake is { } h && h.Upgrade != true;
     /// <summary>

@@ -116,12 +116,18 @@ public static class CaseFileReader
             throw c["http2Request"].Error("an extended CONNECT of the case's own is played over HTTP/2 only, so it goes with neither an HTTP/1.1 request nor an answer to a client");
         if (definition.Http2Request is not null && definition.Handshake is { Recheck: true })
             throw c["handshake"]["recheck"].Error("is not played over HTTP/2");
+        if (definition.Steps.FirstOrDefault(IsHttp2StreamStep) is { } streamStep && definition.Http2Request is null)
+            throw c["steps"].Error($"\"{streamStep.Describe()}\" acts on HTTP/2 streams, which HTTP/1.1 has not: a case with it gives \"http2Request\" and is played over HTTP/2 only");
+        if (definition.Steps.SkipWhile(s => s is not (EndStreamStep or ResetStreamStep)).Skip(1).FirstOrDefault(s => s is not (WaitStep or OtherWebSocketStep)) is { } after)
+            throw c["steps"].Error($"after the WebSocket's stream is ended or reset only a wait or another WebSocket can follow, not {after.Describe()}");
         if (definition.Answer is { Pipeline: true } && definition.Steps.FirstOrDefault() is not (SendFramesStep or SendMessageStep))
             throw c["answer"]["pipeline"].Error("a pipelined answer needs a first step that sends frames or a message");
         if (definition.Request is { Pipeline: true } && definition.Steps.FirstOrDefault() is not (SendFramesStep or SendMessageStep or SendRawStep))
             throw c["request"]["pipeline"].Error("a pipelined request needs a first step that sends frames, a message or raw octets");
         return definition;
     }
+
+    private static bool IsHttp2StreamStep(Step step) => step is EndStreamStep or ResetStreamStep or OtherWebSocketStep;
 
     /// <summary>A group's title, and the requirements all its cases check.</summary>
     private sealed record Group(string Title, IReadOnlyList<string> Requirements);
@@ -133,13 +139,14 @@ public static class CaseFileReader
     private static Step ReadStep(JsonField s)
     {
         var obj = s.AsObject();
-        string[] kinds = ["frame", "frames", "raw", "message", "roundTrips", "wait"];
+        string[] kinds = ["frame", "frames", "raw", "message", "roundTrips", "wait", "endStream", "resetStream", "otherWebSocket"];
         var given = kinds.Where(obj.ContainsKey).ToList();
         if (given.Count > 1) throw s.Error($"a step does one thing; this one has {string.Join(" and ", given.Select(k => $"\"{k}\""))}");
         s.Only(given switch
         {
             ["roundTrips"] => ["roundTrips"],
             ["wait"] => ["wait", "mark"],
+            ["endStream" or "resetStream" or "otherWebSocket"] => given.ToArray(),
             ["raw"] => ["raw", "chop", "asServer"],
             [var kind] => [kind, "chop"],
             _ => kinds,
@@ -161,7 +168,27 @@ public static class CaseFileReader
             return new RoundTripsStep((int)r["count"].Integer(1, 1_000_000), MessageOpcode(r["opcode"]), ReadMessages(r), fragment);
         }
         if (obj.ContainsKey("wait")) return new WaitStep((int)s["wait"].Integer(0, 600_000), s["mark"].OptionalString());
-        throw s.Error("a step needs one of \"frame\", \"frames\", \"message\", \"roundTrips\", \"raw\" or \"wait\"");
+        if (obj.ContainsKey("endStream"))
+            return s["endStream"].Boolean(false) ? new EndStreamStep() : throw s["endStream"].Error("is true: the step ends the WebSocket's stream");
+        if (obj.ContainsKey("resetStream")) return new ResetStreamStep(Http2ErrorCodeNamed(s["resetStream"]));
+        if (obj.ContainsKey("otherWebSocket"))
+        {
+            var o = s["otherWebSocket"].Only("payload", "reset");
+            var payload = PayloadReader.Read(o["payload"]);
+            if (payload.Length > 125) throw o["payload"].Error("is at most 125 octets: the message goes in one frame with a 7-bit length");
+            return new OtherWebSocketStep(payload, o["reset"].Boolean(false));
+        }
+        throw s.Error("a step needs one of \"frame\", \"frames\", \"message\", \"roundTrips\", \"raw\", \"wait\", \"endStream\", \"resetStream\" or \"otherWebSocket\"");
+    }
+
+    /// <summary>An HTTP/2 error code by its name in RFC 9113 7 ("CANCEL").</summary>
+    private static Protocol.Http2.Http2ErrorCode Http2ErrorCodeNamed(JsonField f)
+    {
+        var name = f.String();
+        var codes = Enum.GetValues<Protocol.Http2.Http2ErrorCode>();
+        foreach (var code in codes)
+            if (Wire.Http2FrameRead.ErrorName(code) == name) return code;
+        throw f.Error($"\"{name}\" is not an HTTP/2 error code (RFC 9113 7: {string.Join(", ", codes.Select(Wire.Http2FrameRead.ErrorName))})");
     }
 
     /// <summary>A payload, or "corpus" and "length": successive slices of a generated corpus.</summary>

@@ -78,3 +78,29 @@ public static class MessageFrames
         } while (at < payload.Length);
     }
 }
+
+/// <summary>
+/// Over HTTP/2: the suite ends its side of the WebSocket's stream, an empty DATA frame with END_STREAM, which RFC 8441 5
+/// makes the TCP FIN; nothing more is written on the stream.
+/// </summary>
+public sealed record EndStreamStep : Step
+{
+    public override string Describe() => "END_STREAM on the WebSocket's stream (RFC 8441 5: as a TCP FIN)";
+}
+
+/// <summary>Over HTTP/2: the suite resets the WebSocket's stream with RST_STREAM and the code, which RFC 8441 5 makes a TCP reset.</summary>
+public sealed record ResetStreamStep(Protocol.Http2.Http2ErrorCode Code) : Step
+{
+    public override string Describe() => $"RST_STREAM {Http2FrameRead.ErrorName(Code)} on the WebSocket's stream (RFC 8441 5: as a TCP reset)";
+}
+
+/// <summary>
+/// Over HTTP/2: another WebSocket on the same connection, opened with the suite's valid extended CONNECT on the next
+/// stream, one text message sent on it and its echo awaited (within the opening handshake's timeout); Reset then resets
+/// that stream (RST_STREAM CANCEL), else it stays open until the connection ends.
+/// </summary>
+public sealed record OtherWebSocketStep(byte[] Payload, bool Reset) : Step
+{
+    public override string Describe() =>
+        $"another WebSocket on the same HTTP/2 connection, a text message of {Payload.Length} octet(s) on it" + (Reset ? ", then RST_STREAM CANCEL on it" : "");
+}

@@ -98,6 +98,12 @@ public static class Scorer
         var reason = behavior == Verdict.Ok && closeVerdict == CloseVerdict.Ok
             ? $"{behaviorReason}; {closeReason}"
             : behavior != Verdict.Ok ? behaviorReason : closeReason;
+        if (@case.ActsOnHttp2Streams)
+        {
+            var (streams, streamsReason) = Http2StreamJudge.Judge(@case, reading);
+            reason = streams.Badness() > behavior.Badness() ? $"{streamsReason}; {reason}" : $"{reason}; {streamsReason}";
+            if (streams.Badness() > behavior.Badness()) behavior = streams;
+        }
         if (@case.Informational)
         {
             // The RFC leaves the outcome open, not the framing rules: what the server broke on the way is still said.

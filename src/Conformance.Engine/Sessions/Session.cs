@@ -276,7 +276,7 @@ public sealed class Session
         {
             var step = steps[i];
             var label = $"step {firstNumber + i}";
-            if (_wire.IsClosed)
+            if (_wire.IsClosed && step is not OtherWebSocketStep)
             {
                 _transcript.Note($"{label} not sent (the connection is closed): {step.Describe()}");
                 continue;
@@ -296,6 +296,17 @@ public sealed class Session
                     await SendAsync(_role == Role.Server ? s.AsServer ?? throw new InvalidOperationException($"{_case.Id}: raw octets without asServer are not played against clients") : s.Bytes,
                         s.Chop, label, deadline);
                     break;
+                case EndStreamStep:
+                    await Http2Wire(step).EndStreamAsync(label, deadline);
+                    break;
+                case ResetStreamStep r:
+                    await Http2Wire(step).ResetStreamAsync(r.Code, label, deadline);
+                    break;
+                case OtherWebSocketStep o:
+                    var http2 = Http2Wire(step);
+                    await http2.OtherWebSocketAsync(http2.Request(_options, []), _role.Frame(Opcodes.Text, o.Payload).Encode(), 2 + o.Payload.Length, o.Reset,
+                        _options.OpenHandshakeTimeout, label, deadline);
+                    break;
                 case WaitStep w:
                     await PauseAsync(w.Milliseconds, deadline);
                     if (w.Mark is not null && !_wire.IsClosed)
@@ -307,6 +318,9 @@ public sealed class Session
             }
         }
     }
+
+    private Http2StreamWire Http2Wire(Step step) =>
+        _wire as Http2StreamWire ?? throw new InvalidOperationException($"{_case.Id}: {step.Describe()} is played over HTTP/2 only; the case file reader keeps it to such cases");
 
     /// <summary>A wait step's pause; it ends early once the connection is closed, as nothing can go on the wire after that (nor is a mark recorded).</summary>
     private async Task PauseAsync(int milliseconds, CancellationToken deadline)
@@ -426,6 +440,14 @@ public sealed class Session
                 await SendCloseAsync(ClosePayload.Build((ushort)_case.Close.Codes[0], []), "close: the expected events arrived", deadline);
                 continue;
             }
+            var suiteEnded = _wire is Http2StreamWire { SuiteEnded: true };
+            if (suiteEnded && DateTime.UtcNow >= timerDue)
+            {
+                // Nothing more can go on the stream after the suite's END_STREAM, a close frame neither.
+                _transcript.Add(WireEntryKind.TimerFired, text: $"timer: {_case.End.AfterMilliseconds} ms passed; the server has not ended its side of the stream after the suite's END_STREAM");
+                _wire.Drop("the server did not end its side of the stream after the suite's END_STREAM");
+                return;
+            }
             if (_state.IsOpen && DateTime.UtcNow >= timerDue)
             {
                 var failing = _case.End.Action == EndAction.Fail;
@@ -435,7 +457,7 @@ public sealed class Session
                 await SendCloseAsync(failing ? ClosePayload.Build(CloseCodes.GoingAway, []) : [], "close: the case's timer", deadline);
                 continue;
             }
-            var wait = _state.IsOpen ? timerDue - DateTime.UtcNow : Timeout.InfiniteTimeSpan;
+            var wait = _state.IsOpen || suiteEnded ? timerDue - DateTime.UtcNow : Timeout.InfiniteTimeSpan;
             if (wait == Timeout.InfiniteTimeSpan || wait > TimeSpan.Zero) await Task.WhenAny(changed, Task.Delay(wait, deadline));
             deadline.ThrowIfCancellationRequested();
         }

@@ -10,6 +10,9 @@ namespace Conformance.Engine.Wire;
 /// </summary>
 public sealed record Http2Carriage(bool Shared, uint Stream)
 {
+    /// <summary>The stream a client's first request opens (RFC 9113 5.1.1): a WebSocket's on a connection of its own.</summary>
+    public const uint FirstStream = 1;
+
     /// <summary>The suite's side starts with the client connection preface (only on a connection of the case's own).</summary>
     public bool SuiteSendsPreface => !Shared;
 
@@ -19,7 +22,7 @@ public sealed record Http2Carriage(bool Shared, uint Stream)
         var shared = entries.Any(e => e.Kind == WireEntryKind.SharedHttp2Stream);
         var sent = entries.Where(e => e.Kind == WireEntryKind.Sent && !string.IsNullOrEmpty(e.Data)).Select(e => Convert.FromBase64String(e.Data!)).ToList();
         if (!shared && (sent.Count == 0 || !sent[0].AsSpan().StartsWith(Http2Limits.ClientPreface))) return null;
-        return new Http2Carriage(shared, FirstHeadersStream(sent) ?? 1);
+        return new Http2Carriage(shared, FirstHeadersStream(sent) ?? FirstStream);
     }
 
     /// <summary>The stream of the first HEADERS frame in the suite's writes, each a run of whole frames (after the preface).</summary>

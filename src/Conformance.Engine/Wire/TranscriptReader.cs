@@ -47,6 +47,8 @@ public sealed class TranscriptReader : IDisposable
     /// <summary>The connection is HTTP/2, the suite's first octets being the client preface: the WebSocket is a stream of it (RFC 8441).</summary>
     private Http2Opening? _http2;
     private string? _sharedConnectionEnded;
+    /// <summary>Over HTTP/2: every stream's frames, for the cases that end, reset or open streams.</summary>
+    private Http2StreamLog? _streams;
 
     public TranscriptReader(long maxFramePayload = 64L * 1024 * 1024) => _maxFramePayload = maxFramePayload;
 
@@ -59,6 +61,8 @@ public sealed class TranscriptReader : IDisposable
         if (index == 0) _firstAt = at;
         _lastAt = at;
         Note(index, at, kind, bytes, text);
+        if (_role is null && kind == WireEntryKind.Sent && bytes.StartsWith(Protocol.Http2.Http2Limits.ClientPreface)) _streams = new Http2StreamLog(Http2Carriage.FirstStream);
+        _streams?.Feed(index, kind, bytes);
         if (_waiting is null)
         {
             _replay?.Feed(index, at, kind, bytes, text);
@@ -200,7 +204,7 @@ public sealed class TranscriptReader : IDisposable
         var waiting = _waiting!;
         _waiting = null;
         if (!_handshake.Done) return;
-        _replay = new Replay(_handshake.Deflate, _maxFramePayload, Role, _http2 is null ? null : new Http2Carriage(_http2.Shared, _http2.Stream ?? 1));
+        _replay = new Replay(_handshake.Deflate, _maxFramePayload, Role, _http2 is null ? null : new Http2Carriage(_http2.Shared, _http2.Stream ?? Http2Carriage.FirstStream));
         foreach (var (index, e) in waiting) _replay.Feed(index, e.AtMicroseconds, e.Kind, e.Bytes, e.Text);
     }
 
@@ -216,6 +220,7 @@ public sealed class TranscriptReader : IDisposable
             Response = handshake.Response,
             OverHttp2 = _http2 is not null,
             SharedConnectionTrouble = _sharedConnectionEnded,
+            Http2Streams = _streams,
             StreamRefused = _http2 is { RefusedByFrame: true, Answer: null },
             Deflate = handshake.Deflate,
             HandshakeProblem = (_http2 is null ? _responseStatus == ResponseParseStatus.Complete : _http2.Decided) ? handshake.Problem : _error ?? handshake.Problem,

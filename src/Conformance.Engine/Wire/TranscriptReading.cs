@@ -37,6 +37,8 @@ public sealed class TranscriptReading
     /// refused the stream for the connection's sake: what happened; null otherwise.
     /// </summary>
     public string? SharedConnectionTrouble { get; init; }
+    /// <summary>Over HTTP/2: what either side did with the connection's streams (<see cref="Http2StreamLog"/>).</summary>
+    public Http2StreamLog? Http2Streams { get; init; }
     /// <summary>Over HTTP/2: the server refused the extended CONNECT's stream with RST_STREAM or GOAWAY instead of answering it.</summary>
     public bool StreamRefused { get; init; }
     /// <summary>The permessage-deflate parameters the handshake agreed, if any.</summary>
