@@ -48,28 +48,29 @@ public sealed class SharedHttp2Connections(SessionOptions options, int streamsPe
         try
         {
             var connection = _newest;
-            if (connection is null || !connection.TryAdd(transcript))
+            if (connection is not null && connection.TryAdd(transcript, Announce)) return new Lease(this, connection, transcript);
+            connection = await OpenAsync(transcript, cancel);
+            if (connection is null) return null;
+            Connection? retired;
+            lock (_state)
             {
-                connection = await OpenAsync(transcript, cancel);
-                if (connection is null) return null;
-                connection.TryAdd(transcript);
-                Connection? retired;
-                lock (_state)
-                {
-                    _open.Add(connection);
-                    (retired, _newest) = (_newest, connection);
-                }
-                if (retired is not null && retired.Count == 0) _ = CloseAsync(retired);
+                _open.Add(connection);
+                (retired, _newest) = (_newest, connection);
             }
-            transcript.Add(WireEntryKind.SharedHttp2Stream,
-                $"the WebSocket is a stream of HTTP/2 connection {connection.Number} ({connection.Description}), which other cases' WebSockets share " +
-                $"(up to {connection.Capacity} at once, {connection.Lifetime} in its life); this transcript holds its stream's frames and the connection's own (stream 0) while it is open");
-            return new Lease(this, connection, transcript);
+            if (retired is not null && retired.Count == 0) _ = CloseAsync(retired);
+            if (connection.TryAdd(transcript, Announce)) return new Lease(this, connection, transcript);
+            transcript.Add(WireEntryKind.SharedConnectionTrouble, $"HTTP/2 connection {connection.Number} ended as it opened");
+            return null;
         }
         finally
         {
             _opening.Release();
         }
+
+        // Before the stream joins the connection's views: its transcript starts with the line that says what it is.
+        void Announce(Connection connection) => transcript.Add(WireEntryKind.SharedHttp2Stream,
+            $"the WebSocket is a stream of HTTP/2 connection {connection.Number} ({connection.Description}), which other cases' WebSockets share " +
+            $"(up to {connection.Capacity} at once, {connection.Lifetime} in its life); this transcript holds its stream's frames and the connection's own (stream 0) while it is open");
     }
 
     private async Task<Connection?> OpenAsync(Transcript transcript, CancellationToken cancel)
@@ -171,12 +172,13 @@ public sealed class SharedHttp2Connections(SessionOptions options, int streamsPe
             get { lock (_streams) return _streams.Count; }
         }
 
-        /// <summary>Takes the stream when the connection has room and is not ending.</summary>
-        public bool TryAdd(Transcript view)
+        /// <summary>Takes the stream, announced first, when the connection has room and is not ending.</summary>
+        public bool TryAdd(Transcript view, Action<Connection> announce)
         {
             lock (_streams)
             {
                 if (http2.IsEnding || Volatile.Read(ref _ended) != 0 || _streams.Count >= capacity || _carried >= lifetime) return false;
+                announce(this);
                 _streams.Add(view);
                 _carried++;
                 return true;
