@@ -24,7 +24,7 @@ internal static class HostileServerZoo
             await stream.WriteAsync(ScriptedServer.Accept(key), cancel);
             await stream.WriteAsync(new byte[] { 0x82, 0x7F, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF }, cancel);
             await DrainAsync(stream, cancel);
-        });
+        }) with { Parallelism = 64 };
         yield return Scripted("data streamed forever", async (stream, key, cancel) =>
         {
             await stream.WriteAsync(ScriptedServer.Accept(key), cancel);
