@@ -54,7 +54,7 @@ internal static class HostileServerZoo
             await stream.WriteAsync(evil, cancel);
             var reason = Bytes("<script>alert(1)</script>", 0xED, 0xA0, 0x80);
             await stream.WriteAsync(new Frame(Opcodes.Close, ClosePayload.Build(1000, reason)).Encode(), cancel);
-            await Task.Delay(TimeSpan.FromSeconds(2), cancel);
+            await ReadUntilCloseAsync(stream, cancel);
         });
         foreach (var deflating in HostileDeflateServers.All()) yield return deflating;
     }
@@ -69,6 +69,30 @@ internal static class HostileServerZoo
         var buffer = new byte[64 * 1024];
         while (await stream.ReadAsync(buffer, cancel) > 0)
         {
+        }
+    }
+
+    /// <summary>
+    /// Reads the suite's frames until its close frame, or until it ends the connection, and returns, which closes the
+    /// connection. A frame of more than a mebibyte is not kept: the rest is drained until the suite closes.
+    /// </summary>
+    private static async Task ReadUntilCloseAsync(System.Net.Sockets.NetworkStream stream, CancellationToken cancel)
+    {
+        var decoder = new FrameDecoder(maxPayloadLength: 1024 * 1024);
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancel)) > 0)
+        {
+            decoder.Append(buffer.AsSpan(0, read));
+            while (decoder.TryRead(out var frame) == DecodeStatus.Frame)
+            {
+                if (frame!.Header.Opcode == Opcodes.Close) return;
+            }
+            if (decoder.Error is not null)
+            {
+                await DrainAsync(stream, cancel);
+                return;
+            }
         }
     }
 
