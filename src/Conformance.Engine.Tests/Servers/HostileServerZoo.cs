@@ -38,7 +38,7 @@ internal static class HostileServerZoo
                 await stream.WriteAsync(new[] { octet }, cancel);
                 await Task.Delay(TimeSpan.FromSeconds(1), cancel);
             }
-        }) with { Parallelism = 64 };
+        }) with { Parallelism = 128 };
         yield return Scripted("TCP closed mid-frame", async (stream, key, cancel) =>
         {
             await stream.WriteAsync(ScriptedServer.Accept(key), cancel);
