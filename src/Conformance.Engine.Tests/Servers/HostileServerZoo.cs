@@ -45,7 +45,7 @@ internal static class HostileServerZoo
             await stream.WriteAsync(new Frame(Opcodes.Text, Encoding.UTF8.GetBytes("Hello, half a frame")).Encode().AsMemory(0, 9), cancel);
         });
         yield return new HostileServer("never closes (echoes, never answers a close)",
-            () => FaultyEchoServer.Start(ServerFault.NeverAnswersClose), s => ((FaultyEchoServer)s).Url);
+            () => FaultyEchoServer.Start(ServerFault.NeverAnswersClose), s => ((FaultyEchoServer)s).Url) { Parallelism = 64 };
         yield return Scripted("<script> and invalid UTF-8 in headers and close reason", async (stream, key, cancel) =>
         {
             var accept = ScriptedServer.Accept(key);
