@@ -2,7 +2,13 @@ using System.Text.Json.Nodes;
 
 namespace Conformance.Cli.Tests;
 
-/// <summary>Every bad input ends as one line on standard error and exit code 2: no stack trace, nothing wrong taken silently.</summary>
+/// <summary>
+/// Every bad input ends as one line on standard error and exit code 2: no stack trace, nothing wrong taken silently.
+/// The bad inputs are refused before any case runs, so no timer of the suite is at stake and the tests run side by
+/// side, each with its own scratch folder; those that run a case, or take the process's standard error, run alone.
+/// </summary>
+[Parallelizable(ParallelScope.Children)]
+[FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public class CommandLineBadInputTests : WithScratchFolder
 {
     /// <summary>Exit code 2 and exactly one line, with no stack frame.</summary>
@@ -145,6 +151,7 @@ public class CommandLineBadInputTests : WithScratchFolder
     }
 
     [Test]
+    [NonParallelizable]
     public async Task Anything_unforeseen_is_one_line_with_its_type_and_exit_code_5()
     {
         var errors = new StringWriter();
@@ -169,6 +176,7 @@ public class CommandLineBadInputTests : WithScratchFolder
 
     /// <summary>The install scripts' variables (README) share the settings' prefix; Cli.StartInfo strips every CONFORMANCE_* variable, so they are set here.</summary>
     [Test]
+    [NonParallelizable]
     public void The_tools_and_targets_install_folders_in_the_environment_are_not_taken_for_settings()
     {
         var environment = new Dictionary<string, string>

@@ -24,7 +24,7 @@ public class ExtendedConnectTests
     [TestCaseSource(nameof(Servers))]
     public async Task A_masked_text_frame_is_echoed_on_the_extended_CONNECT_stream(string server)
     {
-        await using var session = await Session.StartAsync(server, TimeSpan.FromSeconds(30));
+        await using var session = await StartAsync(server, TimeSpan.FromSeconds(30));
         var (connection, stream, deadline) = (session.Connection, await session.OpenAsync(), session.Deadline);
 
         await stream.WriteAsync(Frame.Client(Opcodes.Text, "Hello over HTTP/2"u8.ToArray()).Encode(), deadline);
@@ -38,7 +38,7 @@ public class ExtendedConnectTests
     [TestCaseSource(nameof(Servers))]
     public async Task A_16_MiB_binary_message_passes_flow_control_both_ways(string server)
     {
-        await using var session = await Session.StartAsync(server, TimeSpan.FromSeconds(120));
+        await using var session = await StartAsync(server, TimeSpan.FromSeconds(120));
         var (connection, stream, deadline) = (session.Connection, await session.OpenAsync(), session.Deadline);
         var message = new byte[SixteenMiB];
         new Random(8441).NextBytes(message);
@@ -57,7 +57,7 @@ public class ExtendedConnectTests
     [TestCaseSource(nameof(Servers))]
     public async Task WebSockets_on_streams_of_one_connection_each_echo_their_own_messages(string server)
     {
-        await using var session = await Session.StartAsync(server, TimeSpan.FromSeconds(30));
+        await using var session = await StartAsync(server, TimeSpan.FromSeconds(30));
         var (connection, deadline) = (session.Connection, session.Deadline);
         var streams = new List<Http2Stream>();
         for (int i = 0; i < 3; i++) streams.Add(await session.OpenAsync());
@@ -74,7 +74,24 @@ public class ExtendedConnectTests
         Assert.That(connection.Error, Is.Null);
     }
 
-    /// <summary>A server started for one test, one connection to it, and the test's deadline.</summary>
+    /// <summary>Each server, started by the first test that needs it and kept for the fixture's other tests.</summary>
+    private readonly Dictionary<string, Http2Target> _servers = [];
+
+    [OneTimeTearDown]
+    public async Task StopServers()
+    {
+        foreach (var server in _servers.Values) await server.DisposeAsync();
+        _servers.Clear();
+    }
+
+    /// <summary>A connection of the test's own to the server, which is started for the first test that needs it.</summary>
+    private async Task<Session> StartAsync(string server, TimeSpan deadline)
+    {
+        if (!_servers.TryGetValue(server, out var target)) _servers[server] = target = await Http2Target.StartAsync(server);
+        return await Session.StartAsync(target, deadline);
+    }
+
+    /// <summary>One connection to a server, and the test's deadline.</summary>
     private sealed class Session : IAsyncDisposable
     {
         private readonly Http2Target _target;
@@ -91,9 +108,8 @@ public class ExtendedConnectTests
 
         public CancellationToken Deadline => _deadline.Token;
 
-        public static async Task<Session> StartAsync(string server, TimeSpan deadline)
+        public static async Task<Session> StartAsync(Http2Target target, TimeSpan deadline)
         {
-            var target = await Http2Target.StartAsync(server);
             var cancel = new CancellationTokenSource(deadline);
             return new Session(target, await target.ConnectAsync(cancel.Token), cancel);
         }
@@ -113,7 +129,6 @@ public class ExtendedConnectTests
         public async ValueTask DisposeAsync()
         {
             await Connection.DisposeAsync();
-            await _target.DisposeAsync();
             _deadline.Dispose();
         }
     }
@@ -149,7 +164,7 @@ public class ExtendedConnectTests
     [TestCaseSource(nameof(Servers))]
     public async Task A_close_frame_is_answered_with_a_close_frame(string server)
     {
-        await using var session = await Session.StartAsync(server, TimeSpan.FromSeconds(30));
+        await using var session = await StartAsync(server, TimeSpan.FromSeconds(30));
         var (connection, stream, deadline) = (session.Connection, await session.OpenAsync(), session.Deadline);
 
         await stream.WriteAsync(Frame.Client(Opcodes.Close, new byte[] { 0x03, 0xe8 }).Encode(), deadline);

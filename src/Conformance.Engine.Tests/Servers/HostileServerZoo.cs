@@ -24,7 +24,7 @@ internal static class HostileServerZoo
             await stream.WriteAsync(ScriptedServer.Accept(key), cancel);
             await stream.WriteAsync(new byte[] { 0x82, 0x7F, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF }, cancel);
             await DrainAsync(stream, cancel);
-        });
+        }) with { Parallelism = 64 };
         yield return Scripted("data streamed forever", async (stream, key, cancel) =>
         {
             await stream.WriteAsync(ScriptedServer.Accept(key), cancel);
@@ -38,14 +38,14 @@ internal static class HostileServerZoo
                 await stream.WriteAsync(new[] { octet }, cancel);
                 await Task.Delay(TimeSpan.FromSeconds(1), cancel);
             }
-        }) with { Parallelism = 64 };
+        }) with { Parallelism = 128 };
         yield return Scripted("TCP closed mid-frame", async (stream, key, cancel) =>
         {
             await stream.WriteAsync(ScriptedServer.Accept(key), cancel);
             await stream.WriteAsync(new Frame(Opcodes.Text, Encoding.UTF8.GetBytes("Hello, half a frame")).Encode().AsMemory(0, 9), cancel);
         });
         yield return new HostileServer("never closes (echoes, never answers a close)",
-            () => FaultyEchoServer.Start(ServerFault.NeverAnswersClose), s => ((FaultyEchoServer)s).Url);
+            () => FaultyEchoServer.Start(ServerFault.NeverAnswersClose), s => ((FaultyEchoServer)s).Url) { Parallelism = 64 };
         yield return Scripted("<script> and invalid UTF-8 in headers and close reason", async (stream, key, cancel) =>
         {
             var accept = ScriptedServer.Accept(key);
@@ -54,7 +54,7 @@ internal static class HostileServerZoo
             await stream.WriteAsync(evil, cancel);
             var reason = Bytes("<script>alert(1)</script>", 0xED, 0xA0, 0x80);
             await stream.WriteAsync(new Frame(Opcodes.Close, ClosePayload.Build(1000, reason)).Encode(), cancel);
-            await Task.Delay(TimeSpan.FromSeconds(2), cancel);
+            await ReadUntilCloseAsync(stream, cancel);
         });
         foreach (var deflating in HostileDeflateServers.All()) yield return deflating;
     }
@@ -69,6 +69,30 @@ internal static class HostileServerZoo
         var buffer = new byte[64 * 1024];
         while (await stream.ReadAsync(buffer, cancel) > 0)
         {
+        }
+    }
+
+    /// <summary>
+    /// Reads the suite's frames until its close frame, or until it ends the connection, and returns, which closes the
+    /// connection. A frame of more than a mebibyte is not kept: the rest is drained until the suite closes.
+    /// </summary>
+    private static async Task ReadUntilCloseAsync(System.Net.Sockets.NetworkStream stream, CancellationToken cancel)
+    {
+        var decoder = new FrameDecoder(maxPayloadLength: 1024 * 1024);
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancel)) > 0)
+        {
+            decoder.Append(buffer.AsSpan(0, read));
+            while (decoder.TryRead(out var frame) == DecodeStatus.Frame)
+            {
+                if (frame!.Header.Opcode == Opcodes.Close) return;
+            }
+            if (decoder.Error is not null)
+            {
+                await DrainAsync(stream, cancel);
+                return;
+            }
         }
     }
 
