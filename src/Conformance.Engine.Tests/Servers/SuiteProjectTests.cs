@@ -15,29 +15,15 @@ public class SuiteProjectTests
     public void Dotnet_test_fails_exactly_the_cases_the_server_breaks()
     {
         using var server = ExternalServer.Start("ws");
-        var trx = Path.Combine(Directory.CreateTempSubdirectory("suite-trx").FullName, "suite.trx");
         var reports = Directory.CreateTempSubdirectory("suite-reports").FullName;
-        var start = new ProcessStartInfo("dotnet",
-        [
-            "test", SuiteDll(), "--filter", "Category=Limits/Performance|Category=UTF-8", "--logger", $"trx;LogFileName={trx}", "--",
-            $"TestRunParameters.Parameter(name=\"target\", value=\"{server.Url}\")",
-            $"TestRunParameters.Parameter(name=\"out\", value=\"{reports}\")",
-        ])
-        { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("CONFORMANCE_")).ToList()) start.Environment.Remove(key);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        Assert.That(process.WaitForExit(TimeSpan.FromMinutes(5)), Is.True, "dotnet test finished");
-
-        var results = XDocument.Load(trx).Descendants().Where(e => e.Name.LocalName == "UnitTestResult").ToList();
-        var outcomes = results.ToDictionary(e => e.Attribute("testName")!.Value.Split(' ')[0], e => e.Attribute("outcome")!.Value);
-        Assert.That(outcomes, Has.Count.EqualTo(54 + 145), output.Result + errors.Result);
+        var (exitCode, printed, results) = RunSuite("Category=Limits/Performance|Category=UTF-8", ("target", server.Url.ToString()), ("out", reports));
+        var outcomes = Outcomes(results);
+        Assert.That(outcomes, Has.Count.EqualTo(54 + 145), printed);
         var nonStrict = results.Single(e => e.Attribute("testName")!.Value.StartsWith("6.4.1 "));
         Assert.That(nonStrict.Attribute("outcome")!.Value, Is.EqualTo("Passed"));
         Assert.That(nonStrict.Descendants().Single(e => e.Name.LocalName == "StdOut").Value, Does.Contain("6.4.1 NON-STRICT/OK"));
         Assert.That(outcomes.Where(p => p.Value != "Passed").Select(p => p.Key), Is.EquivalentTo(new[] { "9.3.1", "9.4.1" }));
-        Assert.That(process.ExitCode, Is.Not.EqualTo(0), "a failed case fails the test run");
+        Assert.That(exitCode, Is.Not.EqualTo(0), "a failed case fails the test run");
         Assert.That(File.Exists(Path.Combine(reports, "index.html")), "the reports are written at the end");
         Assert.That(File.ReadAllText(Path.Combine(reports, "results.json")), Does.Contain("\"9.3.1\""));
     }
@@ -50,29 +36,15 @@ public class SuiteProjectTests
     [Test]
     public void Dotnet_test_with_http2_plays_the_cases_of_HTTP2_against_the_embedded_server()
     {
-        var trx = Path.Combine(Directory.CreateTempSubdirectory("suite-trx").FullName, "suite.trx");
         var reports = Directory.CreateTempSubdirectory("suite-http2").FullName;
-        var start = new ProcessStartInfo("dotnet",
-        [
-            "test", SuiteDll(), "--filter", "Category=0|Category=E", "--logger", $"trx;LogFileName={trx}", "--",
-            "TestRunParameters.Parameter(name=\"http2\", value=\"true\")",
-            $"TestRunParameters.Parameter(name=\"out\", value=\"{reports}\")",
-        ])
-        { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("CONFORMANCE_")).ToList()) start.Environment.Remove(key);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        Assert.That(process.WaitForExit(TimeSpan.FromMinutes(5)), Is.True, "dotnet test finished");
-
-        var results = XDocument.Load(trx).Descendants().Where(e => e.Name.LocalName == "UnitTestResult").ToList();
-        var outcomes = results.ToDictionary(e => e.Attribute("testName")!.Value.Split(' ')[0], e => e.Attribute("outcome")!.Value);
+        var (exitCode, printed, results) = RunSuite("Category=0|Category=E", ("http2", "true"), ("out", reports));
+        var outcomes = Outcomes(results);
         var categoryE = CatalogueRuns.Catalogue.OverHttp2.Where(c => c.Category == "E").Select(c => c.Id).ToList();
-        Assert.That(outcomes.Keys, Is.EquivalentTo(categoryE), output.Result + errors.Result);
-        Assert.That(outcomes.Where(p => p.Value != "Passed").Select(p => p.Key), Is.Empty, "the known failures pass as expected: " + output.Result);
+        Assert.That(outcomes.Keys, Is.EquivalentTo(categoryE), printed);
+        Assert.That(outcomes.Where(p => p.Value != "Passed").Select(p => p.Key), Is.Empty, "the known failures pass as expected: " + printed);
         var knownFailure = results.Single(e => e.Attribute("testName")!.Value.StartsWith("E.2.6 "));
         Assert.That(knownFailure.Descendants().Single(e => e.Name.LocalName == "StdOut").Value, Does.Contain("E.2.6 FAILED").And.Contain("as expected"));
-        Assert.That(process.ExitCode, Is.EqualTo(0), output.Result + errors.Result);
+        Assert.That(exitCode, Is.EqualTo(0), printed);
         var written = File.ReadAllText(Path.Combine(reports, "results.json"));
         Assert.That(written, Does.Contain("HTTP/2 over TCP with prior knowledge (h2c)"), "the cases ran over HTTP/2");
     }
@@ -104,6 +76,28 @@ public class SuiteProjectTests
         Assert.That(read.Runs.Single().Cases, Is.Not.Empty);
         Assert.That(read.Runs.Single().Cases.Select(c => c.Id), Has.All.StartWith("9."));
     }
+
+    /// <summary>dotnet test on the suite project with the test parameters given, none taken from CONFORMANCE_* variables.</summary>
+    private static (int ExitCode, string Printed, List<XElement> Results) RunSuite(string filter, params (string Name, string Value)[] parameters)
+    {
+        var trx = Path.Combine(Directory.CreateTempSubdirectory("suite-trx").FullName, "suite.trx");
+        var start = new ProcessStartInfo("dotnet",
+        [
+            "test", SuiteDll(), "--filter", filter, "--logger", $"trx;LogFileName={trx}", "--",
+            .. parameters.Select(p => $"TestRunParameters.Parameter(name=\"{p.Name}\", value=\"{p.Value}\")"),
+        ])
+        { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("CONFORMANCE_")).ToList()) start.Environment.Remove(key);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        Assert.That(process.WaitForExit(TimeSpan.FromMinutes(5)), Is.True, "dotnet test finished");
+        var results = XDocument.Load(trx).Descendants().Where(e => e.Name.LocalName == "UnitTestResult").ToList();
+        return (process.ExitCode, output.Result + errors.Result, results);
+    }
+
+    private static Dictionary<string, string> Outcomes(List<XElement> results) =>
+        results.ToDictionary(e => e.Attribute("testName")!.Value.Split(' ')[0], e => e.Attribute("outcome")!.Value);
 
     private static string SuiteDll()
     {

@@ -27,12 +27,6 @@ public sealed class SharedHttp2Connections(SessionOptions options, int streamsPe
     /// <summary>The streams a connection carries in its life when the server sets no SETTINGS_MAX_CONCURRENT_STREAMS.</summary>
     private const uint LifetimeWithoutLimit = 100;
 
-    /// <summary>How many cases' streams one connection carries at once, at most.</summary>
-    public int StreamsPerConnection => streamsPerConnection;
-
-    /// <summary>Connections opened so far.</summary>
-    public int ConnectionsOpened => Volatile.Read(ref _opened);
-
     /// <summary>A place for one WebSocket on a connection, recorded in the transcript; null (recorded) when no connection could be opened.</summary>
     internal async Task<Lease?> LeaseAsync(Transcript transcript, CancellationToken cancel)
     {

@@ -66,7 +66,8 @@ def raw_http2_frame(frame_type, flags, stream_id, payload):
     return len(payload).to_bytes(3, "big") + bytes([frame_type, flags]) + stream_id.to_bytes(4, "big") + payload
 
 
-def serve_websockets(sock, fault):
+def start_connection(sock):
+    """The server's side of a new connection, its first SETTINGS sent with SETTINGS_ENABLE_CONNECT_PROTOCOL, as RFC 8441 3 has a client wait for."""
     config = h2.config.H2Configuration(client_side=False, validate_inbound_headers=False, header_encoding="utf-8")
     conn = h2.connection.H2Connection(config=config)
     conn.local_settings = h2.settings.Settings(client=False, initial_values={
@@ -75,6 +76,11 @@ def serve_websockets(sock, fault):
     })
     conn.initiate_connection()
     sock.sendall(conn.data_to_send())
+    return conn
+
+
+def serve_websockets(sock, fault):
+    conn = start_connection(sock)
     buffers, open_streams = {}, set()
     try:
         while True:
@@ -135,15 +141,7 @@ def serve_websockets(sock, fault):
 
 
 def serve(sock, fault):
-    config = h2.config.H2Configuration(client_side=False, validate_inbound_headers=False, header_encoding="utf-8")
-    conn = h2.connection.H2Connection(config=config)
-    # In the first SETTINGS, as RFC 8441 3 has a client wait for.
-    conn.local_settings = h2.settings.Settings(client=False, initial_values={
-        h2.settings.SettingCodes.MAX_CONCURRENT_STREAMS: 100,
-        h2.settings.SettingCodes.ENABLE_CONNECT_PROTOCOL: 1,
-    })
-    conn.initiate_connection()
-    sock.sendall(conn.data_to_send())
+    conn = start_connection(sock)
     try:
         while True:
             data = sock.recv(65536)
